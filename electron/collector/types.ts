@@ -1,0 +1,60 @@
+// Collector seams. Plain Node — this folder never imports `electron`.
+// sources (injected reader + clock) → parse (pure) → derive (rates, aggregates).
+
+/** Reads the kernel's files. Injected so parsers run on fixtures and the collector on the real /proc. */
+export interface FileReader {
+  /** whole file as text (small files: sockstat, snmp, sysctls) */
+  readText(path: string): Promise<string>;
+  /** the file in chunks, for tables that can be large (/proc/net/tcp) */
+  readChunks(path: string): AsyncIterable<Uint8Array>;
+  readdir(path: string): Promise<string[]>;
+  readlink(path: string): Promise<string>;
+}
+
+export interface Clock {
+  /** wall clock, epoch ms (timestamps in snapshots) */
+  now(): number;
+  /** monotonic ms (durations and rates; never jumps) */
+  monotonic(): number;
+}
+
+/** The full socket table, columnar: row i is family[i], state[i], … . Columnar typed arrays keep a
+ *  100,000-row table cheap to build and to aggregate (no object per socket). Address strings are
+ *  interned (one string per distinct address), so a million rows cost a million references. */
+export interface SocketTable {
+  length: number;
+  /** 4 or 6 (v4-mapped IPv6 sockets are 6, as in /proc/net/tcp6) */
+  family: Uint8Array;
+  /** kernel state code 1..13; 0 = unknown code (counted separately, never dropped silently) */
+  state: Uint8Array;
+  localAddr: string[];
+  localPort: Uint16Array;
+  remoteAddr: string[];
+  remotePort: Uint16Array;
+  txQueue: Uint32Array;
+  rxQueue: Uint32Array;
+  /** timer code 0..4 (KERNEL.md §3) */
+  timer: Uint8Array;
+  /** time left on the timer in ms */
+  timerLeftMs: Uint32Array;
+  retransmits: Uint32Array;
+  uid: Uint32Array;
+  inode: Float64Array;
+  /** socket cookie (netlink only; 0 where unknown) */
+  cookie: BigUint64Array | null;
+}
+
+export interface SocketTableResult {
+  table: SocketTable;
+  source: 'netlink' | 'procfs';
+  /** malformed lines/records skipped, per source path */
+  skipped: Record<string, number>;
+  /** lines with a state code outside 1..13 (kept with state 0) */
+  unknownStates: number;
+}
+
+/** Where the socket table comes from: sock_diag netlink (fast) or /proc/net/tcp{,6} (fallback). */
+export interface SocketSource {
+  readonly name: 'netlink' | 'procfs';
+  read(): Promise<SocketTableResult>;
+}

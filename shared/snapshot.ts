@@ -1,0 +1,283 @@
+// The Snapshot model: one plain, serializable, size-bounded record per collector tick.
+// Everything here crosses IPC / HTTP as JSON: epoch-ms numbers, arrays, records — no Date, Map or
+// class instances. Lists are top-N (see SNAPSHOT_LIMITS), never the whole socket table.
+
+import type { StateCounts, TcpState, TimerKind } from './tcp';
+
+export const SNAPSHOT_SCHEMA = 1;
+
+/** Bounds that keep a snapshot small whatever the socket count (payload target ≤ 16 KB). */
+export const SNAPSHOT_LIMITS = {
+  topDestinations: 10,
+  portBudgets: 10,
+  processes: 10,
+  closeWaitProcesses: 10,
+  errors: 10,
+} as const;
+
+export type Family = 'ipv4' | 'ipv6';
+
+/** /proc/net/sockstat + sockstat6 (KERNEL.md §4). Scope matters: some fields are per network
+ *  namespace, others global — node_exporter users get confused when they are mixed. */
+export interface Sockstat {
+  /** hashed IPv4 TCP sockets excluding timewait (per netns) */
+  inuse4: number;
+  /** TCP6 inuse (per netns) */
+  inuse6: number;
+  /** orphaned full sockets (global; timewait-form FIN_WAIT2 not included) */
+  orphan: number;
+  /** timewait objects, IPv4+IPv6, including orphaned FIN_WAIT2 (per netns) */
+  tw: number;
+  /** allocated TCP sockets (global) */
+  alloc: number;
+  /** TCP memory in pages (global) */
+  memPages: number;
+  /** socket count over all protocols ("sockets: used N", global) */
+  socketsUsed: number | null;
+}
+
+/** Names of the counters Waitline turns into rates. `Tcp.*` from /proc/net/snmp, `TcpExt.*` from
+ *  /proc/net/netstat (KERNEL.md §4). */
+export const COUNTER_NAMES = [
+  'TcpExt.TW',
+  'TcpExt.TWKilled',
+  'TcpExt.TWRecycled',
+  'TcpExt.TCPTimeWaitOverflow',
+  'Tcp.ActiveOpens',
+  'Tcp.PassiveOpens',
+  'Tcp.AttemptFails',
+  'Tcp.EstabResets',
+  'Tcp.OutRsts',
+  'Tcp.InErrs',
+  'Tcp.RetransSegs',
+  'TcpExt.ListenOverflows',
+  'TcpExt.ListenDrops',
+  'TcpExt.TCPAbortOnClose',
+  'TcpExt.TCPAbortOnData',
+  'TcpExt.TCPAbortOnMemory',
+  'TcpExt.TCPAbortOnTimeout',
+  'TcpExt.PAWSTimewait',
+  'TcpExt.TCPReqQFullDrop',
+  'TcpExt.SyncookiesSent',
+] as const;
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+export interface Counters {
+  /** Raw monotonic totals since boot (per netns). A name missing on this kernel is absent. */
+  totals: Partial<Record<CounterName, number>>;
+  /** Per-second rates since the previous tick; null on the first tick. Never negative: a counter that
+   *  went backwards (reset) yields 0 for that interval. */
+  rates: Partial<Record<CounterName, number>> | null;
+  /** `Tcp.CurrEstab` gauge (newer kernels also count CLOSE_WAIT). */
+  currEstab: number | null;
+}
+
+/** Which end of a connection we are, judged from the local port: a local port that has a LISTEN
+ *  socket means we are the server ('inbound'); otherwise we opened it ('outbound'). TIME_WAIT lands
+ *  on the side that closed first (KERNEL.md §7). */
+export type Direction = 'outbound' | 'inbound';
+
+/** A group of sockets toward one peer service. For outbound: remote address and port. For inbound:
+ *  our service port, grouped by peer address. */
+export interface DestinationCount {
+  direction: Direction;
+  /** the other end's address */
+  peerAddr: string;
+  /** the service port: the remote port if outbound, our listening port if inbound */
+  servicePort: number;
+  /** our address */
+  localAddr: string;
+  count: number;
+}
+
+export type BudgetVerdict = 'fine' | 'at_risk' | 'will_exhaust';
+
+/** Port budget of one (local IP, remote IP, remote port): each connection needs a unique 4-tuple, so
+ *  toward one destination at most `usable` ephemeral ports can be in use or held in TIME_WAIT
+ *  (KERNEL.md §7). */
+export interface PortBudget {
+  localAddr: string;
+  remoteAddr: string;
+  remotePort: number;
+  /** sockets holding an ephemeral local port toward this destination, all states */
+  inUse: number;
+  /** of which TIME_WAIT */
+  timeWait: number;
+  /** usable ephemeral ports: ip_local_port_range size minus reserved ports inside it */
+  usable: number;
+  /** inUse / usable × 100 */
+  percentUsed: number;
+  /** TIME_WAIT entries created per second toward this destination, measured from the ages of the
+   *  TIME_WAIT timers over the last `rateWindowS` seconds */
+  closeRatePerS: number;
+  rateWindowS: number;
+  /** seconds a closed tuple stays unusable: 60 s, or the tcp_tw_reuse delay when reuse applies */
+  holdSeconds: number;
+  /** whether tcp_tw_reuse lets connect() take over TIME_WAIT tuples toward this destination
+   *  (1 = any, 2 = loopback only; needs timestamps — KERNEL.md §1) */
+  reuseApplies: boolean;
+  /** Little's law: ports held in steady state = non-TIME_WAIT sockets + close rate × holdSeconds */
+  steadyState: number;
+  steadyStatePercent: number;
+  /** seconds until the budget runs out at the current rate, when the steady state exceeds it */
+  secondsToExhaustion: number | null;
+  verdict: BudgetVerdict;
+}
+
+/** Histogram of TIME_WAIT time left: bucket i covers (i×bucketS, (i+1)×bucketS] seconds. Entries
+ *  whose timer was restarted past 60 s land in the last bucket. */
+export interface TimeWaitTimers {
+  bucketS: number;
+  counts: number[];
+  /** TIME_WAIT entries whose timer ends within the next 10 s: ports that free up */
+  freedNext10s: number;
+  /** orphaned FIN_WAIT2 held as timewait objects (state 05, timer 3) — counted in sockstat tw */
+  finWait2Timewait: number;
+  total: number;
+}
+
+/** A process that owns sockets (from /proc/PID/fd). */
+export interface ProcessSockets {
+  pid: number;
+  comm: string;
+  total: number;
+  states: Partial<Record<TcpState, number>>;
+}
+
+/** CLOSE_WAIT leak detector: the peer closed, this process has not called close(). */
+export interface CloseWaitProcess {
+  pid: number;
+  comm: string;
+  count: number;
+  /** age of its oldest CLOSE_WAIT socket as seen by this collector (first seen → now) */
+  oldestAgeS: number;
+  /** change of `count` per minute over the collector's recent history */
+  growthPerMin: number;
+}
+
+export interface Owners {
+  /** epoch ms of the /proc/PID/fd scan these figures come from (slower cadence than the table) */
+  scannedAt: number;
+  /** sockets with an inode that were attributed to a process */
+  attributed: number;
+  /** sockets with an inode (full sockets) — the rest belong to the kernel */
+  withInode: number;
+  /** sockets with no owner by nature: TIME_WAIT and timewait-form FIN_WAIT2 (uid 0, inode 0) */
+  kernelOwned: number;
+  /** processes whose fds could not be read (another user's without privileges) */
+  unreadablePids: number;
+  topProcesses: ProcessSockets[];
+  closeWait: CloseWaitProcess[];
+}
+
+export type SysctlValue =
+  | { available: true; raw: string; scope: 'netns' | 'global' | 'unknown' }
+  | { available: false; reason: string };
+
+export type SocketSourceName = 'netlink' | 'procfs';
+
+export interface CollectorError {
+  /** the source that failed, e.g. "/proc/net/snmp" */
+  source: string;
+  message: string;
+}
+
+export interface CollectorHealth {
+  /** where the socket table came from this tick */
+  socketSource: SocketSourceName | 'none';
+  /** why a preferred source was not used, if so */
+  fallbackReason: string | null;
+  /** wall time of this tick's collection, ms */
+  durationMs: number;
+  /** whether this tick read the full table (adaptive cadence may skip it) */
+  tableRead: boolean;
+  /** epoch ms of the last full table read */
+  tableAt: number | null;
+  /** lines/records skipped as malformed this tick, per source */
+  skippedLines: Record<string, number>;
+  /** a field that could not be filled this tick, with the reason */
+  degraded: CollectorError[];
+}
+
+export interface Snapshot {
+  schema: typeof SNAPSHOT_SCHEMA;
+  /** epoch ms */
+  time: number;
+  seq: number;
+  /** ms since the previous tick; null on the first */
+  intervalMs: number | null;
+  /** combined IPv4 + IPv6 count per state (v4-mapped IPv6 sockets count as IPv6, like /proc/net/tcp6) */
+  states: StateCounts;
+  statesByFamily: Record<Family, StateCounts>;
+  totalSockets: number;
+  sockstat: Sockstat | null;
+  counters: Counters | null;
+  timeWait: TimeWaitTimers | null;
+  topTimeWait: DestinationCount[];
+  topCloseWait: DestinationCount[];
+  portBudgets: PortBudget[];
+  /** the ephemeral range and reserved ports the budgets were computed against */
+  ephemeral: { low: number; high: number; reserved: number; usable: number } | null;
+  sysctls: Record<string, SysctlValue>;
+  owners: Owners | null;
+  health: CollectorHealth;
+}
+
+/** One socket of the full table, for the connection table view (paged, never in a Snapshot). */
+export interface SocketRow {
+  family: Family;
+  state: TcpState;
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  txQueue: number;
+  rxQueue: number;
+  timer: TimerKind;
+  /** time left on the timer, ms (0 if none) */
+  timerLeftMs: number;
+  retransmits: number;
+  uid: number;
+  /** 0 for TIME_WAIT / timewait FIN_WAIT2 / request sockets: no file, no owner */
+  inode: number;
+  pid: number | null;
+  comm: string | null;
+}
+
+export type SocketSortKey =
+  | 'state'
+  | 'local'
+  | 'remote'
+  | 'localPort'
+  | 'remotePort'
+  | 'timerLeftMs'
+  | 'txQueue'
+  | 'rxQueue'
+  | 'uid'
+  | 'process';
+
+export interface SocketQuery {
+  states?: TcpState[];
+  /** substring matched against "addr:port" of either end */
+  address?: string;
+  /** matches local or remote port */
+  port?: number;
+  /** substring of the process name, or a pid */
+  process?: string;
+  sort?: SocketSortKey;
+  descending?: boolean;
+  offset?: number;
+  /** at most 1000 */
+  limit?: number;
+}
+
+export interface SocketPage {
+  /** epoch ms of the table these rows come from */
+  tableAt: number | null;
+  /** rows matching the filter */
+  total: number;
+  /** all rows in the table */
+  tableSize: number;
+  offset: number;
+  rows: SocketRow[];
+}
