@@ -59,6 +59,9 @@ export interface HistoryResult {
   oldestMs: number | null;
 }
 
+/** The views the app menu can switch to (renderer/features/). */
+export type ViewName = 'overview' | 'connections' | 'timewait' | 'tuning';
+
 export interface WaitlineApi {
   getInfo(): Promise<AppInfo>;
   /** called with every new snapshot (about once per second) */
@@ -71,4 +74,6 @@ export interface WaitlineApi {
   /** confirm a pending change so it is not reverted automatically */
   confirmTuning(id: string): Promise<TuningResult>;
   revertTuning(id: string): Promise<TuningResult>;
+  /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
+  onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }
