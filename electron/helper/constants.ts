@@ -1,0 +1,38 @@
+// Constants shared by the polkit policy, the helper's installation and the privileged client.
+// The policy file (io.github.waitline.policy) repeats them; a test checks they agree.
+
+/** polkit action id of the helper (annotation org.freedesktop.policykit.exec.path points at HELPER_INSTALLED_PATH). */
+export const POLKIT_ACTION_ID = 'io.github.waitline.tune';
+
+/** Fixed installed path of the helper: pkexec runs only this file for the action. */
+export const HELPER_INSTALLED_PATH = '/usr/libexec/waitline/waitline-helper';
+
+/** Where the policy is installed. */
+export const POLICY_INSTALLED_PATH = '/usr/share/polkit-1/actions/io.github.waitline.policy';
+
+/** The helper's journal (root-owned). */
+export const JOURNAL_DIR = '/var/lib/waitline/journal';
+
+/** The drop-in `--persist` writes. */
+export const PERSIST_CONF_PATH = '/etc/sysctl.d/90-waitline.conf';
+
+export const PKEXEC_PATH = '/usr/bin/pkexec';
+
+/** Unconfirmed changes are reverted after this long. */
+export const AUTO_REVERT_MS = 30_000;
+
+/** Exit codes of the helper (never 126/127, which are pkexec's own). */
+export const HELPER_EXIT = {
+  ok: 0,
+  usage: 2,
+  notRoot: 3,
+  invalid: 4,
+  unavailable: 5,
+  writeFailed: 6,
+  rollbackFailed: 7,
+  journal: 8,
+  persist: 9,
+  unknownId: 10,
+  busy: 11,
+  wrongNamespace: 12,
+} as const;
