@@ -1,0 +1,377 @@
+// The privileged client: the only code that asks for root. It validates a request against the shared
+// catalog, then runs `pkexec <installed helper> set …` with an argument vector (never a shell), maps
+// pkexec's own exit codes (126 dismissed, 127 not authorized / no agent) to clear messages, and keeps
+// an unconfirmed change on a 30 s auto-revert timer. One request at a time.
+// Plain Node: no `electron` import (the shell wires it into IPC).
+
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  SYSCTL_CATALOG,
+  catalogEntry,
+  normalizeSysctlValue,
+  sysctlPath,
+  validateChanges,
+} from '../../shared/sysctl-catalog';
+import type {
+  ApplyTuningRequest,
+  TuningChange,
+  TuningErrorCode,
+  TuningKnobState,
+  TuningResult,
+  TuningState,
+} from '../../shared/tuning';
+import { AUTO_REVERT_MS, HELPER_EXIT, HELPER_INSTALLED_PATH, JOURNAL_DIR, PKEXEC_PATH, POLKIT_ACTION_ID } from '../helper/constants';
+
+export interface TuningClientOptions {
+  /** called once per successful apply (the shell puts a marker on the charts) */
+  onApplied?: (change: TuningChange) => void;
+  /** called on every state change of a change (applied, kept, reverted, auto-reverted) */
+  onChanged?: (change: TuningChange) => void;
+  pkexecPath?: string;
+  helperPath?: string;
+  /** run the helper directly instead of through pkexec; default: only when this process is root */
+  direct?: boolean;
+  procSysRoot?: string;
+  journalDir?: string;
+  autoRevertMs?: number;
+  now?: () => number;
+  /** ms before a helper run is abandoned (an authentication dialog may be open for a while) */
+  timeoutMs?: number;
+}
+
+interface HelperJson {
+  ok: boolean;
+  id?: string;
+  time?: number;
+  persisted?: boolean;
+  changes?: { key: string; before: string; after: string }[];
+  error?: string;
+  code?: string;
+}
+
+interface RunOutcome {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  spawnError: string | null;
+}
+
+export const NOT_AUTHORIZED_MESSAGE =
+  'not authorized, or no authentication agent is running; nothing was changed. ' +
+  'Fix: run Waitline inside your desktop session (it provides a polkit authentication agent), or run ' +
+  '`waitline tune` in a terminal, where pkexec asks for your password itself; an administrator can ' +
+  `also grant the polkit action ${POLKIT_ACTION_ID} with a rule in /etc/polkit-1/rules.d/.`;
+
+export const DISMISSED_MESSAGE = 'authentication was dismissed; nothing was changed';
+
+const HISTORY_LIMIT = 50;
+
+export class TuningClient {
+  private readonly opts: Required<Omit<TuningClientOptions, 'onApplied' | 'onChanged' | 'direct'>> & {
+    direct: boolean;
+  };
+  private readonly onApplied?: (change: TuningChange) => void;
+  private readonly onChanged?: (change: TuningChange) => void;
+  private busy = false;
+  /** changes made through this client, by id (newest state wins over the journal) */
+  private readonly session = new Map<string, TuningChange>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(opts: TuningClientOptions = {}) {
+    this.onApplied = opts.onApplied;
+    this.onChanged = opts.onChanged;
+    this.opts = {
+      pkexecPath: opts.pkexecPath ?? PKEXEC_PATH,
+      helperPath: opts.helperPath ?? HELPER_INSTALLED_PATH,
+      direct: opts.direct ?? (typeof process.getuid === 'function' && process.getuid() === 0),
+      procSysRoot: opts.procSysRoot ?? '/proc/sys',
+      journalDir: opts.journalDir ?? JOURNAL_DIR,
+      autoRevertMs: opts.autoRevertMs ?? AUTO_REVERT_MS,
+      now: opts.now ?? Date.now,
+      timeoutMs: opts.timeoutMs ?? 300_000,
+    };
+  }
+
+  async getState(): Promise<TuningState> {
+    const knobs: TuningKnobState[] = SYSCTL_CATALOG.map((e) => this.readKnob(e.key));
+    const why = this.unwritableReason();
+    return { writable: why === null, readOnlyReason: why, knobs, history: this.history() };
+  }
+
+  async apply(req: ApplyTuningRequest): Promise<TuningResult> {
+    if (!req || typeof req !== 'object' || typeof req.changes !== 'object' || req.changes === null) {
+      return fail('invalid', 'a tuning request needs a "changes" object of key → value');
+    }
+    const ctx = { unprivilegedPortStart: this.readNumber('net.ipv4.ip_unprivileged_port_start') };
+    const check = validateChanges(req.changes, ctx);
+    if (!check.ok) return fail('invalid', `nothing was changed: ${check.errors.join('; ')}`);
+    for (const key of Object.keys(check.values)) {
+      const knob = this.readKnob(key);
+      if (!knob.available) return fail('invalid', `nothing was changed: ${key}: ${knob.unavailableReason}`);
+    }
+    const why = this.unwritableReason();
+    if (why !== null) return fail('read_only', why);
+    const args = ['set', ...Object.entries(check.values).map(([k, v]) => `${k}=${v}`)];
+    if (req.persist) args.push('--persist');
+    return this.exclusive(async () => {
+      const r = await this.runHelper(args);
+      if (!r.ok) return r;
+      const j = r.json;
+      const change: TuningChange = {
+        id: j.id!,
+        time: j.time ?? this.opts.now(),
+        changes: j.changes ?? [],
+        persisted: j.persisted === true,
+        state: 'pending_confirm',
+        confirmDeadline: this.opts.now() + this.opts.autoRevertMs,
+      };
+      this.session.set(change.id, change);
+      const t = setTimeout(() => void this.autoRevert(change.id), this.opts.autoRevertMs);
+      t.unref?.();
+      this.timers.set(change.id, t);
+      this.onApplied?.(change);
+      this.onChanged?.(change);
+      return { ok: true, change } as const;
+    });
+  }
+
+  async confirm(id: string): Promise<TuningResult> {
+    const change = typeof id === 'string' ? this.session.get(id) : undefined;
+    if (!change) return fail('invalid', `no change with id ${String(id).slice(0, 60)} is waiting for confirmation`);
+    if (change.state !== 'pending_confirm') return fail('invalid', `change ${id} is already ${change.state.replace('_', ' ')}`);
+    this.clearTimer(id);
+    const kept: TuningChange = { ...change, state: 'kept', confirmDeadline: null };
+    this.session.set(id, kept);
+    this.onChanged?.(kept);
+    return { ok: true, change: kept };
+  }
+
+  async revert(id: string): Promise<TuningResult> {
+    return this.revertAs(id, 'reverted', false);
+  }
+
+  /** Cancels pending auto-revert timers (the app is quitting). Unconfirmed changes stay applied. */
+  dispose(): void {
+    for (const id of [...this.timers.keys()]) this.clearTimer(id);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async autoRevert(id: string): Promise<void> {
+    this.timers.delete(id);
+    const c = this.session.get(id);
+    if (!c || c.state !== 'pending_confirm') return;
+    await this.revertAs(id, 'auto_reverted', true);
+  }
+
+  private async revertAs(id: string, state: 'reverted' | 'auto_reverted', wait: boolean): Promise<TuningResult> {
+    if (typeof id !== 'string' || !/^[0-9]{8}T[0-9]{6}Z-[0-9]{1,10}$/.test(id)) {
+      return fail('invalid', `${String(id).slice(0, 60)} is not a change id (like 20260101T120000Z-1234)`);
+    }
+    const why = this.unwritableReason();
+    if (why !== null) return fail('read_only', why);
+    return this.exclusive(async () => {
+      const r = await this.runHelper(['revert', id]);
+      if (!r.ok) {
+        const c = this.session.get(id);
+        if (c && state === 'auto_reverted') {
+          const failed: TuningChange = { ...c, state: 'failed', confirmDeadline: null };
+          this.session.set(id, failed);
+          this.onChanged?.(failed);
+        }
+        return r;
+      }
+      this.clearTimer(id);
+      const prior = this.session.get(id) ?? this.journalChange(id);
+      const change: TuningChange = {
+        id,
+        time: prior?.time ?? this.opts.now(),
+        changes: prior?.changes ?? (r.json.changes ?? []).map((c) => ({ key: c.key, before: c.after, after: c.before })),
+        persisted: prior?.persisted ?? r.json.persisted === true,
+        state,
+        confirmDeadline: null,
+      };
+      this.session.set(id, change);
+      this.onChanged?.(change);
+      return { ok: true, change } as const;
+    }, wait);
+  }
+
+  private async exclusive(fn: () => Promise<TuningResult>, wait = false): Promise<TuningResult> {
+    while (this.busy) {
+      if (!wait) return fail('busy', 'another tuning request is still running; try again when it finishes');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private clearTimer(id: string): void {
+    const t = this.timers.get(id);
+    if (t) clearTimeout(t);
+    this.timers.delete(id);
+  }
+
+  private unwritableReason(): string | null {
+    if (!existsSync(this.opts.helperPath)) {
+      return `the Waitline helper is not installed at ${this.opts.helperPath} (install the deb/rpm package, or see README "Tuning")`;
+    }
+    if (!this.opts.direct && !existsSync(this.opts.pkexecPath)) {
+      return `pkexec is not installed at ${this.opts.pkexecPath} (Debian/Ubuntu: apt install pkexec)`;
+    }
+    return null;
+  }
+
+  private readNumber(key: string): number | undefined {
+    const k = this.readKnob(key);
+    if (!k.available || k.value === null || !/^-?[0-9]+$/.test(k.value)) return undefined;
+    return Number(k.value);
+  }
+
+  private readKnob(key: string): TuningKnobState {
+    const e = catalogEntry(key);
+    if (!e) return { key, available: false, unavailableReason: 'not in the catalog', value: null };
+    if (e.kind === 'removed') {
+      return { key, available: false, unavailableReason: `removed in Linux ${e.removedIn}: ${e.summary}`, value: null };
+    }
+    try {
+      const value = normalizeSysctlValue(readFileSync(sysctlPath(key, this.opts.procSysRoot), 'utf8'));
+      return { key, available: true, unavailableReason: null, value };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      let reason: string;
+      if (code === 'ENOENT') {
+        reason =
+          e.scope === 'global'
+            ? 'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)'
+            : 'not present on this kernel';
+      } else reason = `cannot be read (${code ?? String(err)})`;
+      return { key, available: false, unavailableReason: reason, value: null };
+    }
+  }
+
+  private history(): TuningChange[] {
+    const all = new Map<string, TuningChange>();
+    for (const c of this.readJournal()) all.set(c.id, c);
+    for (const [id, c] of this.session) all.set(id, c);
+    return [...all.values()].sort((a, b) => b.time - a.time).slice(0, HISTORY_LIMIT);
+  }
+
+  private journalChange(id: string): TuningChange | undefined {
+    return this.readJournal().find((c) => c.id === id);
+  }
+
+  /** The helper's journal is root-owned and world-readable (it holds only sysctl values). */
+  private readJournal(): TuningChange[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.opts.journalDir).filter((n) => n.endsWith('.journal'));
+    } catch {
+      return [];
+    }
+    const out: TuningChange[] = [];
+    for (const n of names.sort().slice(-HISTORY_LIMIT)) {
+      try {
+        const c = parseJournal(readFileSync(`${this.opts.journalDir}/${n}`, 'utf8'));
+        if (c) out.push(c);
+      } catch {
+        /* unreadable entry: skipped */
+      }
+    }
+    return out;
+  }
+
+  private runHelper(args: string[]): Promise<{ ok: true; json: HelperJson } | { ok: false; code: TuningErrorCode; message: string }> {
+    const [file, argv] = this.opts.direct
+      ? [this.opts.helperPath, args]
+      : [this.opts.pkexecPath, [this.opts.helperPath, ...args]];
+    return new Promise((resolve) => {
+      execFile(
+        file,
+        argv,
+        { timeout: this.opts.timeoutMs, maxBuffer: 1 << 20, encoding: 'utf8', shell: false },
+        (err, stdout, stderr) => {
+          const e = err as (NodeJS.ErrnoException & { code?: string | number }) | null;
+          const outcome: RunOutcome = {
+            exitCode: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+            stdout,
+            stderr,
+            spawnError: e && typeof e.code === 'string' ? `${e.code}: ${e.message}` : e && e.killed ? 'timed out' : null,
+          };
+          resolve(interpret(outcome, file));
+        },
+      );
+    });
+  }
+}
+
+/** Maps a helper run (through pkexec or direct) to a result. Exported for tests. */
+export function interpret(
+  r: RunOutcome,
+  file: string,
+): { ok: true; json: HelperJson } | { ok: false; code: TuningErrorCode; message: string } {
+  if (r.spawnError) return { ok: false, code: 'helper_failed', message: `could not run ${file}: ${r.spawnError}` };
+  if (r.exitCode === 126) return { ok: false, code: 'dismissed', message: DISMISSED_MESSAGE };
+  if (r.exitCode === 127) {
+    const detail = r.stderr.trim().split('\n').pop();
+    return { ok: false, code: 'not_authorized', message: NOT_AUTHORIZED_MESSAGE + (detail ? ` (pkexec: ${detail})` : '') };
+  }
+  let json: HelperJson | null = null;
+  try {
+    const parsed: unknown = JSON.parse(r.stdout);
+    if (parsed && typeof parsed === 'object') json = parsed as HelperJson;
+  } catch {
+    json = null;
+  }
+  if (r.exitCode === 0 && json?.ok === true && typeof json.id === 'string') return { ok: true, json };
+  const message =
+    json && typeof json.error === 'string'
+      ? json.error
+      : `the helper failed (exit ${r.exitCode ?? 'signal'}) without a result${r.stderr.trim() ? `: ${r.stderr.trim().slice(0, 300)}` : ''}`;
+  const code: TuningErrorCode = r.exitCode === HELPER_EXIT.invalid ? 'invalid' : r.exitCode === HELPER_EXIT.busy ? 'busy' : 'helper_failed';
+  return { ok: false, code, message };
+}
+
+/** Parses one journal file written by the helper (see the helper's header for the format). */
+export function parseJournal(text: string): TuningChange | null {
+  let id: string | null = null;
+  let time = 0;
+  let persisted = false;
+  let status = '';
+  const before = new Map<string, string>();
+  const after = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    const eq = line.indexOf('=');
+    if (line.startsWith('id=')) id = line.slice(3);
+    else if (line.startsWith('time=')) time = Number(line.slice(5)) * 1000;
+    else if (line.startsWith('persist=')) persisted = line.slice(8) === '1';
+    else if (line.startsWith('status=')) status = line.slice(7);
+    else if (sp > 0 && eq > sp) {
+      const kind = line.slice(0, sp);
+      const key = line.slice(sp + 1, eq);
+      const value = line.slice(eq + 1);
+      if (kind === 'before') before.set(key, value);
+      else if (kind === 'after') after.set(key, value);
+    }
+  }
+  if (!id || status === 'failed' || status === 'pending') return null;
+  const changes = [...after.entries()].map(([key, a]) => ({ key, before: before.get(key) ?? '', after: a }));
+  return {
+    id,
+    time,
+    changes,
+    persisted,
+    state: status === 'reverted' ? 'reverted' : 'kept',
+    confirmDeadline: null,
+  };
+}
+
+function fail(code: TuningErrorCode, message: string): TuningResult {
+  return { ok: false, code, message };
+}
