@@ -296,7 +296,7 @@ export class TuningClient {
         argv,
         { timeout: this.opts.timeoutMs, maxBuffer: 1 << 20, encoding: 'utf8', shell: false },
         (err, stdout, stderr) => {
-          const e = err as (NodeJS.ErrnoException & { code?: string | number }) | null;
+          const e = err as (Error & { code?: string | number; killed?: boolean }) | null;
           const outcome: RunOutcome = {
             exitCode: e ? (typeof e.code === 'number' ? e.code : null) : 0,
             stdout,
