@@ -195,6 +195,8 @@ export interface CollectorHealth {
   tableAt: number | null;
   /** lines/records skipped as malformed this tick, per source */
   skippedLines: Record<string, number>;
+  /** sockets whose state code is outside the known 1..13 (kept in totalSockets, in no state count) */
+  unknownStates?: number;
   /** a field that could not be filled this tick, with the reason */
   degraded: CollectorError[];
 }

@@ -1,0 +1,4 @@
+// Every subcommand, one line each (loaded lazily so `waitline snapshot` does not load the server).
+import { registerSubcommand } from './registry';
+
+registerSubcommand('snapshot', async () => (await import('./snapshot')).snapshotCommand);

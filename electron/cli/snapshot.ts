@@ -1,0 +1,217 @@
+// `waitline snapshot`: one snapshot as a readable summary (a richer `ss -s`) or as JSON; --watch
+// refreshes it in place.
+
+import { formatEndpoint } from '../../shared/address';
+import type { PortBudget, Snapshot } from '../../shared/snapshot';
+import { TCP_STATES, TIME_WAIT_SECONDS } from '../../shared/tcp';
+import { createCollector, type Collector } from '../collector/index';
+import { parseArgs, secondsFlag } from './args';
+import type { Subcommand } from './registry';
+
+export const SNAPSHOT_USAGE = `usage: waitline snapshot [--json] [--interval S] [--watch] [--source auto|netlink|procfs]
+
+Prints the TCP sockets of this network namespace: the count per state (IPv4, IPv6, both), the
+TIME_WAIT timers, the destinations closest to ephemeral-port exhaustion, the kernel's TIME_WAIT
+counters as rates, and the TCP sysctls.
+
+options:
+  --json          print the Snapshot as JSON (its "states" field maps each state to its IPv4+IPv6 count)
+  --interval S    measure rates over S seconds (default 1; 0 = no rates, instant); with --watch, the
+                  refresh period (default 1)
+  --watch         refresh in place until interrupted (Ctrl-C)
+  --source S      socket table source: auto (netlink, falling back to /proc), netlink, procfs
+  --help          this text
+
+Exit status: 0 ok, 1 the kernel's files could not be read, 2 usage error.`;
+
+const nf = new Intl.NumberFormat('en-US');
+const n = (x: number) => nf.format(Math.round(x));
+const r1 = (x: number) => (x >= 100 ? n(x) : x.toFixed(1));
+
+function pad(s: string, w: number): string {
+  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+}
+function lpad(s: string, w: number): string {
+  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
+}
+
+const VERDICT_TEXT: Record<PortBudget['verdict'], string> = {
+  fine: 'fine',
+  at_risk: 'AT RISK',
+  will_exhaust: 'WILL EXHAUST',
+};
+
+export function formatSnapshot(s: Snapshot): string {
+  const out: string[] = [];
+  const when = new Date(s.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  out.push(`Waitline snapshot — ${when}  (${n(s.totalSockets)} TCP sockets, source ${s.health.socketSource}, ${s.health.durationMs.toFixed(1)} ms)`);
+  out.push('');
+  out.push(`${pad('State', 14)}${lpad('IPv4', 10)}${lpad('IPv6', 10)}${lpad('Total', 10)}`);
+  for (const st of TCP_STATES) {
+    const t = s.states[st];
+    if (t === 0 && (st === 'NEW_SYN_RECV' || st === 'BOUND_INACTIVE')) continue;
+    out.push(`${pad(st, 14)}${lpad(n(s.statesByFamily.ipv4[st]), 10)}${lpad(n(s.statesByFamily.ipv6[st]), 10)}${lpad(n(t), 10)}`);
+  }
+  if (s.sockstat) {
+    const k = s.sockstat;
+    out.push('');
+    out.push(
+      `sockstat: inuse ${n(k.inuse4)} (v4) + ${n(k.inuse6)} (v6), tw ${n(k.tw)} [this namespace]; ` +
+        `orphan ${n(k.orphan)}, alloc ${n(k.alloc)}, mem ${n(k.memPages)} pages [whole machine]`,
+    );
+  }
+  if (s.timeWait) {
+    const tw = s.timeWait;
+    out.push('');
+    out.push(
+      `TIME_WAIT: ${n(tw.total)} sockets; ${n(tw.freedNext10s)} ports free up in the next 10 s. ` +
+        `TIME_WAIT lasts a fixed ${TIME_WAIT_SECONDS} s on Linux (no sysctl changes it).`,
+    );
+    if (tw.total > 0) {
+      const max = Math.max(...tw.counts);
+      tw.counts.forEach((c, i) => {
+        const bar = '#'.repeat(max ? Math.round((c / max) * 30) : 0);
+        out.push(`  ${lpad(`${i * tw.bucketS}–${(i + 1) * tw.bucketS} s left`, 13)} ${lpad(n(c), 8)} ${bar}`);
+      });
+    }
+    if (tw.finWait2Timewait > 0) {
+      out.push(`  + ${n(tw.finWait2Timewait)} orphaned FIN_WAIT2 held as timewait objects (tcp_fin_timeout governs these)`);
+    }
+  }
+  if (s.ephemeral) {
+    const e = s.ephemeral;
+    out.push('');
+    out.push(`Port budget (ephemeral ${e.low}–${e.high}, ${n(e.usable)} usable${e.reserved ? `, ${n(e.reserved)} reserved` : ''}):`);
+    if (s.portBudgets.length === 0) out.push('  no outgoing connections hold ephemeral ports');
+    for (const b of s.portBudgets.slice(0, 5)) {
+      out.push(
+        `  ${pad(`${b.localAddr} → ${formatEndpoint(b.remoteAddr, b.remotePort)}`, 44)} ` +
+          `${lpad(n(b.inUse), 7)} in use (${r1(b.percentUsed)} %), ${n(b.timeWait)} TIME_WAIT, ` +
+          `closing ${r1(b.closeRatePerS)}/s → steady ${n(b.steadyState)} (${r1(b.steadyStatePercent)} %)` +
+          `${b.reuseApplies ? ` [tw_reuse: held ${b.holdSeconds} s]` : ''} ${VERDICT_TEXT[b.verdict]}` +
+          (b.secondsToExhaustion !== null ? `, exhausted in ~${Math.round(b.secondsToExhaustion)} s` : ''),
+      );
+    }
+  }
+  const top = s.topTimeWait.slice(0, 5);
+  if (top.length) {
+    out.push('');
+    out.push('Top TIME_WAIT (the side that closed first holds TIME_WAIT):');
+    for (const d of top) {
+      const what = d.direction === 'outbound' ? `to ${formatEndpoint(d.peerAddr, d.servicePort)} (we closed first)` : `on our port ${d.servicePort} from ${d.peerAddr} (our server closed first)`;
+      out.push(`  ${lpad(n(d.count), 8)}  ${what}`);
+    }
+  }
+  const cw = s.topCloseWait.slice(0, 5);
+  if (cw.length) {
+    out.push('');
+    out.push('Top CLOSE_WAIT (the peer closed; the local program has not called close()):');
+    for (const d of cw) out.push(`  ${lpad(n(d.count), 8)}  ${d.direction === 'outbound' ? 'to' : 'on our port'} ${d.direction === 'outbound' ? formatEndpoint(d.peerAddr, d.servicePort) : `${d.servicePort} from ${d.peerAddr}`}`);
+    for (const p of s.owners?.closeWait.slice(0, 5) ?? []) {
+      out.push(`  ${lpad(n(p.count), 8)}  held by ${p.comm} (pid ${p.pid}), oldest ${Math.round(p.oldestAgeS)} s`);
+    }
+  }
+  const c = s.counters;
+  if (c) {
+    out.push('');
+    const rate = (k: keyof NonNullable<typeof c.rates>) => (c.rates ? `${r1(c.rates[k] ?? 0)}/s` : '—');
+    const tot = (k: keyof typeof c.totals) => n(c.totals[k] ?? 0);
+    out.push(c.rates ? `Counters (rate over ${((s.intervalMs ?? 0) / 1000).toFixed(1)} s; total since boot):` : 'Counters (totals since boot; rates need two samples):');
+    const rows: [string, keyof typeof c.totals][] = [
+      ['TIME_WAIT created (TW)', 'TcpExt.TW'],
+      ['TIME_WAIT short (TWKilled)', 'TcpExt.TWKilled'],
+      ['TIME_WAIT reused (TWRecycled)', 'TcpExt.TWRecycled'],
+      ['TIME_WAIT overflow', 'TcpExt.TCPTimeWaitOverflow'],
+      ['active opens', 'Tcp.ActiveOpens'],
+      ['passive opens', 'Tcp.PassiveOpens'],
+      ['failed connects', 'Tcp.AttemptFails'],
+      ['resets (estab)', 'Tcp.EstabResets'],
+      ['resets sent', 'Tcp.OutRsts'],
+      ['listen overflows', 'TcpExt.ListenOverflows'],
+      ['listen drops', 'TcpExt.ListenDrops'],
+    ];
+    for (const [label, k] of rows) out.push(`  ${pad(label, 32)}${lpad(rate(k), 12)}${lpad(tot(k), 16)}`);
+  }
+  const sys = Object.entries(s.sysctls);
+  if (sys.length) {
+    out.push('');
+    out.push('Sysctls:');
+    for (const [k, v] of sys) out.push(`  ${pad(k, 40)} ${v.available ? v.raw || '(empty)' : `unavailable — ${v.reason}`}`);
+  }
+  if (s.owners) {
+    const o = s.owners;
+    out.push('');
+    out.push(
+      `Owners: ${n(o.attributed)} of ${n(o.withInode)} sockets with a file attributed to a process; ` +
+        `${n(o.kernelOwned)} have no owner (TIME_WAIT and orphans belong to the kernel)` +
+        (o.unreadablePids ? `; ${n(o.unreadablePids)} processes not readable without privileges` : ''),
+    );
+    for (const p of o.topProcesses.slice(0, 5)) out.push(`  ${lpad(n(p.total), 8)}  ${p.comm} (pid ${p.pid})`);
+  }
+  const h = s.health;
+  const skipped = Object.entries(h.skippedLines);
+  if (h.fallbackReason || h.degraded.length || skipped.length || h.unknownStates) {
+    out.push('');
+    out.push('Collector notes:');
+    if (h.fallbackReason) out.push(`  ${h.fallbackReason}`);
+    for (const d of h.degraded) out.push(`  ${d.source}: ${d.message}`);
+    for (const [src, k] of skipped) out.push(`  ${src}: ${n(k)} malformed lines skipped`);
+    if (h.unknownStates) out.push(`  ${n(h.unknownStates)} sockets had an unknown state code`);
+  }
+  return out.join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function takeSnapshot(c: Collector, intervalS: number): Promise<Snapshot> {
+  const first = await c.tick();
+  if (intervalS <= 0) return first;
+  await sleep(intervalS * 1000);
+  return c.tick();
+}
+
+export async function runSnapshot(argv: string[]): Promise<number> {
+  const { flags } = parseArgs(argv, { booleans: ['json', 'watch'], values: ['interval', 'source'] });
+  const watch = flags.watch === true;
+  const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600);
+  const source = flags.source ?? 'auto';
+  if (source !== 'auto' && source !== 'netlink' && source !== 'procfs') {
+    throw new (await import('./args')).UsageError(`--source must be auto, netlink or procfs, not "${String(source)}"`);
+  }
+  const collector = createCollector({ socketSource: source });
+  collector.setDemand({ owners: true });
+
+  if (!watch) {
+    const s = await takeSnapshot(collector, intervalS);
+    if (!s.sockstat && s.health.socketSource === 'none') {
+      console.error(`cannot read the kernel's socket tables: ${s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ')}`);
+      return 1;
+    }
+    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s) + '\n');
+    return 0;
+  }
+
+  let stop = false;
+  const onSignal = () => {
+    stop = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const tty = process.stdout.isTTY;
+  while (!stop) {
+    const s = await collector.tick();
+    if (flags.json) process.stdout.write(JSON.stringify(s) + '\n');
+    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s) + '\n' + (tty ? '' : '\n'));
+    const deadline = Date.now() + intervalS * 1000;
+    while (!stop && Date.now() < deadline) await sleep(Math.min(100, deadline - Date.now()));
+  }
+  return 0;
+}
+
+export const snapshotCommand: Subcommand = {
+  summary: 'print one snapshot (a richer `ss -s`), or --watch it',
+  usage: SNAPSHOT_USAGE,
+  run: runSnapshot,
+};

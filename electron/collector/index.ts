@@ -1,0 +1,381 @@
+// The collector: one Snapshot per tick. Plain Node, never imports `electron`; its inputs (file reader,
+// clock, socket source) are injected. A failing source leaves its field empty (null) and adds an entry
+// to health.degraded — a tick never throws because one file is missing or malformed.
+//
+// Cadence: sockstat, counters and sysctls every tick (a few small files, well under a millisecond);
+// the full socket table adaptively (its cost × 10 between reads, so table work stays ≤ ~10 % of a
+// core); process owners on a slower timer, faster while a view needs them (setDemand).
+
+import {
+  COUNTER_NAMES,
+  SNAPSHOT_LIMITS,
+  SNAPSHOT_SCHEMA,
+  type CloseWaitProcess,
+  type CollectorError,
+  type CounterName,
+  type Counters,
+  type Owners,
+  type ProcessSockets,
+  type Snapshot,
+  type SocketPage,
+  type SocketQuery,
+  type Sockstat,
+  type SysctlValue,
+} from '../../shared/snapshot';
+import { SYSCTL_CATALOG, normalizeSysctlValue, sysctlPath } from '../../shared/sysctl-catalog';
+import { emptyStateCounts, STATE_BY_CODE, type TcpState } from '../../shared/tcp';
+import { aggregate, type Aggregates, type EphemeralRange, type ReuseSettings } from './derive/aggregate';
+import { counterRates } from './derive/rates';
+import { parsePortRange, parseReservedPorts, parseSnmpTable, parseSockstat, reservedInside } from './parse/kv-files';
+import { CloseWaitTracker, scanOwners, type OwnerScan } from './owners';
+import { loadNetlinkSource } from './sources/netlink-loader';
+import { nodeFileReader, systemClock } from './sources/node-fs';
+import { createProcfsSource } from './sources/procfs';
+import { querySocketTable } from './table-query';
+import type { Clock, FileReader, SocketSource, SocketTable } from './types';
+
+export type { Clock, FileReader, SocketSource, SocketTable } from './types';
+
+export interface CollectorOptions {
+  reader?: FileReader;
+  clock?: Clock;
+  /** default "/proc" */
+  procRoot?: string;
+  /** 'auto' tries netlink sock_diag, then falls back to /proc/net/tcp{,6} and says why */
+  socketSource?: 'auto' | 'netlink' | 'procfs' | SocketSource;
+  /** the full table is re-read at least this often (ms); default 1000 */
+  minTableIntervalMs?: number;
+  /** the table is never older than this (ms), however costly; default 10000 */
+  maxTableIntervalMs?: number;
+}
+
+export interface Demand {
+  /** a view shows the connection table */
+  table?: boolean;
+  /** a view shows owners (connections table, CLOSE_WAIT leaks) */
+  owners?: boolean;
+}
+
+const SYSCTL_KEYS_FOR_BUDGET = {
+  range: 'net.ipv4.ip_local_port_range',
+  reserved: 'net.ipv4.ip_local_reserved_ports',
+  reuse: 'net.ipv4.tcp_tw_reuse',
+  reuseDelay: 'net.ipv4.tcp_tw_reuse_delay',
+  timestamps: 'net.ipv4.tcp_timestamps',
+};
+
+export class Collector {
+  private readonly reader: FileReader;
+  private readonly clock: Clock;
+  private readonly procRoot: string;
+  private readonly sourceChoice: 'auto' | 'netlink' | 'procfs' | SocketSource;
+  private source: SocketSource | null = null;
+  private fallbackReason: string | null = null;
+  private readonly minTableMs: number;
+  private readonly maxTableMs: number;
+  private demand: Required<Demand> = { table: false, owners: false };
+
+  private seq = 0;
+  private lastTickMono: number | null = null;
+  private prevCounters: Partial<Record<CounterName, number>> | null = null;
+  private table: SocketTable | null = null;
+  private tableAt: number | null = null;
+  private tableMono = -Infinity;
+  private tableCostMs = 0;
+  private agg: Aggregates | null = null;
+  private tableSkipped: Record<string, number> = {};
+  private unknownStates = 0;
+  private owners: OwnerScan | null = null;
+  private ownersAt: number | null = null;
+  private ownersMono = -Infinity;
+  private ownerSummary: Owners | null = null;
+  private readonly closeWait = new CloseWaitTracker();
+
+  constructor(opts: CollectorOptions = {}) {
+    this.reader = opts.reader ?? nodeFileReader;
+    this.clock = opts.clock ?? systemClock;
+    this.procRoot = opts.procRoot ?? '/proc';
+    this.sourceChoice = opts.socketSource ?? 'auto';
+    this.minTableMs = opts.minTableIntervalMs ?? 1000;
+    this.maxTableMs = opts.maxTableIntervalMs ?? 10_000;
+  }
+
+  setDemand(d: Demand): void {
+    const wantedOwners = !this.demand.owners && d.owners;
+    this.demand = { table: d.table ?? this.demand.table, owners: d.owners ?? this.demand.owners };
+    if (wantedOwners) this.ownersMono = -Infinity; // scan at the next tick
+  }
+
+  /** The last full table (for the connection view and the bench). */
+  get lastTable(): SocketTable | null {
+    return this.table;
+  }
+
+  async tick(): Promise<Snapshot> {
+    const t0 = this.clock.monotonic();
+    const now = this.clock.now();
+    const degraded: CollectorError[] = [];
+    const skipped: Record<string, number> = {};
+    const fail = (source: string, e: unknown) => {
+      if (degraded.length < SNAPSHOT_LIMITS.errors) degraded.push({ source, message: (e as Error).message ?? String(e) });
+    };
+    const intervalMs = this.lastTickMono === null ? null : t0 - this.lastTickMono;
+    this.lastTickMono = t0;
+
+    const [sockstat, counters, sysctls] = await Promise.all([
+      this.readSockstat(skipped).catch((e) => (fail('/proc/net/sockstat', e), null)),
+      this.readCounters(intervalMs, skipped, fail),
+      this.readSysctls(),
+    ]);
+
+    const ephemeral = this.ephemeralRange(sysctls, fail);
+    const reuse = this.reuseSettings(sysctls);
+
+    // the full table, adaptively
+    const tableDue = t0 - this.tableMono >= Math.min(this.maxTableMs, Math.max(this.minTableMs, this.tableCostMs * 10)) - 50;
+    let tableRead = false;
+    if (tableDue || this.table === null) {
+      try {
+        const ts = this.clock.monotonic();
+        const source = await this.pickSource();
+        const r = await source.read();
+        this.table = r.table;
+        this.tableAt = now;
+        this.tableMono = ts;
+        this.tableSkipped = r.skipped;
+        this.unknownStates = r.unknownStates;
+        this.agg = aggregate(r.table, { ephemeral, reuse });
+        this.tableCostMs = this.clock.monotonic() - ts;
+        tableRead = true;
+      } catch (e) {
+        fail('socket table', e);
+        // a failing netlink source falls back to /proc at the next tick
+        if (this.sourceChoice === 'auto' && this.source?.name === 'netlink') {
+          this.fallbackReason = `netlink failed: ${(e as Error).message}`;
+          this.source = createProcfsSource(this.reader, { procRoot: this.procRoot });
+        }
+      }
+    }
+    Object.assign(skipped, this.tableSkipped);
+
+    // owners, on a slower cadence
+    const ownersEvery = this.demand.owners ? Math.max(2000, this.tableCostMs * 20) : Math.max(10_000, this.tableCostMs * 40);
+    if (this.table && t0 - this.ownersMono >= Math.min(60_000, ownersEvery) - 50) {
+      try {
+        this.owners = await scanOwners(this.reader, this.procRoot, () => this.clock.monotonic());
+        this.ownersAt = now;
+        this.ownersMono = t0;
+      } catch (e) {
+        fail(`${this.procRoot}/*/fd`, e);
+      }
+    }
+    if (this.table && (tableRead || this.ownerSummary === null) && this.owners) {
+      this.ownerSummary = this.summarizeOwners(this.table, this.owners, now);
+    }
+
+    const agg = this.agg;
+    const snapshot: Snapshot = {
+      schema: SNAPSHOT_SCHEMA,
+      time: now,
+      seq: this.seq++,
+      intervalMs,
+      states: agg?.states ?? emptyStateCounts(),
+      statesByFamily: agg?.statesByFamily ?? { ipv4: emptyStateCounts(), ipv6: emptyStateCounts() },
+      totalSockets: agg?.total ?? 0,
+      sockstat,
+      counters,
+      timeWait: agg?.timeWait ?? null,
+      topTimeWait: agg?.topTimeWait ?? [],
+      topCloseWait: agg?.topCloseWait ?? [],
+      portBudgets: agg?.portBudgets ?? [],
+      ephemeral: ephemeral
+        ? { low: ephemeral.low, high: ephemeral.high, reserved: ephemeral.high - ephemeral.low + 1 - ephemeral.usable, usable: ephemeral.usable }
+        : null,
+      sysctls,
+      owners: this.ownerSummary,
+      health: {
+        socketSource: this.source?.name ?? 'none',
+        fallbackReason: this.fallbackReason,
+        durationMs: 0,
+        tableRead,
+        tableAt: this.tableAt,
+        skippedLines: skipped,
+        unknownStates: this.unknownStates,
+        degraded,
+      },
+    };
+    snapshot.health.durationMs = this.clock.monotonic() - t0;
+    return snapshot;
+  }
+
+  querySockets(q: SocketQuery): SocketPage {
+    return querySocketTable(this.table, this.tableAt, q, this.owners?.byInode ?? null);
+  }
+
+  // ------------------------------------------------------------------ sources
+
+  private async pickSource(): Promise<SocketSource> {
+    if (this.source) return this.source;
+    const choice = this.sourceChoice;
+    if (typeof choice === 'object') return (this.source = choice);
+    if (choice === 'procfs') return (this.source = createProcfsSource(this.reader, { procRoot: this.procRoot }));
+    const nl = await loadNetlinkSource();
+    if (nl.source) return (this.source = nl.source);
+    if (choice === 'netlink') throw new Error(`netlink sock_diag is unavailable: ${nl.reason}`);
+    this.fallbackReason = `netlink sock_diag unavailable (${nl.reason}); reading /proc/net/tcp{,6}`;
+    return (this.source = createProcfsSource(this.reader, { procRoot: this.procRoot }));
+  }
+
+  private async readSockstat(skipped: Record<string, number>): Promise<Sockstat> {
+    const text = await this.reader.readText(`${this.procRoot}/net/sockstat`);
+    const text6 = await this.reader.readText(`${this.procRoot}/net/sockstat6`).catch(() => null);
+    const r = parseSockstat(text, text6);
+    if (r.skipped) skipped[`${this.procRoot}/net/sockstat`] = r.skipped;
+    return r.value;
+  }
+
+  private async readCounters(
+    intervalMs: number | null,
+    skipped: Record<string, number>,
+    fail: (source: string, e: unknown) => void,
+  ): Promise<Counters | null> {
+    const totals: Partial<Record<CounterName, number>> = {};
+    let currEstab: number | null = null;
+    let any = false;
+    for (const file of ['snmp', 'netstat']) {
+      const path = `${this.procRoot}/net/${file}`;
+      try {
+        const r = parseSnmpTable(await this.reader.readText(path));
+        if (r.skipped) skipped[path] = r.skipped;
+        for (const name of COUNTER_NAMES) if (r.value[name] !== undefined) totals[name] = r.value[name];
+        if (r.value['Tcp.CurrEstab'] !== undefined) currEstab = r.value['Tcp.CurrEstab'];
+        any = true;
+      } catch (e) {
+        fail(path, e);
+      }
+    }
+    if (!any) return null;
+    const prev = this.prevCounters;
+    this.prevCounters = totals;
+    const rates = prev && intervalMs !== null ? counterRates(prev, totals, intervalMs) : null;
+    return { totals, rates, currEstab };
+  }
+
+  private async readSysctls(): Promise<Record<string, SysctlValue>> {
+    const values = await Promise.all(
+      SYSCTL_CATALOG.map(async (entry): Promise<SysctlValue> => {
+        if (entry.kind === 'removed') {
+          return { available: false, reason: `removed in Linux ${entry.removedIn ?? 'an earlier release'}` };
+        }
+        try {
+          const raw = await this.reader.readText(sysctlPath(entry.key, `${this.procRoot}/sys`));
+          return { available: true, raw: normalizeSysctlValue(raw), scope: entry.scope };
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          return {
+            available: false,
+            reason:
+              code === 'ENOENT'
+                ? entry.scope === 'global'
+                  ? 'not present here (a global key is visible only in the initial network namespace, or this kernel lacks it)'
+                  : 'not present on this kernel'
+                : `cannot be read: ${(e as Error).message}`,
+          };
+        }
+      }),
+    );
+    const out: Record<string, SysctlValue> = {};
+    SYSCTL_CATALOG.forEach((entry, i) => (out[entry.key] = values[i]));
+    return out;
+  }
+
+  private ephemeralRange(sysctls: Record<string, SysctlValue>, fail: (s: string, e: unknown) => void): EphemeralRange | null {
+    const range = sysctls[SYSCTL_KEYS_FOR_BUDGET.range];
+    if (!range?.available) return null;
+    try {
+      const { low, high } = parsePortRange(range.raw);
+      const res = sysctls[SYSCTL_KEYS_FOR_BUDGET.reserved];
+      const reserved = res?.available ? parseReservedPorts(res.raw) : [];
+      return { low, high, reserved, usable: high - low + 1 - reservedInside(reserved, low, high) };
+    } catch (e) {
+      fail(SYSCTL_KEYS_FOR_BUDGET.range, e);
+      return null;
+    }
+  }
+
+  private reuseSettings(sysctls: Record<string, SysctlValue>): ReuseSettings {
+    const num = (key: string): number | null => {
+      const v = sysctls[key];
+      return v?.available && /^\d+$/.test(v.raw) ? Number(v.raw) : null;
+    };
+    return {
+      reuse: num(SYSCTL_KEYS_FOR_BUDGET.reuse),
+      // absent before ~6.14: reuse then waited about 1 s (KERNEL.md §1)
+      delayMs: num(SYSCTL_KEYS_FOR_BUDGET.reuseDelay) ?? 1000,
+      timestamps: num(SYSCTL_KEYS_FOR_BUDGET.timestamps),
+    };
+  }
+
+  // ------------------------------------------------------------------ owners
+
+  private summarizeOwners(t: SocketTable, scan: OwnerScan, now: number): Owners {
+    const perPid = new Map<number, ProcessSockets>();
+    let withInode = 0;
+    let attributed = 0;
+    let kernelOwned = 0;
+    const closeWaitInodes: number[] = [];
+    const closeWaitByPid = new Map<number, number[]>();
+    for (let i = 0; i < t.length; i++) {
+      const inode = t.inode[i];
+      if (inode === 0) {
+        kernelOwned++;
+        continue;
+      }
+      withInode++;
+      const state = STATE_BY_CODE[t.state[i]];
+      if (state === 'CLOSE_WAIT') closeWaitInodes.push(inode);
+      const o = scan.byInode.get(inode);
+      if (!o) continue;
+      attributed++;
+      let p = perPid.get(o.pid);
+      if (!p) perPid.set(o.pid, (p = { pid: o.pid, comm: o.comm, total: 0, states: {} }));
+      p.total++;
+      if (state) p.states[state] = (p.states[state] ?? 0) + 1;
+      if (state === 'CLOSE_WAIT') {
+        let list = closeWaitByPid.get(o.pid);
+        if (!list) closeWaitByPid.set(o.pid, (list = []));
+        list.push(inode);
+      }
+    }
+    const firstSeen = this.closeWait.observe(closeWaitInodes, now);
+    const closeWait: CloseWaitProcess[] = [];
+    for (const [pid, inodes] of closeWaitByPid) {
+      let oldest = now;
+      for (const ino of inodes) oldest = Math.min(oldest, firstSeen.get(ino) ?? now);
+      closeWait.push({
+        pid,
+        comm: perPid.get(pid)?.comm ?? '?',
+        count: inodes.length,
+        oldestAgeS: (now - oldest) / 1000,
+        growthPerMin: this.closeWait.growth(pid, inodes.length, now),
+      });
+    }
+    this.closeWait.retain(new Set(closeWaitByPid.keys()));
+    const byTotal = [...perPid.values()].sort((a, b) => b.total - a.total || a.pid - b.pid);
+    return {
+      scannedAt: this.ownersAt ?? now,
+      attributed,
+      withInode,
+      kernelOwned,
+      unreadablePids: scan.unreadablePids,
+      topProcesses: byTotal.slice(0, SNAPSHOT_LIMITS.processes),
+      closeWait: closeWait.sort((a, b) => b.count - a.count).slice(0, SNAPSHOT_LIMITS.closeWaitProcesses),
+    };
+  }
+}
+
+export function createCollector(opts?: CollectorOptions): Collector {
+  return new Collector(opts);
+}
+
+export type { TcpState };

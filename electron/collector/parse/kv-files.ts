@@ -1,0 +1,141 @@
+// Parsers for the small kernel files: /proc/net/sockstat{,6}, /proc/net/snmp and /proc/net/netstat,
+// and the sysctl values the collector derives from. Pure; bad lines are skipped and counted.
+
+import type { Sockstat } from '../../../shared/snapshot';
+
+export interface Parsed<T> {
+  value: T;
+  skipped: number;
+}
+
+/** "PREFIX: key value key value …" lines → { PREFIX: { key: value } }. Extra fields are kept, so a
+ *  newer kernel's additions never break parsing. */
+export function parseKeyValueLines(text: string): Parsed<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      skipped++;
+      continue;
+    }
+    const prefix = line.slice(0, colon).trim();
+    const words = line.slice(colon + 1).trim().split(/\s+/);
+    if (words.length % 2 !== 0) {
+      skipped++;
+      continue;
+    }
+    const rec: Record<string, number> = (out[prefix] ??= {});
+    for (let i = 0; i < words.length; i += 2) {
+      const v = Number(words[i + 1]);
+      if (!/^-?\d+$/.test(words[i + 1]) || !Number.isFinite(v)) {
+        skipped++;
+        continue;
+      }
+      rec[words[i]] = v;
+    }
+  }
+  return { value: out, skipped };
+}
+
+/** sockstat + sockstat6 (KERNEL.md §4). Throws with the reason when the TCP line is missing. */
+export function parseSockstat(sockstat: string, sockstat6: string | null): Parsed<Sockstat> {
+  const a = parseKeyValueLines(sockstat);
+  const b = sockstat6 === null ? { value: {}, skipped: 0 } : parseKeyValueLines(sockstat6);
+  const tcp = a.value['TCP'];
+  if (!tcp || tcp.inuse === undefined) throw new Error('no "TCP: inuse …" line in /proc/net/sockstat');
+  const tcp6 = (b.value as Record<string, Record<string, number>>)['TCP6'];
+  return {
+    value: {
+      inuse4: tcp.inuse,
+      inuse6: tcp6?.inuse ?? 0,
+      orphan: tcp.orphan ?? 0,
+      tw: tcp.tw ?? 0,
+      alloc: tcp.alloc ?? 0,
+      memPages: tcp.mem ?? 0,
+      socketsUsed: a.value['sockets']?.used ?? null,
+    },
+    skipped: a.skipped + b.skipped,
+  };
+}
+
+/** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
+ *  Returns "Prefix.Name" → value. A header/value pair whose lengths differ is skipped. */
+export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
+  const out: Record<string, number> = {};
+  let skipped = 0;
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  for (let i = 0; i < lines.length; i++) {
+    const head = lines[i];
+    const colon = head.indexOf(':');
+    if (colon <= 0) {
+      skipped++;
+      continue;
+    }
+    const prefix = head.slice(0, colon);
+    const names = head.slice(colon + 1).trim().split(/\s+/);
+    const next = lines[i + 1];
+    if (next === undefined || !next.startsWith(prefix + ':')) {
+      skipped++;
+      continue;
+    }
+    const values = next.slice(colon + 1).trim().split(/\s+/);
+    i++;
+    if (values.length !== names.length || names.some((n) => /^-?\d+$/.test(n))) {
+      skipped += 2;
+      continue;
+    }
+    for (let k = 0; k < names.length; k++) {
+      if (!/^-?\d+$/.test(values[k])) {
+        skipped++;
+        continue;
+      }
+      out[`${prefix}.${names[k]}`] = Number(values[k]);
+    }
+  }
+  return { value: out, skipped };
+}
+
+/** net.ipv4.ip_local_port_range, read back as "low<TAB>high". */
+export function parsePortRange(raw: string): { low: number; high: number } {
+  const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(raw);
+  if (!m) throw new Error(`ip_local_port_range "${raw.trim()}" is not two port numbers`);
+  const low = Number(m[1]);
+  const high = Number(m[2]);
+  if (low < 1 || high > 65535 || low > high) {
+    throw new Error(`ip_local_port_range ${low}–${high} is not a valid range`);
+  }
+  return { low, high };
+}
+
+/** net.ipv4.ip_local_reserved_ports: "1,2-4,10" (empty = none) → sorted list of [from, to] ranges. */
+export function parseReservedPorts(raw: string): [number, number][] {
+  const text = raw.trim();
+  if (text === '') return [];
+  const out: [number, number][] = [];
+  for (const part of text.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`ip_local_reserved_ports: "${part}" is not a port or a range`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (from > to || to > 65535) throw new Error(`ip_local_reserved_ports: "${part}" is out of range`);
+    out.push([from, to]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Number of reserved ports inside [low, high]. */
+export function reservedInside(reserved: [number, number][], low: number, high: number): number {
+  let n = 0;
+  let coveredTo = low - 1;
+  for (const [from, to] of reserved) {
+    const a = Math.max(from, coveredTo + 1, low);
+    const b = Math.min(to, high);
+    if (b >= a) {
+      n += b - a + 1;
+      coveredTo = b;
+    }
+  }
+  return n;
+}

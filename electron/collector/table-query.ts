@@ -1,0 +1,104 @@
+// Filter, sort and page the last full table for the connection view. The filtered + sorted order is
+// memoized per (table, filter, sort), so paging through 100,000 rows sorts once.
+
+import type { SocketPage, SocketQuery, SocketRow, SocketSortKey } from '../../shared/snapshot';
+import { STATE_BY_CODE, TIMER_KINDS, stateCode } from '../../shared/tcp';
+import type { OwnerInfo } from './owners';
+import type { SocketTable } from './types';
+
+export const MAX_PAGE = 1000;
+
+let memo: { table: SocketTable; owners: Map<number, OwnerInfo> | null; key: string; order: Uint32Array } | null = null;
+
+function compareNum(a: number, b: number): number {
+  return a - b;
+}
+
+function sortValue(t: SocketTable, owners: Map<number, OwnerInfo> | null, key: SocketSortKey): (i: number, j: number) => number {
+  switch (key) {
+    case 'state':
+      return (i, j) => compareNum(t.state[i], t.state[j]);
+    case 'local':
+      return (i, j) => t.localAddr[i].localeCompare(t.localAddr[j]) || compareNum(t.localPort[i], t.localPort[j]);
+    case 'remote':
+      return (i, j) => t.remoteAddr[i].localeCompare(t.remoteAddr[j]) || compareNum(t.remotePort[i], t.remotePort[j]);
+    case 'localPort':
+      return (i, j) => compareNum(t.localPort[i], t.localPort[j]);
+    case 'remotePort':
+      return (i, j) => compareNum(t.remotePort[i], t.remotePort[j]);
+    case 'timerLeftMs':
+      return (i, j) => compareNum(t.timerLeftMs[i], t.timerLeftMs[j]);
+    case 'txQueue':
+      return (i, j) => compareNum(t.txQueue[i], t.txQueue[j]);
+    case 'rxQueue':
+      return (i, j) => compareNum(t.rxQueue[i], t.rxQueue[j]);
+    case 'uid':
+      return (i, j) => compareNum(t.uid[i], t.uid[j]);
+    case 'process':
+      return (i, j) => (owners?.get(t.inode[i])?.comm ?? '\uffff').localeCompare(owners?.get(t.inode[j])?.comm ?? '\uffff');
+  }
+}
+
+export function querySocketTable(
+  t: SocketTable | null,
+  tableAt: number | null,
+  q: SocketQuery,
+  owners: Map<number, OwnerInfo> | null,
+): SocketPage {
+  const offset = Math.max(0, Math.floor(q.offset ?? 0));
+  const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
+  if (!t) return { tableAt, total: 0, tableSize: 0, offset, rows: [] };
+  const key = JSON.stringify([q.states ?? null, q.address ?? '', q.port ?? null, q.process ?? '', q.sort ?? null, !!q.descending]);
+  let order: Uint32Array;
+  if (memo && memo.table === t && memo.owners === owners && memo.key === key) {
+    order = memo.order;
+  } else {
+    const stateMask = new Uint8Array(16);
+    if (q.states && q.states.length) for (const s of q.states) stateMask[stateCode(s)] = 1;
+    else stateMask.fill(1);
+    const addr = (q.address ?? '').trim().toLowerCase();
+    const proc = (q.process ?? '').trim().toLowerCase();
+    const procPid = /^\d+$/.test(proc) ? Number(proc) : null;
+    const idx: number[] = [];
+    for (let i = 0; i < t.length; i++) {
+      if (!stateMask[t.state[i]]) continue;
+      if (q.port !== undefined && t.localPort[i] !== q.port && t.remotePort[i] !== q.port) continue;
+      if (addr && !`${t.localAddr[i]}:${t.localPort[i]}`.includes(addr) && !`${t.remoteAddr[i]}:${t.remotePort[i]}`.includes(addr)) continue;
+      if (proc) {
+        const o = owners?.get(t.inode[i]);
+        if (!o || (procPid !== null ? o.pid !== procPid : !o.comm.toLowerCase().includes(proc))) continue;
+      }
+      idx.push(i);
+    }
+    if (q.sort) {
+      const cmp = sortValue(t, owners, q.sort);
+      idx.sort(q.descending ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b);
+    }
+    order = Uint32Array.from(idx);
+    memo = { table: t, owners, key, order };
+  }
+  const rows: SocketRow[] = [];
+  for (let k = offset; k < Math.min(order.length, offset + limit); k++) rows.push(rowAt(t, order[k], owners));
+  return { tableAt, total: order.length, tableSize: t.length, offset, rows };
+}
+
+export function rowAt(t: SocketTable, i: number, owners: Map<number, OwnerInfo> | null): SocketRow {
+  const o = t.inode[i] !== 0 ? owners?.get(t.inode[i]) : undefined;
+  return {
+    family: t.family[i] === 4 ? 'ipv4' : 'ipv6',
+    state: STATE_BY_CODE[t.state[i]] ?? 'CLOSE',
+    localAddr: t.localAddr[i],
+    localPort: t.localPort[i],
+    remoteAddr: t.remoteAddr[i],
+    remotePort: t.remotePort[i],
+    txQueue: t.txQueue[i],
+    rxQueue: t.rxQueue[i],
+    timer: TIMER_KINDS[t.timer[i]] ?? 'none',
+    timerLeftMs: t.timerLeftMs[i],
+    retransmits: t.retransmits[i],
+    uid: t.uid[i],
+    inode: t.inode[i],
+    pid: o?.pid ?? null,
+    comm: o?.comm ?? null,
+  };
+}
