@@ -2,3 +2,4 @@
 import { registerSubcommand } from './registry';
 
 registerSubcommand('snapshot', async () => (await import('./snapshot')).snapshotCommand);
+registerSubcommand('tune', async () => (await import('./tune')).tuneCommand);

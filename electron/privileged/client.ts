@@ -237,7 +237,7 @@ export class TuningClient {
     const e = catalogEntry(key);
     if (!e) return { key, available: false, unavailableReason: 'not in the catalog', value: null };
     if (e.kind === 'removed') {
-      return { key, available: false, unavailableReason: `removed in Linux ${e.removedIn}: ${e.summary}`, value: null };
+      return { key, available: false, unavailableReason: e.summary, value: null };
     }
     try {
       const value = normalizeSysctlValue(readFileSync(sysctlPath(key, this.opts.procSysRoot), 'utf8'));
