@@ -1,6 +1,122 @@
-// Placeholder until the netlink sock_diag addon lands (issue 6 replaces this file).
-import type { SocketSource } from '../types';
+// The fast socket source: netlink sock_diag through the native addon (native/sockdiag.c), the way
+// `ss` reads sockets (KERNEL.md §5). The collector prefers it and falls back to /proc/net/tcp when
+// it is unavailable — the addon was not built, or the socket is refused (a seccomp sandbox, an LSM):
+// createNetlinkSource() then throws a NetlinkUnavailableError whose message says why.
 
-export function createNetlinkSource(): SocketSource {
-  throw new Error('the netlink sock_diag addon is not built');
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SocketSource, SocketTableResult } from '../types';
+import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION } from './sockdiag-layout';
+
+export { ALL_TCP_STATES_MASK, stateBit } from './sockdiag-layout';
+
+/** What the addon exports. */
+export interface SockDiagAddon {
+  /** states: idiag_states bitmask (bit n = state n); families: bit 0 IPv4, bit 1 IPv6 */
+  dump(states: number, families: number): ArrayBuffer;
+  layoutVersion: number;
+}
+
+export class NetlinkUnavailableError extends Error {
+  override name = 'NetlinkUnavailableError';
+}
+
+const ADDON_FILE = 'waitline_sockdiag.node';
+/** Where the addon lives relative to this module: the source tree (electron/collector/sources),
+ *  the CLI bundle (dist/cli.mjs) and the Electron bundles (dist/electron/*.cjs). */
+const RELATIVE_CANDIDATES = ['../../../build/Release', '../build/Release', '../../build/Release'];
+
+function moduleDir(): string | null {
+  return typeof __dirname === 'string' ? __dirname : null;
+}
+
+/** Candidate paths of the addon, most specific first. */
+export function addonCandidates(): string[] {
+  const out: string[] = [];
+  if (process.env.WAITLINE_SOCKDIAG_ADDON) out.push(process.env.WAITLINE_SOCKDIAG_ADDON);
+  const dir = moduleDir();
+  if (dir) for (const rel of RELATIVE_CANDIDATES) out.push(join(dir, rel, ADDON_FILE));
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources) out.push(join(resources, 'app.asar.unpacked', 'build', 'Release', ADDON_FILE));
+  out.push(join(process.cwd(), 'build', 'Release', ADDON_FILE));
+  return [...new Set(out)];
+}
+
+let cachedAddon: SockDiagAddon | null = null;
+
+/** Loads the addon or throws a NetlinkUnavailableError saying what was tried. */
+export function loadSockDiagAddon(): SockDiagAddon {
+  if (cachedAddon) return cachedAddon;
+  const tried = addonCandidates();
+  const found = tried.find((p) => existsSync(p));
+  if (!found) {
+    throw new NetlinkUnavailableError(
+      `the netlink addon (${ADDON_FILE}) is not built — run \`npm run build:native\` (needs g++ and Node headers); looked in ${tried.join(', ')}`,
+    );
+  }
+  let mod: SockDiagAddon;
+  try {
+    // A computed path: bundlers leave it alone and Node's loader handles the .node file.
+    const load = require as (id: string) => unknown;
+    mod = load(found) as SockDiagAddon;
+  } catch (e) {
+    throw new NetlinkUnavailableError(`the netlink addon at ${found} does not load: ${(e as Error).message}`);
+  }
+  if (typeof mod?.dump !== 'function' || mod.layoutVersion !== SOCKDIAG_LAYOUT_VERSION) {
+    throw new NetlinkUnavailableError(
+      `the netlink addon at ${found} is stale (layout ${String(mod?.layoutVersion)}, expected ${SOCKDIAG_LAYOUT_VERSION}) — run \`npm run build:native\``,
+    );
+  }
+  cachedAddon = mod;
+  return mod;
+}
+
+export interface NetlinkSourceOptions {
+  /** idiag_states bitmask, filtered in the kernel; default every state /proc shows (1..12) */
+  states?: number;
+  ipv4?: boolean;
+  ipv6?: boolean;
+  /** injected addon (tests) */
+  addon?: SockDiagAddon;
+}
+
+export interface NetlinkSource extends SocketSource {
+  readonly name: 'netlink';
+  /** whether the kernel flagged the last dump as interrupted (the table changed mid-walk) */
+  readonly lastDumpInterrupted: boolean;
+}
+
+const SOURCE_KEY = 'netlink sock_diag';
+
+/** Creates the source after checking, with an empty dump, that the kernel answers. Throws a
+ *  NetlinkUnavailableError (with the reason) when the addon or the netlink socket is unavailable. */
+export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSource {
+  const states = opts.states ?? ALL_TCP_STATES_MASK;
+  if (!Number.isInteger(states) || states < 0 || states > 0xffffffff) {
+    throw new RangeError(`netlink states mask must be a 32-bit unsigned integer, got ${states}`);
+  }
+  const families = (opts.ipv4 === false ? 0 : 1) | (opts.ipv6 === false ? 0 : 2);
+  const addon = opts.addon ?? loadSockDiagAddon();
+  try {
+    decodeSockDiagDump(addon.dump(0, families)); // states 0: the kernel answers at once with nothing
+  } catch (e) {
+    throw new NetlinkUnavailableError(`netlink sock_diag is unavailable: ${(e as Error).message}`);
+  }
+  let interrupted = false;
+  return {
+    name: 'netlink',
+    get lastDumpInterrupted() {
+      return interrupted;
+    },
+    async read(): Promise<SocketTableResult> {
+      const d = decodeSockDiagDump(addon.dump(states, families));
+      interrupted = d.interrupted;
+      return {
+        table: d.table,
+        source: 'netlink',
+        skipped: d.skipped ? { [SOURCE_KEY]: d.skipped } : {},
+        unknownStates: d.unknownStates,
+      };
+    },
+  };
 }
