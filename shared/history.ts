@@ -111,7 +111,15 @@ export class HistoryStore {
   }
 
   push(snapshot: Snapshot): void {
-    let time = snapshot.time;
+    this.pushSample(snapshot.time, snapshot.states, rateSeriesOf(snapshot));
+  }
+
+  /** Append one sample given as series values (e.g. history fetched from another store). */
+  pushSample(
+    time: number,
+    states: Partial<Record<TcpState, number>>,
+    rates: Partial<Record<HistoryRateSeries, number>>,
+  ): void {
     // Queries binary-search the time axis, so it must not go backwards. A wall clock stepped back
     // (NTP) is clamped to the newest sample's time rather than reordering history.
     const newest = this.newestMs;
@@ -126,11 +134,20 @@ export class HistoryStore {
     }
     this.times[p] = time;
     for (let s = 0; s < TCP_STATES.length; s++) {
-      const c = snapshot.states[TCP_STATES[s]];
+      const c = states[TCP_STATES[s]];
       this.stateSeries[s][p] = typeof c === 'number' && c > 0 ? c : 0;
     }
-    const rates = rateSeriesOf(snapshot);
-    for (let r = 0; r < HISTORY_RATE_SERIES.length; r++) this.rateSeries[r][p] = rates[HISTORY_RATE_SERIES[r]];
+    for (let r = 0; r < HISTORY_RATE_SERIES.length; r++) {
+      const v = rates[HISTORY_RATE_SERIES[r]];
+      this.rateSeries[r][p] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
+    }
+  }
+
+  /** Drop every sample (markers too). */
+  clear(): void {
+    this.head = 0;
+    this.count = 0;
+    this.markers = [];
   }
 
   addMarker(time: number, label: string): void {

@@ -1,0 +1,166 @@
+import { useEffect } from 'react';
+import type { ViewName } from '../shared/api';
+import { fmtClock, fmtCount } from './format';
+import { ConnectionsView } from './features/connections/ConnectionsView';
+import { OverviewView } from './features/overview/OverviewView';
+import { TimeWaitView } from './features/timewait/TimeWaitView';
+import { TuningView } from './features/tuning/TuningView';
+import { setView, useDashboard, VIEWS } from './store/dashboard';
+
+function StatusLine() {
+  const status = useDashboard((s) => s.status);
+  const time = useDashboard((s) => s.snapshot?.time ?? null);
+  const source = useDashboard((s) => s.snapshot?.health.socketSource ?? null);
+  const duration = useDashboard((s) => s.snapshot?.health.durationMs ?? null);
+  const total = useDashboard((s) => s.snapshot?.totalSockets ?? null);
+  const live = status === null || status.state === 'running';
+  return (
+    <div className="status-line" data-testid="status-line">
+      <span className={`live-dot ${live && time ? 'on' : 'off'}`} aria-hidden />
+      {time ? (
+        <span>
+          {fmtCount(total)} sockets · {fmtClock(time)} · {source}
+          {duration !== null ? ` · ${duration.toFixed(0)} ms` : ''}
+        </span>
+      ) : (
+        <span>waiting for data…</span>
+      )}
+    </div>
+  );
+}
+
+function Header() {
+  const info = useDashboard((s) => s.info);
+  const view = useDashboard((s) => s.view);
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden>
+          <circle cx="12" cy="12" r="10" fill="none" stroke="var(--accent)" strokeWidth="2.5" />
+          <path d="M12 6v6l4 2" fill="none" stroke="var(--accent)" strokeWidth="2.5" strokeLinecap="round" />
+        </svg>
+        <span className="brand-name">Waitline</span>
+        {info && (
+          <span className="host muted">
+            {info.hostname} · Linux {info.kernel}
+            {info.readOnly && <span className="badge">read-only</span>}
+          </span>
+        )}
+      </div>
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {VIEWS.map((v) => (
+          <button
+            key={v.name}
+            type="button"
+            role="tab"
+            id={`tab-${v.name}`}
+            aria-selected={view === v.name}
+            tabIndex={view === v.name ? 0 : -1}
+            onClick={() => setView(v.name)}
+            title={`${v.label} (Alt+${v.key})`}
+            data-testid={`nav-${v.name}`}
+          >
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <StatusLine />
+    </header>
+  );
+}
+
+/** Banners for everything that is not "all good": the user is never left with a blank window. */
+function Banners() {
+  const status = useDashboard((s) => s.status);
+  const notice = useDashboard((s) => s.notice);
+  return (
+    <>
+      {status && status.state !== 'running' && (
+        <div className={`banner ${status.state === 'failed' ? 'error' : 'warn'}`} role="status" data-testid="collector-status">
+          {status.state === 'starting' && 'The collector is starting…'}
+          {status.state === 'restarting' &&
+            `The collector stopped and is restarting${status.nextRestartAt ? ` at ${fmtClock(status.nextRestartAt)}` : ''}.`}
+          {status.state === 'failed' && 'The collector has failed.'} {status.message}
+        </div>
+      )}
+      {notice && <div className="banner warn">{notice}</div>}
+    </>
+  );
+}
+
+function CurrentView({ view }: { view: ViewName }) {
+  switch (view) {
+    case 'overview':
+      return <OverviewView />;
+    case 'timewait':
+      return <TimeWaitView />;
+    case 'connections':
+      return <ConnectionsView />;
+    case 'tuning':
+      return <TuningView />;
+  }
+}
+
+/** Keyboard: Alt+1…4 (or Ctrl+1…4) pick a view; ←/→ move between tabs when the tab bar has focus. */
+function useKeyboardNavigation() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if ((e.altKey || e.ctrlKey) && !e.shiftKey) {
+        const v = VIEWS.find((x) => x.key === e.key);
+        if (v) {
+          e.preventDefault();
+          setView(v.name);
+          document.getElementById(`tab-${v.name}`)?.focus();
+          return;
+        }
+      }
+      if (target?.getAttribute('role') === 'tab' && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
+        e.preventDefault();
+        const i = VIEWS.findIndex((x) => `tab-${x.name}` === target.id);
+        const next = VIEWS[(i + (e.key === 'ArrowRight' ? 1 : VIEWS.length - 1)) % VIEWS.length];
+        setView(next.name);
+        document.getElementById(`tab-${next.name}`)?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function App() {
+  const fatal = useDashboard((s) => s.fatal);
+  const hasSnapshot = useDashboard((s) => s.snapshot !== null);
+  const view = useDashboard((s) => s.view);
+  const status = useDashboard((s) => s.status);
+  useKeyboardNavigation();
+  return (
+    <div className="app">
+      <Header />
+      <main id="main" role="tabpanel" aria-labelledby={`tab-${view}`}>
+        {fatal ? (
+          <div className="fatal card" role="alert" data-testid="fatal">
+            <h2>Waitline cannot show data</h2>
+            <p>{fatal}</p>
+          </div>
+        ) : (
+          <>
+            <Banners />
+            {hasSnapshot || view === 'tuning' ? (
+              <CurrentView view={view} />
+            ) : (
+              <div className="waiting card" data-testid="waiting">
+                <div className="spinner" aria-hidden />
+                <p>
+                  {status?.state === 'failed'
+                    ? 'No data: the collector is not running.'
+                    : 'Waiting for the first snapshot from the collector…'}
+                </p>
+              </div>
+            )}
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,258 @@
+// Every socket in a virtualized table (50,000 rows stay smooth: only the visible rows exist in the DOM
+// and only the visible pages are fetched, once per tick).
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { SocketSortKey } from '../../../shared/snapshot';
+import { TCP_STATES, type TcpState } from '../../../shared/tcp';
+import { bridge } from '../../bridge';
+import { fmtCount, STATE_COLORS } from '../../format';
+import { useDashboard } from '../../store/dashboard';
+import { type ConnectionFilters, loadFilters, portError, saveFilters, toQuery, DEFAULT_FILTERS } from './filters';
+import { ConnectionsModel, type DisplayRow, ownerText, PAGE_SIZE } from './model';
+
+export const ROW_HEIGHT = 28;
+
+const COLUMNS: { label: string; sort: SocketSortKey; className: string }[] = [
+  { label: 'State', sort: 'state', className: 'c-state' },
+  { label: 'Local address', sort: 'local', className: 'c-addr' },
+  { label: 'Port', sort: 'localPort', className: 'c-port' },
+  { label: 'Remote address', sort: 'remote', className: 'c-addr' },
+  { label: 'Port', sort: 'remotePort', className: 'c-port' },
+  { label: 'Timer', sort: 'timerLeftMs', className: 'c-num' },
+  { label: 'Send-Q', sort: 'txQueue', className: 'c-num' },
+  { label: 'Recv-Q', sort: 'rxQueue', className: 'c-num' },
+  { label: 'UID', sort: 'uid', className: 'c-num' },
+  { label: 'Process', sort: 'process', className: 'c-proc' },
+];
+
+function timerText(r: DisplayRow): string {
+  if (r.timer === 'none' || r.timerLeftMs <= 0) return '';
+  const s = r.timerLeftMs / 1000;
+  return `${r.timer === 'timewait' ? '' : `${r.timer} `}${s >= 10 ? Math.round(s) : s.toFixed(1)} s`;
+}
+
+const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
+  const owner = ownerText(r);
+  return (
+    <div
+      className={`row ${r.mark ? `mark-${r.mark}` : ''}`}
+      role="row"
+      style={{ transform: `translateY(${top}px)` }}
+      data-state={r.state}
+    >
+      <div className="c-state" role="cell">
+        <span className="dot" style={{ background: STATE_COLORS[r.state] }} />
+        {r.state}
+      </div>
+      <div className="c-addr mono" role="cell" title={r.localAddr}>
+        {r.localAddr}
+      </div>
+      <div className="c-port mono" role="cell">
+        {r.localPort}
+      </div>
+      <div className="c-addr mono" role="cell" title={r.remoteAddr}>
+        {r.remoteAddr}
+      </div>
+      <div className="c-port mono" role="cell">
+        {r.remotePort}
+      </div>
+      <div className="c-num" role="cell">
+        {timerText(r)}
+      </div>
+      <div className="c-num" role="cell">
+        {r.txQueue || ''}
+      </div>
+      <div className="c-num" role="cell">
+        {r.rxQueue || ''}
+      </div>
+      <div className="c-num" role="cell">
+        {r.uid}
+      </div>
+      <div className={`c-proc ${owner.kernel ? 'kernel' : ''}`} role="cell" title={owner.text}>
+        {owner.text}
+      </div>
+    </div>
+  );
+});
+
+function StateChips({ filters, onChange }: { filters: ConnectionFilters; onChange: (f: ConnectionFilters) => void }) {
+  const states = useDashboard((s) => s.snapshot?.states ?? null);
+  const toggle = (st: TcpState) => {
+    const on = filters.states.includes(st);
+    onChange({ ...filters, states: on ? filters.states.filter((x) => x !== st) : [...filters.states, st] });
+  };
+  return (
+    <div className="chips" role="group" aria-label="Show states">
+      {TCP_STATES.filter((st) => (states?.[st] ?? 0) > 0 || filters.states.includes(st)).map((st) => (
+        <button
+          key={st}
+          type="button"
+          className="chip"
+          aria-pressed={filters.states.includes(st)}
+          onClick={() => toggle(st)}
+          style={{ '--state': STATE_COLORS[st] } as React.CSSProperties}
+          data-testid={`filter-state-${st}`}
+        >
+          {st} <span className="chip-n">{fmtCount(states?.[st] ?? 0)}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function ConnectionsView() {
+  const [filters, setFiltersState] = useState<ConnectionFilters>(loadFilters);
+  const setFilters = useCallback((f: ConnectionFilters) => {
+    saveFilters(f);
+    setFiltersState(f);
+  }, []);
+  const tick = useDashboard((s) => s.snapshot?.seq ?? -1);
+  const modelRef = useRef(new ConnectionsModel());
+  const model = modelRef.current;
+  const [, rerender] = useReducer((x: number) => x + 1, 0);
+  const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const pError = portError(filters.port);
+
+  const count = model.count();
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items.length ? items[0].index : 0;
+  const last = items.length ? items[items.length - 1].index : PAGE_SIZE - 1;
+
+  // filters changed: start over
+  const queryKey = JSON.stringify(toQuery(filters));
+  useEffect(() => {
+    model.reset();
+    setLoaded(false);
+    scrollRef.current?.scrollTo({ top: 0 });
+    rerender();
+  }, [queryKey, model]);
+
+  // fetch the visible pages once per tick and when scrolling reaches an unloaded page
+  const pagesKey = model.pagesFor(first, last).join(',');
+  const inFlight = useRef(false);
+  useEffect(() => {
+    if (inFlight.current) return;
+    const pages = pagesKey.split(',').map(Number);
+    const base = toQuery(filters);
+    inFlight.current = true;
+    let cancelled = false;
+    Promise.all(pages.map((p) => bridge.querySockets({ ...base, offset: p * PAGE_SIZE, limit: PAGE_SIZE })))
+      .then((results) => {
+        if (cancelled) return;
+        const now = Date.now();
+        model.retainPages(pages);
+        results.forEach((res, i) => model.applyPage(pages[i], res.rows, res.total, res.tableSize, res.tableAt, now));
+        setError(null);
+        setLoaded(true);
+        rerender();
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(`Could not read the socket table: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        inFlight.current = false;
+      });
+    return () => {
+      cancelled = true;
+      inFlight.current = false;
+    };
+  }, [tick, pagesKey, queryKey]);
+
+  const sortBy = (key: SocketSortKey) =>
+    setFilters({ ...filters, sort: key, descending: filters.sort === key ? !filters.descending : false });
+
+  return (
+    <section className="view connections" aria-labelledby="connections-title">
+      <div className="view-head">
+        <h2 id="connections-title">Connections</h2>
+        <span className="headline-count" data-testid="connections-total">
+          {fmtCount(model.total)} of {fmtCount(model.tableSize)} sockets
+        </span>
+      </div>
+      <div className="card filters">
+        <StateChips filters={filters} onChange={setFilters} />
+        <div className="filter-row">
+          <label>
+            Address
+            <input
+              type="search"
+              value={filters.address}
+              placeholder="e.g. 10.0.0.5 or :443"
+              onChange={(e) => setFilters({ ...filters, address: e.target.value })}
+            />
+          </label>
+          <label>
+            Port
+            <input
+              type="search"
+              inputMode="numeric"
+              value={filters.port}
+              placeholder="local or remote"
+              aria-invalid={pError !== null}
+              onChange={(e) => setFilters({ ...filters, port: e.target.value })}
+            />
+          </label>
+          <label>
+            Process
+            <input
+              type="search"
+              value={filters.process}
+              placeholder="name or pid"
+              onChange={(e) => setFilters({ ...filters, process: e.target.value })}
+            />
+          </label>
+          <button type="button" className="link" onClick={() => setFilters(DEFAULT_FILTERS)}>
+            Clear filters
+          </button>
+          <span className="legend">
+            <span className="swatch mark-new" /> new <span className="swatch mark-changed" /> changed{' '}
+            <span className="swatch mark-gone" /> closed
+          </span>
+        </div>
+        {pError && <div className="field-error">{pError}</div>}
+      </div>
+      {error && <div className="banner error">{error}</div>}
+      <div className="card table-card">
+        <div className="vt-head" role="row">
+          {COLUMNS.map((c) => (
+            <button
+              key={c.sort}
+              type="button"
+              role="columnheader"
+              className={c.className}
+              aria-sort={filters.sort === c.sort ? (filters.descending ? 'descending' : 'ascending') : 'none'}
+              onClick={() => sortBy(c.sort)}
+            >
+              {c.label}
+              {filters.sort === c.sort ? (filters.descending ? ' ▾' : ' ▴') : ''}
+            </button>
+          ))}
+        </div>
+        <div ref={scrollRef} className="vt-body" role="table" aria-rowcount={count} tabIndex={0} data-testid="connections-table">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((it) => {
+              const r = model.rowAt(it.index);
+              return r ? (
+                <Row key={`${r.key}|${r.mark === 'gone' ? 'g' : ''}`} r={r} top={it.start} />
+              ) : (
+                <div key={`p${it.index}`} className="row placeholder" style={{ transform: `translateY(${it.start}px)` }} />
+              );
+            })}
+          </div>
+          {loaded && count === 0 && (
+            <p className="empty">{model.tableSize === 0 ? 'The socket table is empty.' : 'No socket matches these filters.'}</p>
+          )}
+          {!loaded && !error && <p className="empty">Reading the socket table…</p>}
+        </div>
+      </div>
+    </section>
+  );
+}

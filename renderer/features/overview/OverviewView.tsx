@@ -1,0 +1,91 @@
+import { memo } from 'react';
+import { CountersChart } from '../../charts/CountersChart';
+import { StateChart } from '../../charts/StateChart';
+import { fmtCount, fmtRate } from '../../format';
+import { CHART_WINDOWS, setChartWindow, setPaused, useDashboard, WINDOW_KEYS } from '../../store/dashboard';
+import { StateCounts } from './StateCounts';
+
+function WindowPicker() {
+  const windowKey = useDashboard((s) => s.windowKey);
+  const paused = useDashboard((s) => s.paused);
+  return (
+    <div className="chart-tools">
+      <div className="segmented" role="group" aria-label="Time window">
+        {WINDOW_KEYS.map((k) => (
+          <button key={k} type="button" aria-pressed={k === windowKey} onClick={() => setChartWindow(k)} data-testid={`window-${k}`}>
+            {CHART_WINDOWS[k].label}
+          </button>
+        ))}
+      </div>
+      <button type="button" className={`pause ${paused ? 'on' : ''}`} onClick={() => setPaused(!paused)} data-testid="pause" aria-pressed={paused}>
+        {paused ? '▶ Resume' : '❚❚ Pause'}
+      </button>
+    </div>
+  );
+}
+
+const ChurnSummary = memo(function ChurnSummary() {
+  const rates = useDashboard((s) => s.snapshot?.counters?.rates ?? null);
+  const sockstat = useDashboard((s) => s.snapshot?.sockstat ?? null);
+  const maxTw = useDashboard((s) => {
+    const v = s.snapshot?.sysctls['net.ipv4.tcp_max_tw_buckets'];
+    return v && v.available ? Number(v.raw) : null;
+  });
+  const arrivals = rates ? (rates['TcpExt.TW'] ?? 0) + (rates['TcpExt.TWKilled'] ?? 0) : null;
+  const items: [string, string, string][] = [
+    ['TIME_WAIT arrivals', `${fmtRate(arrivals)}/s`, 'TcpExt TW + TWKilled: timewait entries created'],
+    ['Steady state', arrivals === null ? '—' : `≈ ${fmtCount(arrivals * 60)}`, 'arrival rate × 60 s (Little’s law)'],
+    ['Active opens', `${fmtRate(rates?.['Tcp.ActiveOpens'])}/s`, 'connect() calls that sent a SYN'],
+    ['Passive opens', `${fmtRate(rates?.['Tcp.PassiveOpens'])}/s`, 'connections accepted'],
+    ['Resets', `${fmtRate(rates ? (rates['Tcp.EstabResets'] ?? 0) + (rates['Tcp.OutRsts'] ?? 0) : null)}/s`, 'EstabResets + OutRsts'],
+    ['TW overflow', `${fmtRate(rates?.['TcpExt.TCPTimeWaitOverflow'])}/s`, 'TIME_WAIT skipped: tcp_max_tw_buckets reached'],
+    ['sockstat tw', fmtCount(sockstat?.tw), `timewait objects in this namespace (incl. FIN_WAIT2 orphans)${maxTw ? ` · limit ${fmtCount(maxTw)}` : ''}`],
+    ['Orphans', fmtCount(sockstat?.orphan), 'orphaned full sockets (whole host)'],
+  ];
+  return (
+    <div className="kv-grid">
+      {items.map(([k, v, hint]) => (
+        <div key={k} className="kv" title={hint}>
+          <div className="kv-k">{k}</div>
+          <div className="kv-v">{v}</div>
+          <div className="kv-h">{hint}</div>
+        </div>
+      ))}
+    </div>
+  );
+});
+
+export function OverviewView() {
+  const paused = useDashboard((s) => s.paused);
+  return (
+    <section className="view" aria-labelledby="overview-title">
+      <h2 id="overview-title" className="sr-only">
+        Overview
+      </h2>
+      <StateCounts />
+      <div className="card">
+        <div className="card-head">
+          <h3>Sockets by state</h3>
+          <WindowPicker />
+        </div>
+        {paused && <div className="paused-note">Paused — collection continues; resume to catch up.</div>}
+        <StateChart />
+      </div>
+      <div className="two-col">
+        <div className="card">
+          <div className="card-head">
+            <h3>Churn counters</h3>
+            <span className="muted small">per second, from /proc/net/snmp and netstat</span>
+          </div>
+          <CountersChart />
+        </div>
+        <div className="card">
+          <div className="card-head">
+            <h3>Now</h3>
+          </div>
+          <ChurnSummary />
+        </div>
+      </div>
+    </section>
+  );
+}

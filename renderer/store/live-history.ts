@@ -1,0 +1,6 @@
+// The renderer's own short history (last hour at 1 s), fed by every snapshot, so the 1 min / 5 min /
+// 1 h charts never wait for a round trip. 24 h comes from the host's HistoryStore, already downsampled.
+import { HistoryStore } from '../../shared/history';
+
+export const LIVE_HISTORY_CAPACITY = 3_700;
+export const liveHistory = new HistoryStore(LIVE_HISTORY_CAPACITY);
