@@ -123,7 +123,7 @@ export class Collector {
     this.lastTickMono = t0;
 
     const [sockstat, counters, sysctls] = await Promise.all([
-      this.readSockstat(skipped).catch((e) => (fail('/proc/net/sockstat', e), null)),
+      this.readSockstat(skipped).catch((e) => (fail(`${this.procRoot}/net/sockstat`, e), null)),
       this.readCounters(intervalMs, skipped, fail),
       this.readSysctls(),
     ]);
