@@ -1,0 +1,254 @@
+// Pure logic of the tuning panel: knob rows from the catalog + the live values, inline validation of
+// proposed values, the diff shown before applying, warnings drawn from KERNEL.md, and the port-budget
+// preview against the current worst destination (KERNEL.md §7). No React, no bridge: unit-tested.
+
+import {
+  SYSCTL_CATALOG,
+  catalogEntry,
+  reuseApplies,
+  usablePorts,
+  validateChanges,
+  validateSysctlValue,
+  type CatalogEntry,
+} from '../../../shared/sysctl-catalog';
+import type { PortBudget, Snapshot } from '../../../shared/snapshot';
+import { TIME_WAIT_SECONDS } from '../../../shared/tcp';
+import type { TuningKnobState, TuningState } from '../../../shared/tuning';
+
+export interface KnobRow {
+  entry: CatalogEntry;
+  key: string;
+  available: boolean;
+  unavailableReason: string | null;
+  current: string | null;
+  /** what the user typed; undefined = unchanged */
+  draft: string | undefined;
+  /** inline validation message for the draft */
+  error: string | null;
+  /** the draft differs from the current value */
+  changed: boolean;
+  /** may the user edit it here */
+  editable: boolean;
+}
+
+export type Drafts = Record<string, string>;
+
+function knobFor(state: TuningState | null, key: string): TuningKnobState | undefined {
+  return state?.knobs.find((k) => k.key === key);
+}
+
+export function unprivilegedStart(state: TuningState | null): number | undefined {
+  const v = knobFor(state, 'net.ipv4.ip_unprivileged_port_start')?.value;
+  return v && /^[0-9]+$/.test(v) ? Number(v) : undefined;
+}
+
+/** Rows for every writable or removed catalog entry (read-only structural keys are not knobs). */
+export function knobRows(state: TuningState | null, drafts: Drafts, writable: boolean): KnobRow[] {
+  const ctx = { unprivilegedPortStart: unprivilegedStart(state) };
+  return SYSCTL_CATALOG.filter((e) => e.writable || e.kind === 'removed').map((entry) => {
+    const k = knobFor(state, entry.key);
+    const removed = entry.kind === 'removed';
+    const available = !removed && (k?.available ?? false);
+    const unavailableReason = removed
+      ? `Removed in Linux ${entry.removedIn}; it cannot be applied.`
+      : k
+        ? k.available
+          ? null
+          : (k.unavailableReason ?? 'not available')
+        : 'not read yet';
+    const current = k?.available ? k.value : null;
+    const draft = Object.prototype.hasOwnProperty.call(drafts, entry.key) ? drafts[entry.key] : undefined;
+    let error: string | null = null;
+    let changed = false;
+    if (draft !== undefined && available) {
+      const r = validateSysctlValue(entry.key, draft, ctx);
+      if (r.ok) changed = r.value !== current;
+      else error = r.message.replace(`${entry.key}: `, '');
+    }
+    return {
+      entry,
+      key: entry.key,
+      available,
+      unavailableReason,
+      current,
+      draft,
+      error,
+      changed,
+      editable: writable && available,
+    };
+  });
+}
+
+export interface DiffLine {
+  key: string;
+  title: string;
+  before: string;
+  after: string;
+}
+
+export interface Plan {
+  /** valid, changed values to send */
+  changes: Record<string, string>;
+  diff: DiffLine[];
+  /** problems that block applying */
+  errors: string[];
+  warnings: string[];
+}
+
+/** What "Apply" would send: only changed, valid, available knobs; any invalid draft blocks it all. */
+export function planChanges(state: TuningState | null, drafts: Drafts): Plan {
+  const rows = knobRows(state, drafts, true);
+  const errors: string[] = [];
+  const proposed: Record<string, string> = {};
+  for (const r of rows) {
+    if (r.draft === undefined) continue;
+    if (!r.available) {
+      errors.push(`${r.key}: ${r.unavailableReason}`);
+      continue;
+    }
+    if (r.error) errors.push(`${r.key}: ${r.error}`);
+    else if (r.changed) proposed[r.key] = r.draft;
+  }
+  const check = validateChanges(proposed, { unprivilegedPortStart: unprivilegedStart(state) });
+  const changes = check.ok ? check.values : {};
+  const diff = Object.entries(changes).map(([key, after]) => ({
+    key,
+    title: catalogEntry(key)?.title ?? key,
+    before: knobFor(state, key)?.value ?? '',
+    after,
+  }));
+  return { changes, diff, errors, warnings: warningsFor(state, changes) };
+}
+
+function num(v: string | null | undefined): number | null {
+  return v !== null && v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : null;
+}
+
+/** Consequences worth a second look, from KERNEL.md §1 and §9. */
+export function warningsFor(state: TuningState | null, changes: Record<string, string>): string[] {
+  const w: string[] = [];
+  const cur = (k: string) => knobFor(state, k)?.value ?? null;
+  const next = (k: string) => (k in changes ? changes[k]! : cur(k));
+  if ('net.ipv4.tcp_fin_timeout' in changes) {
+    w.push('tcp_fin_timeout limits orphaned FIN_WAIT2 sockets only; TIME_WAIT stays 60 s whatever you set.');
+  }
+  const buckets = num(changes['net.ipv4.tcp_max_tw_buckets']);
+  const bucketsNow = num(cur('net.ipv4.tcp_max_tw_buckets'));
+  if (buckets !== null && bucketsNow !== null && buckets < bucketsNow) {
+    w.push('Lowering tcp_max_tw_buckets does not shorten TIME_WAIT: closing sockets skip it and lose its protection (watch TCPTimeWaitOverflow).');
+  }
+  const reuse = num(next('net.ipv4.tcp_tw_reuse'));
+  if (num(next('net.ipv4.tcp_timestamps')) === 0 && reuse !== null && reuse !== 0) {
+    w.push('With tcp_timestamps=0, tcp_tw_reuse never reuses anything (it needs timestamps).');
+  }
+  if (changes['net.ipv4.tcp_tw_reuse'] === '1') {
+    w.push('tcp_tw_reuse=1 helps only connections this host opens (connect()); it does nothing for a server accepting them.');
+  }
+  const range = changes['net.ipv4.ip_local_port_range'];
+  if (range) {
+    const [lo, hi] = range.split(' ').map(Number) as [number, number];
+    if (lo % 2 === hi % 2) w.push(`Both ends of ${range} have the same parity; the kernel prefers different parity (connect() and bind(0) split the range by parity).`);
+    const before = usablePorts(cur('net.ipv4.ip_local_port_range') ?? '', cur('net.ipv4.ip_local_reserved_ports') ?? '');
+    const after = usablePorts(range, next('net.ipv4.ip_local_reserved_ports') ?? '');
+    if (before !== null && after !== null && after < before) w.push(`The range gets narrower (${before} → ${after} usable ports per destination).`);
+  }
+  if (changes['net.ipv4.tcp_syncookies'] === '0') w.push('With syncookies off, a SYN flood can fill the SYN queue.');
+  const somax = num(changes['net.core.somaxconn']);
+  if (somax !== null && somax < 128) w.push('A somaxconn this low clamps every listen() backlog; ListenOverflows will rise under bursts.');
+  return w;
+}
+
+// ---------------------------------------------------------------- port budget preview
+
+export interface BudgetFigures {
+  usable: number;
+  /** seconds a closed tuple stays unusable */
+  holdSeconds: number;
+  reuse: boolean;
+  /** new connections per second this destination can sustain */
+  sustainablePerS: number;
+  /** steady-state ports held at the current close rate, and its share */
+  steadyState: number | null;
+  steadyStatePercent: number | null;
+}
+
+export interface BudgetPreview {
+  /** the destination the preview is computed for; null = no outgoing destination right now */
+  destination: { localAddr: string; remoteAddr: string; remotePort: number; closeRatePerS: number } | null;
+  before: BudgetFigures;
+  after: BudgetFigures;
+  /** whether the proposed changes touch the budget at all */
+  affected: boolean;
+}
+
+/** The destination closest to exhaustion in the snapshot. */
+export function worstDestination(snapshot: Snapshot | null): PortBudget | null {
+  const b = snapshot?.portBudgets ?? [];
+  if (b.length === 0) return null;
+  return [...b].sort((x, y) => y.steadyStatePercent - x.steadyStatePercent)[0]!;
+}
+
+function figures(
+  values: (k: string) => string | null,
+  dest: PortBudget | null,
+): BudgetFigures | null {
+  const usable = usablePorts(values('net.ipv4.ip_local_port_range') ?? '', values('net.ipv4.ip_local_reserved_ports') ?? '');
+  if (usable === null) return null;
+  const reuseMode = num(values('net.ipv4.tcp_tw_reuse')) ?? 0;
+  const ts = num(values('net.ipv4.tcp_timestamps')) ?? 1;
+  const delayMs = num(values('net.ipv4.tcp_tw_reuse_delay')) ?? 1000;
+  const remote = dest?.remoteAddr ?? '';
+  const reuse = dest ? reuseApplies(reuseMode, ts, remote) : reuseMode === 1 && ts !== 0;
+  const holdSeconds = reuse ? delayMs / 1000 : TIME_WAIT_SECONDS;
+  let steadyState: number | null = null;
+  let steadyStatePercent: number | null = null;
+  if (dest) {
+    steadyState = dest.inUse - dest.timeWait + dest.closeRatePerS * holdSeconds;
+    steadyStatePercent = usable > 0 ? (steadyState / usable) * 100 : null;
+  }
+  return { usable, holdSeconds, reuse, sustainablePerS: holdSeconds > 0 ? usable / holdSeconds : usable, steadyState, steadyStatePercent };
+}
+
+const BUDGET_KEYS = [
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_tw_reuse',
+  'net.ipv4.tcp_tw_reuse_delay',
+  'net.ipv4.tcp_timestamps',
+];
+
+/** Before/after figures of the worst destination's port budget under the proposed changes. */
+export function budgetPreview(state: TuningState | null, snapshot: Snapshot | null, changes: Record<string, string>): BudgetPreview | null {
+  const dest = worstDestination(snapshot);
+  const cur = (k: string) => knobFor(state, k)?.value ?? rawOf(snapshot, k);
+  const next = (k: string) => (k in changes ? changes[k]! : cur(k));
+  const before = figures(cur, dest);
+  const after = figures(next, dest);
+  if (!before || !after) return null;
+  return {
+    destination: dest
+      ? { localAddr: dest.localAddr, remoteAddr: dest.remoteAddr, remotePort: dest.remotePort, closeRatePerS: dest.closeRatePerS }
+      : null,
+    before,
+    after,
+    affected: BUDGET_KEYS.some((k) => k in changes),
+  };
+}
+
+function rawOf(snapshot: Snapshot | null, key: string): string | null {
+  const v = snapshot?.sysctls[key];
+  return v && v.available ? v.raw.replace(/[ \t]+/g, ' ').trim() : null;
+}
+
+/** Seconds left before an unconfirmed change is reverted (0 when due). */
+export function secondsLeft(deadline: number | null, now: number): number {
+  if (deadline === null) return 0;
+  return Math.max(0, Math.ceil((deadline - now) / 1000));
+}
+
+/** Chart marker label for an applied change. */
+export function markerLabel(changes: { key: string; after: string }[]): string {
+  const parts = changes.map((c) => `${c.key.split('.').pop()}=${c.after === '' ? '(empty)' : c.after}`);
+  const text = parts.slice(0, 3).join(', ') + (parts.length > 3 ? ` +${parts.length - 3}` : '');
+  return `tuning: ${text}`;
+}
