@@ -2,15 +2,17 @@
 // Electron's utilityProcess), and from the collector process to the renderer over a MessagePort.
 // Plain serializable data only.
 
-import type { Counters, Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
+import type { HistoryRateSeries } from '../../shared/api';
+import { rateSeriesOf } from '../../shared/history';
+import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 
-/** The few fields of a snapshot the main process keeps for history (HistoryStore reads time, states
- *  and counter rates). The full snapshot goes straight to the renderer through its MessagePort. */
+/** The few numbers of a snapshot the main process keeps for history. The full snapshot goes straight
+ *  to the renderer through its MessagePort. */
 export interface HistorySample {
   time: number;
   seq: number;
   states: Snapshot['states'];
-  rates: Counters['rates'];
+  rates: Record<HistoryRateSeries, number>;
 }
 
 export interface CollectorDemand {
@@ -47,40 +49,6 @@ export function historySampleOf(snapshot: Snapshot): HistorySample {
     time: snapshot.time,
     seq: snapshot.seq,
     states: snapshot.states,
-    rates: snapshot.counters?.rates ?? null,
-  };
-}
-
-/** Rebuilds a Snapshot-shaped record from a sample for HistoryStore.push, which reads only time, states
- *  and counters.rates; everything else is left empty. */
-export function snapshotFromSample(sample: HistorySample): Snapshot {
-  const zero = { ...sample.states };
-  for (const k of Object.keys(zero) as (keyof typeof zero)[]) zero[k] = 0;
-  return {
-    schema: 1,
-    time: sample.time,
-    seq: sample.seq,
-    intervalMs: null,
-    states: sample.states,
-    statesByFamily: { ipv4: zero, ipv6: zero },
-    totalSockets: 0,
-    sockstat: null,
-    counters: { totals: {}, rates: sample.rates, currEstab: null },
-    timeWait: null,
-    topTimeWait: [],
-    topCloseWait: [],
-    portBudgets: [],
-    ephemeral: null,
-    sysctls: {},
-    owners: null,
-    health: {
-      socketSource: 'none',
-      fallbackReason: null,
-      durationMs: 0,
-      tableRead: false,
-      tableAt: null,
-      skippedLines: {},
-      degraded: [],
-    },
+    rates: rateSeriesOf(snapshot),
   };
 }

@@ -4,14 +4,17 @@
 
 import type { HistoryQuery, HistoryResult } from '../../shared/api';
 import { HistoryStore } from '../../shared/history';
-import { snapshotFromSample, type HistorySample } from './collector-protocol';
+import type { HistorySample } from './collector-protocol';
 
 export class HistoryService {
   constructor(readonly store: HistoryStore = new HistoryStore()) {}
 
   pushSample(sample: HistorySample): void {
-    if (typeof sample?.time !== 'number' || !Number.isFinite(sample.time) || typeof sample.states !== 'object') return;
-    this.store.push(snapshotFromSample(sample));
+    // Samples come from our own collector process; a malformed one is dropped, not thrown over.
+    if (typeof sample?.time !== 'number' || !Number.isFinite(sample.time)) return;
+    if (sample.states === null || typeof sample.states !== 'object') return;
+    if (sample.rates === null || typeof sample.rates !== 'object') return;
+    this.store.pushSample(sample.time, sample.states, sample.rates);
   }
 
   addMarker(time: number, label: string): void {
