@@ -3,3 +3,4 @@ import { registerSubcommand } from './registry';
 
 registerSubcommand('snapshot', async () => (await import('./snapshot')).snapshotCommand);
 registerSubcommand('tune', async () => (await import('./tune')).tuneCommand);
+registerSubcommand('serve', async () => (await import('./serve')).serveCommand);

@@ -25,10 +25,13 @@ const COLUMNS: { label: string; sort: SocketSortKey; className: string }[] = [
   { label: 'Process', sort: 'process', className: 'c-proc' },
 ];
 
+const TIMER_PREFIX: Record<string, string> = { timewait: '', retransmit: 'rto ', keepalive: 'ka ', probe: 'probe ', none: '' };
+
 function timerText(r: DisplayRow): string {
   if (r.timer === 'none' || r.timerLeftMs <= 0) return '';
   const s = r.timerLeftMs / 1000;
-  return `${r.timer === 'timewait' ? '' : `${r.timer} `}${s >= 10 ? Math.round(s) : s.toFixed(1)} s`;
+  const left = s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 120 ? `${Math.round(s / 60)} min` : s >= 10 ? `${Math.round(s)} s` : `${s.toFixed(1)} s`;
+  return `${TIMER_PREFIX[r.timer] ?? ''}${left}`;
 }
 
 const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
@@ -56,7 +59,7 @@ const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
       <div className="c-port mono" role="cell">
         {r.remotePort}
       </div>
-      <div className="c-num" role="cell">
+      <div className="c-num" role="cell" title={r.timer === 'none' ? undefined : `${r.timer} timer`}>
         {timerText(r)}
       </div>
       <div className="c-num" role="cell">

@@ -93,9 +93,9 @@ export function TimeWaitView() {
       <PortBudgets />
       <div className="two-col">
         <TimeLeftHistogram />
-        <TopDestinations />
+        <Explanation />
       </div>
-      <Explanation />
+      <TopDestinations />
     </section>
   );
 }

@@ -1,0 +1,113 @@
+// `waitline serve`: the dashboard over HTTP for headless machines (open it through an SSH tunnel).
+// Read-only; loopback by default; a random token in the printed URL.
+
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createCollector } from '../collector/index';
+import { isLoopbackHost, isWildcard, startServe } from '../serve/server';
+import { parseArgs, secondsFlag, UsageError } from './args';
+import type { Subcommand } from './registry';
+import pkg from '../../package.json';
+
+export const SERVE_USAGE = `usage: waitline serve [--port N] [--host H] [--interval S] [--source auto|netlink|procfs]
+
+Serves the Waitline dashboard (read-only: no tuning) over HTTP for machines without a desktop.
+Open the printed URL; it carries a random access token, and requests without it get 401.
+
+options:
+  --port N       TCP port (default 7780; 0 = any free port)
+  --host H       address to listen on (default 127.0.0.1). Anything but loopback exposes the
+                 dashboard to the network: prefer an SSH tunnel.
+  --interval S   collection period in seconds (default 1)
+  --source S     socket table source: auto (netlink, falling back to /proc), netlink, procfs
+  --help         this text
+
+Over SSH, from your own machine:
+  ssh -L 7780:127.0.0.1:7780 you@server 'npx waitline serve --port 7780'
+then open the printed http://127.0.0.1:7780/?token=… URL in your browser.
+
+Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+
+/** Where the built renderer is: next to the CLI bundle (dist/cli.mjs → dist/renderer), or under
+ *  dist/ of the checkout (running from sources). */
+export function findRendererDir(): string | null {
+  const candidates: string[] = [];
+  const entry = process.argv[1];
+  if (entry) {
+    let real = entry;
+    try {
+      real = realpathSync(entry);
+    } catch {
+      /* keep the path as given */
+    }
+    candidates.push(join(dirname(real), 'renderer'), join(dirname(real), '..', 'dist', 'renderer'), join(dirname(real), '..', '..', 'dist', 'renderer'));
+  }
+  candidates.push(resolve('dist', 'renderer'));
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? null;
+}
+
+function parsePort(v: string | true | undefined): number {
+  if (v === undefined) return 7780;
+  if (v === true || !/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${String(v)}"`);
+  return Number(v);
+}
+
+function parseHost(v: string | true | undefined): string {
+  if (v === undefined) return '127.0.0.1';
+  if (v === true || !/^[0-9A-Za-z.:[\]-]{1,253}$/.test(v)) throw new UsageError(`--host must be an IP address or host name, not "${String(v)}"`);
+  return v;
+}
+
+export async function runServe(argv: string[]): Promise<number> {
+  const { flags } = parseArgs(argv, { values: ['port', 'host', 'interval', 'source'] });
+  const port = parsePort(flags.port);
+  const host = parseHost(flags.host);
+  const intervalS = secondsFlag(flags.interval, 'interval', 1, 0.2, 60);
+  const source = flags.source ?? 'auto';
+  if (source !== 'auto' && source !== 'netlink' && source !== 'procfs') {
+    throw new UsageError(`--source must be auto, netlink or procfs, not "${String(source)}"`);
+  }
+  const staticDir = findRendererDir();
+  if (!staticDir) {
+    console.error('waitline serve: the dashboard is not built (no dist/renderer/index.html); run `npm run build` first');
+    return 1;
+  }
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isWildcard(bare)) {
+    console.error(
+      `warning: --host ${host} listens on every network interface: anyone who can reach this machine and learns the token can watch its connections. Prefer the default 127.0.0.1 and an SSH tunnel.`,
+    );
+  } else if (!isLoopbackHost(bare)) {
+    console.error(`warning: --host ${host} is not a loopback address: the dashboard is reachable from the network. Prefer an SSH tunnel.`);
+  }
+
+  const collector = createCollector({ socketSource: source });
+  const server = await startServe({ collector, staticDir, host, port, tickMs: Math.round(intervalS * 1000), version: pkg.version });
+  const shown = server.host.includes(':') ? `[${bare}]` : bare;
+  console.log(`Waitline dashboard (read-only) on ${shown}:${server.port}. Open this URL, which carries the access token:`);
+  console.log(server.url);
+  if (isLoopbackHost(bare)) {
+    console.log(`From another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>, then open the URL there.`);
+  }
+  console.log('Stop with Ctrl-C.');
+
+  await new Promise<void>((resolveStop) => {
+    const stop = (sig: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      console.log(`waitline serve: ${sig} received, stopping.`);
+      void server.close().then(resolveStop);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+  return 0;
+}
+
+export const serveCommand: Subcommand = {
+  summary: 'serve the dashboard over HTTP (read-only; for SSH tunnels and headless machines)',
+  usage: SERVE_USAGE,
+  run: runServe,
+};
