@@ -3,8 +3,8 @@
 // to health.degraded — a tick never throws because one file is missing or malformed.
 //
 // Cadence: sockstat, counters and sysctls every tick (a few small files, well under a millisecond);
-// the full socket table adaptively (its cost × 10 between reads, so table work stays ≤ ~10 % of a
-// core); process owners on a slower timer, faster while a view needs them (setDemand).
+// the full socket table and the process owners adaptively, each spaced by its own last cost within a
+// CPU budget, tighter while no view needs the detail (setDemand) — see cadence.ts.
 
 import {
   COUNTER_NAMES,
@@ -28,6 +28,7 @@ import { aggregate, type Aggregates, type EphemeralRange, type ReuseSettings } f
 import { counterRates } from './derive/rates';
 import { parsePortRange, parseReservedPorts, parseSnmpTable, parseSockstat, reservedInside } from './parse/kv-files';
 import { CloseWaitTracker, scanOwners, type OwnerScan } from './owners';
+import { cadenceWithBounds, planTick } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
 import { createProcfsSource } from './sources/procfs';
@@ -132,7 +133,14 @@ export class Collector {
     const reuse = this.reuseSettings(sysctls);
 
     // the full table, adaptively
-    const tableDue = t0 - this.tableMono >= Math.min(this.maxTableMs, Math.max(this.minTableMs, this.tableCostMs * 10)) - 50;
+    const plan = planTick(
+      t0,
+      { tableAt: this.tableMono, tableCostMs: this.tableCostMs, ownersAt: this.ownersMono, ownersCostMs: this.owners?.durationMs ?? 0 },
+      this.demand,
+      this.table !== null,
+      cadenceWithBounds(this.minTableMs, this.maxTableMs),
+    );
+    const tableDue = plan.readTable;
     let tableRead = false;
     if (tableDue || this.table === null) {
       try {
@@ -159,8 +167,7 @@ export class Collector {
     Object.assign(skipped, this.tableSkipped);
 
     // owners, on a slower cadence
-    const ownersEvery = this.demand.owners ? Math.max(2000, this.tableCostMs * 20) : Math.max(10_000, this.tableCostMs * 40);
-    if (this.table && t0 - this.ownersMono >= Math.min(60_000, ownersEvery) - 50) {
+    if (this.table && plan.scanOwners) {
       try {
         this.owners = await scanOwners(this.reader, this.procRoot, () => this.clock.monotonic());
         this.ownersAt = now;

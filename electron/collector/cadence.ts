@@ -1,0 +1,93 @@
+// Adaptive cadence: when the collector re-reads the full socket table and re-scans process owners.
+// The headline numbers (sockstat, counters, sysctls) are cheap and read every tick; the table costs
+// time in proportion to the number of sockets, and the owner scan in proportion to the number of
+// processes × open files. Each expensive job is spaced by its own last cost so that its average share
+// of a core stays within a budget — tighter while no view needs its detail — and a tick never runs
+// both when together they would exceed the per-tick budget (the owner scan waits one tick).
+
+export interface Demand {
+  /** a view shows the connection table */
+  table?: boolean;
+  /** a view shows owners (connections table, CLOSE_WAIT leaks) */
+  owners?: boolean;
+}
+
+export interface CadencePolicy {
+  /** average share of one core the table work may take: while a view shows the table / otherwise */
+  tableBudget: { demanded: number; idle: number };
+  /** bounds on the time between table reads (ms): never more often than min, never staler than max */
+  tableMinMs: number;
+  tableMaxMs: { demanded: number; idle: number };
+  ownersBudget: { demanded: number; idle: number };
+  ownersMinMs: { demanded: number; idle: number };
+  ownersMaxMs: { demanded: number; idle: number };
+  /** one tick's expensive work (table + owners) should stay under this (ms) */
+  tickBudgetMs: number;
+  /** a job due within this much of now counts as due (ticks jitter around 1 s) */
+  slackMs: number;
+}
+
+export const DEFAULT_CADENCE: CadencePolicy = {
+  tableBudget: { demanded: 0.1, idle: 0.05 },
+  tableMinMs: 1000,
+  tableMaxMs: { demanded: 5000, idle: 10_000 },
+  ownersBudget: { demanded: 0.05, idle: 0.005 },
+  ownersMinMs: { demanded: 2000, idle: 10_000 },
+  ownersMaxMs: { demanded: 10_000, idle: 60_000 },
+  tickBudgetMs: 250,
+  slackMs: 50,
+};
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/** Time between table reads after one that cost `lastCostMs`. */
+export function tableIntervalMs(lastCostMs: number, demand: Demand, p: CadencePolicy = DEFAULT_CADENCE): number {
+  const d = demand.table ? 'demanded' : 'idle';
+  const max = Math.max(p.tableMinMs, p.tableMaxMs[d]);
+  return clamp(Math.max(0, lastCostMs) / p.tableBudget[d], p.tableMinMs, max);
+}
+
+/** Time between owner scans after one that cost `lastCostMs`. */
+export function ownersIntervalMs(lastCostMs: number, demand: Demand, p: CadencePolicy = DEFAULT_CADENCE): number {
+  const d = demand.owners ? 'demanded' : 'idle';
+  const max = Math.max(p.ownersMinMs[d], p.ownersMaxMs[d]);
+  return clamp(Math.max(0, lastCostMs) / p.ownersBudget[d], p.ownersMinMs[d], max);
+}
+
+export interface CadenceState {
+  /** monotonic ms of the last table read / owner scan (-Infinity: never) */
+  tableAt: number;
+  tableCostMs: number;
+  ownersAt: number;
+  ownersCostMs: number;
+}
+
+export interface TickPlan {
+  readTable: boolean;
+  scanOwners: boolean;
+  tableIntervalMs: number;
+  ownersIntervalMs: number;
+}
+
+/** Decides this tick's expensive work. `haveTable`: whether any table was read yet (owners are
+ *  matched against it, so the first table comes before the first scan). */
+export function planTick(now: number, s: CadenceState, demand: Demand, haveTable: boolean, p: CadencePolicy = DEFAULT_CADENCE): TickPlan {
+  const ti = tableIntervalMs(s.tableCostMs, demand, p);
+  const oi = ownersIntervalMs(s.ownersCostMs, demand, p);
+  const readTable = !haveTable || now - s.tableAt >= ti - p.slackMs;
+  let scanOwners = now - s.ownersAt >= oi - p.slackMs;
+  // never both in one tick when together they blow the tick budget — unless owners are overdue
+  // (twice their interval), so a huge table cannot starve them
+  if (readTable && scanOwners && s.tableCostMs + s.ownersCostMs > p.tickBudgetMs && now - s.ownersAt < 2 * oi && s.ownersAt !== -Infinity) {
+    scanOwners = false;
+  }
+  return { readTable, scanOwners, tableIntervalMs: ti, ownersIntervalMs: oi };
+}
+
+/** The default policy with the collector's table bounds applied (CollectorOptions.minTableIntervalMs /
+ *  maxTableIntervalMs; the bench sets both to 0 to read the table at every tick). */
+export function cadenceWithBounds(minMs?: number, maxMs?: number, base: CadencePolicy = DEFAULT_CADENCE): CadencePolicy {
+  const tableMinMs = minMs ?? base.tableMinMs;
+  const cap = (x: number) => (maxMs === undefined ? x : Math.min(x, maxMs));
+  return { ...base, tableMinMs, tableMaxMs: { demanded: cap(base.tableMaxMs.demanded), idle: cap(base.tableMaxMs.idle) } };
+}
