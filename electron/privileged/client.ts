@@ -360,7 +360,8 @@ export function parseJournal(text: string): TuningChange | null {
       else if (kind === 'after') after.set(key, value);
     }
   }
-  if (!id || status === 'failed' || status === 'pending') return null;
+  // only completed changes: not 'pending'/'failed' runs, nor the records a revert leaves ('revert')
+  if (!id || (status !== 'applied' && status !== 'reverted')) return null;
   const changes = [...after.entries()].map(([key, a]) => ({ key, before: before.get(key) ?? '', after: a }));
   return {
     id,
