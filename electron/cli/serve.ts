@@ -83,15 +83,8 @@ export async function runServe(argv: string[]): Promise<number> {
 
   const collector = createCollector({ socketSource: source });
   const server = await startServe({ collector, staticDir, host, port, tickMs: Math.round(intervalS * 1000), version: pkg.version });
-  const shown = server.host.includes(':') ? `[${bare}]` : bare;
-  console.log(`Waitline dashboard (read-only) on ${shown}:${server.port}. Open this URL, which carries the access token:`);
-  console.log(server.url);
-  if (isLoopbackHost(bare)) {
-    console.log(`From another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>, then open the URL there.`);
-  }
-  console.log('Stop with Ctrl-C.');
-
-  await new Promise<void>((resolveStop) => {
+  // Handlers first, then the URL: whoever reads the URL may stop us at once.
+  const stopped = new Promise<void>((resolveStop) => {
     const stop = (sig: string) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
@@ -103,6 +96,14 @@ export async function runServe(argv: string[]): Promise<number> {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
   });
+  const shown = server.host.includes(':') ? `[${bare}]` : bare;
+  console.log(`Waitline dashboard (read-only) on ${shown}:${server.port}. Open this URL, which carries the access token:`);
+  console.log(server.url);
+  if (isLoopbackHost(bare)) {
+    console.log(`From another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>, then open the URL there.`);
+  }
+  console.log('Stop with Ctrl-C.');
+  await stopped;
   return 0;
 }
 
