@@ -50,18 +50,9 @@ export function resetTuningStore(): void {
   useTuning.setState({ ...initial }, true);
 }
 
-const ERROR_PREFIX: Record<string, string> = {
-  invalid: 'Nothing was changed',
-  dismissed: 'Nothing was changed',
-  not_authorized: 'Nothing was changed',
-  helper_failed: 'The helper failed',
-  busy: 'Busy',
-  read_only: 'Read-only',
-};
-
+/** The client's messages already say whether anything changed; only a helper failure needs a lead-in. */
 function describeFailure(r: Extract<TuningResult, { ok: false }>): string {
-  const prefix = ERROR_PREFIX[r.code] ?? 'Failed';
-  return r.message.toLowerCase().startsWith(prefix.toLowerCase()) ? r.message : `${prefix}: ${r.message}`;
+  return r.code === 'helper_failed' ? `The helper failed: ${r.message}` : r.message;
 }
 
 export async function loadTuning(): Promise<void> {

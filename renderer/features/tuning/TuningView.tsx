@@ -214,6 +214,7 @@ function PendingBanner() {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!pending) return;
+    setNow(Date.now());
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, [pending]);
