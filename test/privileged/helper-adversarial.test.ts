@@ -278,6 +278,18 @@ describe('the helper refuses hostile input, and nothing changes', { skip }, () =
     assert.equal(existsSync('/tmp/waitline-pwned'), false, 'no command substitution ran');
   });
 
+  it('the shared catalog (renderer, CLI, client) refuses every single-value case the helper refuses', async () => {
+    const { validateSysctlValue } = await import('../../shared/sysctl-catalog');
+    const missed: string[] = [];
+    for (const c of list) {
+      if (c.args[0] !== 'set' || c.args.length !== 2 || c.exit !== E.invalid) continue;
+      const eq = c.args[1]!.indexOf('=');
+      const r = validateSysctlValue(c.args[1]!.slice(0, eq), c.args[1]!.slice(eq + 1), { unprivilegedPortStart: 1024 });
+      if (r.ok) missed.push(JSON.stringify(c.args[1]));
+    }
+    assert.deepEqual(missed, []);
+  });
+
   it('ignores a hostile PATH (the helper sets its own)', () => {
     const r = ns.exec('env', [`PATH=${evilBin}`, HELPER_SOURCE, 'set', `${REUSE}=7`]);
     assert.equal(r.status, E.invalid, r.stdout + r.stderr);
