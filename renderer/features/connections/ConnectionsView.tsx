@@ -134,7 +134,7 @@ export function ConnectionsView() {
   useEffect(() => {
     model.reset();
     setLoaded(false);
-    scrollRef.current?.scrollTo({ top: 0 });
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
     rerender();
   }, [queryKey, model]);
 

@@ -1,0 +1,205 @@
+// The React app in jsdom, fed through the bridge by an in-memory preload API: live counts as digits,
+// clear messages instead of blank windows, keyboard navigation, the TIME_WAIT view's verdicts and
+// the connection table's owner column, marks and persisted filters.
+import { jsdomWindow } from './renderer-dom';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { App } from '../../renderer/App';
+import { resetDashboard, setView } from '../../renderer/store/dashboard';
+import { startDashboard } from '../../renderer/store/wiring';
+import type { PortBudget } from '../../shared/snapshot';
+import { makeSnapshot } from './history-fixtures';
+import { FakeApi, socketRow } from './renderer-fake-api';
+
+const T0 = 1_763_700_000_000;
+
+function budget(p: Partial<PortBudget>): PortBudget {
+  return {
+    localAddr: '10.0.0.1',
+    remoteAddr: '10.0.0.9',
+    remotePort: 5432,
+    inUse: 100,
+    timeWait: 90,
+    usable: 28232,
+    percentUsed: 0.4,
+    closeRatePerS: 1,
+    rateWindowS: 10,
+    holdSeconds: 60,
+    reuseApplies: false,
+    steadyState: 70,
+    steadyStatePercent: 0.3,
+    secondsToExhaustion: null,
+    verdict: 'fine',
+    ...p,
+  };
+}
+
+async function flush(): Promise<void> {
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 0));
+  });
+}
+
+async function startWith(api: FakeApi | null, url = 'http://127.0.0.1:7780/?token=t'): Promise<() => void> {
+  const win = { location: new URL(url) as unknown as Location, waitline: api ?? undefined };
+  let stop: () => void = () => {};
+  await act(async () => {
+    stop = await startDashboard(win);
+  });
+  return stop;
+}
+
+describe('App (jsdom)', () => {
+  let stop: () => void = () => {};
+  beforeEach(() => {
+    localStorage.clear();
+    resetDashboard();
+  });
+  afterEach(() => {
+    stop();
+    cleanup();
+  });
+
+  it('shows each state count as digits in data-testid="state-count-<STATE>"', async () => {
+    const api = new FakeApi();
+    render(<App />);
+    stop = await startWith(api);
+    assert.ok(screen.getByTestId('waiting').textContent?.includes('Waiting for the first snapshot'), 'a message, not a blank window');
+    act(() => api.emit(makeSnapshot({ time: T0, states: { TIME_WAIT: 12345, CLOSE_WAIT: 7, ESTABLISHED: 3 } })));
+    assert.equal(screen.getByTestId('state-count-TIME_WAIT').textContent, '12,345');
+    assert.equal(screen.getByTestId('state-count-CLOSE_WAIT').textContent, '7');
+    assert.equal(screen.getByTestId('state-count-LAST_ACK').textContent, '0');
+    act(() => api.emit(makeSnapshot({ time: T0 + 1000, seq: 1, states: { TIME_WAIT: 12001 } })));
+    assert.equal(screen.getByTestId('state-count-TIME_WAIT').textContent, '12,001');
+    assert.equal(api.subscribers, 1, 'one subscription for the whole app');
+  });
+
+  it('says what is wrong instead of showing a blank window', async () => {
+    render(<App />);
+    stop = await startWith(null, 'http://127.0.0.1:7780/');
+    assert.match(screen.getByTestId('fatal').textContent ?? '', /needs the access token/);
+  });
+
+  it('shows the collector status when it fails or restarts', async () => {
+    const api = new FakeApi();
+    render(<App />);
+    stop = await startWith(api);
+    act(() => api.emitStatus({ state: 'failed', message: 'cannot read /proc/net/tcp: EACCES', restarts: 5, nextRestartAt: null }));
+    assert.match(screen.getByTestId('collector-status').textContent ?? '', /The collector has failed\. cannot read \/proc\/net\/tcp: EACCES/);
+    assert.match(screen.getByTestId('waiting').textContent ?? '', /collector is not running/);
+    act(() => api.emit(makeSnapshot({ time: T0 })));
+    assert.equal(screen.queryByTestId('collector-status'), null, 'a snapshot means it runs again');
+  });
+
+  it('Alt+2 switches to the TIME_WAIT view: budgets coloured at 50/80/95 % with a plain verdict', async () => {
+    const api = new FakeApi();
+    render(<App />);
+    stop = await startWith(api);
+    act(() =>
+      api.emit(
+        makeSnapshot({
+          time: T0,
+          states: { TIME_WAIT: 27000 },
+          overrides: {
+            portBudgets: [
+              budget({ remoteAddr: '10.0.0.7', percentUsed: 97, steadyStatePercent: 130, steadyState: 36700, verdict: 'will_exhaust', secondsToExhaustion: 42 }),
+              budget({ remoteAddr: '10.0.0.8', percentUsed: 60, steadyStatePercent: 85, steadyState: 24000, verdict: 'at_risk' }),
+              budget({}),
+            ],
+            timeWait: { bucketS: 5, counts: [10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5], freedNext10s: 10, finWait2Timewait: 2, total: 15 },
+          },
+        }),
+      ),
+    );
+    act(() => {
+      fireEvent.keyDown(jsdomWindow, { key: '2', altKey: true });
+    });
+    const table = screen.getByTestId('port-budgets');
+    const rows = table.querySelectorAll('tbody tr');
+    assert.equal(rows.length, 3);
+    assert.match(rows[0].textContent ?? '', /Will run out in about 42 s: new connections to this destination will fail with EADDRNOTAVAIL/);
+    assert.ok(rows[0].querySelector('.meter.level-critical'), '97 % is critical (≥ 95)');
+    assert.match(rows[1].textContent ?? '', /At risk/);
+    assert.ok(rows[1].querySelector('.meter.level-warn'), '60 % is warn (≥ 50)');
+    assert.ok(rows[1].querySelector('.pill.level-high'), '85 % steady state is high (≥ 80)');
+    assert.ok(rows[2].querySelector('.meter.level-ok'));
+    assert.equal(screen.getByTestId('tw-freed-10s').textContent, '10');
+    assert.match(document.body.textContent ?? '', /fixed 60 seconds/);
+    assert.match(document.body.textContent ?? '', /tcp_fin_timeout limits orphaned FIN_WAIT2 sockets, not TIME_WAIT/);
+  });
+
+  it('the connection table shows owners, says TIME_WAIT has none, and marks new rows', async () => {
+    const api = new FakeApi();
+    api.rows = [
+      socketRow({ state: 'ESTABLISHED', localPort: 40001, comm: 'nginx', pid: 77 }),
+      socketRow({ state: 'TIME_WAIT', localPort: 40002, inode: 0, pid: null, comm: null, uid: 0, timer: 'timewait', timerLeftMs: 41_000 }),
+    ];
+    render(<App />);
+    stop = await startWith(api);
+    act(() => setView('connections'));
+    act(() => api.emit(makeSnapshot({ time: T0, seq: 1, states: { ESTABLISHED: 1, TIME_WAIT: 1 } })));
+    await flush();
+    const table = screen.getByTestId('connections-table');
+    assert.match(table.textContent ?? '', /nginx \(77\)/);
+    assert.match(table.textContent ?? '', /no owner — TIME_WAIT sockets belong to the kernel/);
+    assert.match(table.textContent ?? '', /41 s/);
+    assert.equal(table.querySelectorAll('.mark-new').length, 0, 'the first load marks nothing');
+    api.rows = [...api.rows, socketRow({ state: 'ESTABLISHED', localPort: 40003, comm: 'curl', pid: 88 })];
+    act(() => api.emit(makeSnapshot({ time: T0 + 1000, seq: 2, states: { ESTABLISHED: 2, TIME_WAIT: 1 } })));
+    await flush();
+    const marked = table.querySelectorAll('.row.mark-new');
+    assert.equal(marked.length, 1);
+    assert.match(marked[0].textContent ?? '', /40003/);
+    assert.equal(screen.getByTestId('connections-total').textContent, '3 of 3 sockets');
+  });
+
+  it('connection filters go to the query and persist across launches', async () => {
+    const api = new FakeApi();
+    api.rows = [socketRow({ state: 'TIME_WAIT', inode: 0, comm: null, pid: null }), socketRow({ localPort: 5 })];
+    render(<App />);
+    stop = await startWith(api);
+    act(() => setView('connections'));
+    act(() => api.emit(makeSnapshot({ time: T0, seq: 1, states: { ESTABLISHED: 1, TIME_WAIT: 1 } })));
+    await flush();
+    act(() => {
+      fireEvent.click(screen.getByTestId('filter-state-TIME_WAIT'));
+    });
+    await flush();
+    assert.deepEqual(api.socketQueries.at(-1)?.states, ['TIME_WAIT']);
+    assert.equal(screen.getByTestId('connections-total').textContent, '1 of 2 sockets');
+    const port = screen.getByPlaceholderText('local or remote');
+    act(() => {
+      fireEvent.change(port, { target: { value: '99999' } });
+    });
+    assert.match(document.body.textContent ?? '', /port must be a number from 0 to 65535/);
+    const saved = JSON.parse(localStorage.getItem('waitline.connections.filters') ?? '{}');
+    assert.deepEqual(saved.states, ['TIME_WAIT']);
+    // a new launch starts with the saved filter
+    stop();
+    cleanup();
+    resetDashboard();
+    render(<App />);
+    stop = await startWith(api);
+    act(() => setView('connections'));
+    act(() => api.emit(makeSnapshot({ time: T0 + 1000, seq: 2 })));
+    await flush();
+    assert.equal(screen.getByTestId('filter-state-TIME_WAIT').getAttribute('aria-pressed'), 'true');
+  });
+
+  it('50,000 sockets: only the visible rows are in the DOM, fetched a page at a time', async () => {
+    const api = new FakeApi();
+    api.rows = Array.from({ length: 50_000 }, (_, i) =>
+      socketRow({ state: 'TIME_WAIT', localPort: 10_000 + (i % 50_000), remotePort: 80, inode: 0, comm: null, pid: null }),
+    );
+    render(<App />);
+    stop = await startWith(api);
+    act(() => setView('connections'));
+    act(() => api.emit(makeSnapshot({ time: T0, seq: 1, states: { TIME_WAIT: 50_000 } })));
+    await flush();
+    const rows = screen.getByTestId('connections-table').querySelectorAll('[role="row"]');
+    assert.ok(rows.length > 10 && rows.length < 80, `${rows.length} row elements`);
+    assert.ok(api.socketQueries.every((q) => (q.limit ?? 0) <= 1000), 'pages, never the whole table');
+    assert.equal(screen.getByTestId('connections-total').textContent, '50,000 of 50,000 sockets');
+  });
+});
