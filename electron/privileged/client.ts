@@ -127,6 +127,8 @@ export class TuningClient {
         confirmDeadline: this.opts.now() + this.opts.autoRevertMs,
       };
       this.session.set(change.id, change);
+      // unref: the pending revert alone does not keep a process alive (the app's event loop does;
+      // the CLI confirms at once)
       const t = setTimeout(() => void this.autoRevert(change.id), this.opts.autoRevertMs);
       t.unref?.();
       this.timers.set(change.id, t);
