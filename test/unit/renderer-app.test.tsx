@@ -113,7 +113,7 @@ describe('App (jsdom)', () => {
       ),
     );
     act(() => {
-      fireEvent.keyDown(jsdomWindow, { key: '2', altKey: true });
+      fireEvent.keyDown(jsdomWindow as unknown as Window, { key: '2', altKey: true });
     });
     const table = screen.getByTestId('port-budgets');
     const rows = table.querySelectorAll('tbody tr');
