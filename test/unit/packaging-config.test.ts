@@ -1,0 +1,112 @@
+// electron-builder.yml: valid against electron-builder's JSON schema (with ajv, and through
+// electron-builder's own loader and validator), and consistent with the files it ships — the helper
+// and policy at the paths the policy and the client name, scripts and icons that exist.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { DebugLogger } from 'builder-util';
+import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../electron/helper/constants';
+import { loadBuilderConfig, packageJson, ROOT } from './packaging-helpers';
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8')) as object;
+
+function compile() {
+  // The options electron-builder itself uses (strict:false: its schema has a custom "typeof" keyword),
+  // except coerceTypes, so a wrongly typed value is an error here rather than silently converted.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  return ajv.compile(schema);
+}
+
+test('electron-builder.yml is valid against electron-builder\'s JSON schema (ajv)', () => {
+  const validate = compile();
+  const ok = validate(loadBuilderConfig());
+  assert.equal(ok, true, JSON.stringify(validate.errors, null, 2));
+});
+
+test('the schema check catches mistakes (a misspelt key, a wrong type, an unknown target option)', () => {
+  const validate = compile();
+  const mutations: [string, (c: ReturnType<typeof loadBuilderConfig>) => void][] = [
+    ['misspelt top-level key', (c) => Object.assign(c, { prodcutName: 'x' })],
+    ['misspelt linux key', (c) => Object.assign(c.linux, { exectuableName: 'x' })],
+    ['fpm not a list', (c) => Object.assign(c.deb, { fpm: 42 })],
+    ['afterInstall not a string', (c) => Object.assign(c.rpm, { afterInstall: ['a'] })],
+    ['unknown deb option', (c) => Object.assign(c.deb, { postinst: 'x' })],
+  ];
+  for (const [what, mutate] of mutations) {
+    const c = loadBuilderConfig();
+    mutate(c);
+    assert.equal(validate(c), false, what);
+  }
+});
+
+test('electron-builder\'s own loader reads the project config and its validator accepts it', async () => {
+  const config = await getConfig(ROOT, null, null);
+  await validateConfiguration(config, new DebugLogger(false));
+  assert.equal(config.appId, 'io.github.waitline');
+  assert.deepEqual((config.linux as { target: string[] }).target, ['AppImage', 'deb', 'rpm']);
+  const broken = { ...config, linux: { ...(config.linux as object), targett: 'deb' } } as typeof config;
+  await assert.rejects(validateConfiguration(broken, new DebugLogger(false)), /does not match the API schema/);
+});
+
+/** fpm "source=destination" arguments of a target. */
+function mappings(fpm: string[]): Map<string, string> {
+  return new Map(fpm.filter((a) => a.includes('=') && !a.startsWith('-')).map((a) => a.split('=') as [string, string]));
+}
+
+test('deb and rpm ship the helper at the fixed path the policy names, and the policy where polkitd reads it', () => {
+  const c = loadBuilderConfig();
+  const policyText = readFileSync(join(ROOT, 'electron/helper/io.github.waitline.policy'), 'utf8');
+  const execPath = /<annotate key="org\.freedesktop\.policykit\.exec\.path">([^<]+)<\/annotate>/.exec(policyText)?.[1];
+  assert.equal(execPath, HELPER_INSTALLED_PATH, 'the policy names the installed helper path');
+  assert.match(policyText, new RegExp(`<action id="${POLKIT_ACTION_ID.replace(/\./g, '\\.')}">`));
+  // polkitd reads every *.policy file in its actions folder.
+  assert.equal(POLICY_INSTALLED_PATH, '/usr/share/polkit-1/actions/io.github.waitline.policy');
+  for (const target of ['deb', 'rpm'] as const) {
+    const m = mappings(c[target].fpm);
+    assert.deepEqual(
+      [...m.entries()].sort(),
+      [
+        ['electron/helper/io.github.waitline.policy', POLICY_INSTALLED_PATH],
+        ['electron/helper/waitline-helper', HELPER_INSTALLED_PATH],
+      ],
+      target,
+    );
+    for (const src of m.keys()) assert.ok(existsSync(join(ROOT, src)), `${target}: ${src} exists`);
+    assert.ok(statSync(join(ROOT, 'electron/helper/waitline-helper')).mode & 0o111, 'the helper is executable in the tree');
+    assert.equal(c[target].afterInstall, 'build/linux/after-install.sh');
+    assert.equal(c[target].afterRemove, 'build/linux/after-remove.sh');
+  }
+  // Root ownership and modes: deb through --deb-user/--deb-group, rpm through %attr.
+  const deb = c.deb.fpm.join(' ');
+  assert.match(deb, /--deb-user root/);
+  assert.match(deb, /--deb-group root/);
+  const rpm = c.rpm.fpm.join(' ');
+  assert.match(rpm, new RegExp(`--rpm-attr 0755,root,root:${HELPER_INSTALLED_PATH}`));
+  assert.match(rpm, new RegExp(`--rpm-attr 0644,root,root:${POLICY_INSTALLED_PATH}`));
+  assert.ok(c.deb.depends.includes('pkexec | policykit-1'), 'deb depends on pkexec');
+  assert.ok(c.rpm.depends.includes('polkit'), 'rpm depends on polkit');
+  // The AppImage cannot install system files: the same two files ride along as resources.
+  assert.deepEqual(c.extraResources.map((r) => r.from).sort(), ['electron/helper/io.github.waitline.policy', 'electron/helper/waitline-helper']);
+});
+
+test('the app bundle contains what the main process loads, and the scripts package.json runs exist', () => {
+  const c = loadBuilderConfig();
+  const pkg = packageJson();
+  assert.ok(c.files.includes('dist/**/*'));
+  assert.ok(c.files.includes('package.json'));
+  // main.ts loads these three bundles from dist/electron (scripts/build.mjs writes them).
+  const build = readFileSync(join(ROOT, 'scripts/build.mjs'), 'utf8');
+  for (const out of ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/collector-host.cjs']) {
+    assert.ok(build.includes(`'${out}'`), `build.mjs produces ${out}`);
+  }
+  assert.equal((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main, 'dist/electron/main.cjs');
+  // The native addon is loaded from disk, so it must be outside the asar archive.
+  assert.deepEqual(c.asarUnpack, ['build/Release/waitline_sockdiag.node']);
+  assert.ok(c.files.includes('build/Release/waitline_sockdiag.node'));
+  assert.match(pkg.scripts.start, /build\.mjs && electron \./);
+  assert.match(pkg.scripts.dist, /build\.mjs && electron-builder --linux AppImage deb rpm/);
+  assert.match(pkg.scripts.typecheck, /tsc -p electron\/tsconfig\.shell\.json/);
+});
