@@ -18,7 +18,7 @@ const VALUES: Record<string, string | null> = {
   'net.ipv4.tcp_tw_reuse_delay': '1000',
   'net.ipv4.tcp_fin_timeout': '60',
   'net.ipv4.tcp_max_tw_buckets': '131072',
-  'net.ipv4.ip_local_port_range': '32768 60999',
+  'net.ipv4.ip_local_port_range': '32768\t60999', // as a transport passing the kernel's text sends it
   'net.ipv4.ip_local_reserved_ports': '',
   'net.ipv4.tcp_timestamps': '1',
   'net.ipv4.tcp_max_orphans': null,
@@ -182,6 +182,9 @@ describe('tuning panel', () => {
     assert.match(screen.getByTestId('error-net.ipv4.ip_local_port_range').textContent!, /below net\.ipv4\.ip_unprivileged_port_start \(1024\)/);
     type('net.ipv4.tcp_fin_timeout', '30');
     assert.equal(screen.queryByTestId('error-net.ipv4.tcp_fin_timeout'), null);
+    type('net.ipv4.ip_local_port_range', '32768 60999');
+    assert.equal(screen.queryByTestId('error-net.ipv4.ip_local_port_range'), null);
+    assert.deepEqual(within(screen.getByTestId('diff')).getAllByRole('row').slice(1).map((r) => r.textContent), ['net.ipv4.tcp_fin_timeout6030'], 'an unchanged range is not in the diff');
   });
 
   it('shows the diff and warnings, applies exactly the changed values, then asks to keep them', async () => {

@@ -5,6 +5,7 @@
 import {
   SYSCTL_CATALOG,
   catalogEntry,
+  normalizeSysctlValue,
   reuseApplies,
   usablePorts,
   validateChanges,
@@ -33,8 +34,10 @@ export interface KnobRow {
 
 export type Drafts = Record<string, string>;
 
+/** The knob, its value normalized (a transport may pass the kernel's tab in the port range). */
 function knobFor(state: TuningState | null, key: string): TuningKnobState | undefined {
-  return state?.knobs.find((k) => k.key === key);
+  const k = state?.knobs.find((x) => x.key === key);
+  return k && k.value !== null ? { ...k, value: normalizeSysctlValue(k.value) } : k;
 }
 
 export function unprivilegedStart(state: TuningState | null): number | undefined {
