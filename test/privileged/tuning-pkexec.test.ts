@@ -225,6 +225,25 @@ polkit.addRule(function(action, subject) {
     assert.equal(ns.sysctl('net.ipv4.tcp_syncookies'), hostSysctl('net.ipv4.tcp_syncookies'));
   });
 
+  it('a drop-in that cannot be written rolls the values back (exit 9), with nothing but the error on stderr', () => {
+    const script = [
+      'set -e',
+      'mount --make-rprivate /',
+      'mount --bind /etc/sysctl.d /etc/sysctl.d',
+      'mount -o remount,bind,ro /etc/sysctl.d',
+      `${HELPER_INSTALLED_PATH} set net.ipv4.tcp_keepalive_probes=4 --persist 2>/tmp/waitline-persist-err || echo "exit=$?"`,
+      'echo "probes=$(cat /proc/sys/net/ipv4/tcp_keepalive_probes)"',
+      'cat /tmp/waitline-persist-err; rm -f /tmp/waitline-persist-err',
+    ].join('\n');
+    const r = ns.exec('unshare', ['-m', 'sh', '-c', script]);
+    assert.match(r.stdout, /exit=9/, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    assert.match(r.stdout, /"code":"persist_failed","error":"could not write \/etc\/sysctl\.d\/90-waitline\.conf; nothing was changed \(restored net\.ipv4\.tcp_keepalive_probes\)"/);
+    assert.match(r.stdout, /probes=9/);
+    assert.match(r.stdout, /^waitline-helper: could not write .*\n$/m);
+    assert.doesNotMatch(r.stdout, /cannot create|Read-only file system/);
+    assert.equal(ns.sysctl('net.ipv4.tcp_keepalive_probes'), '9');
+  });
+
   it('a global-only key is reported unavailable in a child namespace and never written', () => {
     const r = tuneAs(GRANTED, ['set', 'tcp_max_orphans=65536']);
     assert.equal(r.status, 3, r.stderr);
