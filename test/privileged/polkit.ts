@@ -83,6 +83,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Waits until polkitd knows an action (a running polkitd picks up new .policy files by inotify). */
+export async function waitForAction(actionId: string, timeoutMs = 10_000): Promise<void> {
+  await waitFor(`polkitd to load ${actionId}`, () => spawnSync('pkaction', ['--action-id', actionId], { timeout: 5000 }).status === 0, timeoutMs);
+}
+
 export interface PolkitDaemons {
   /** pids this call started (empty when reusing running daemons) */
   started: { name: string; pid: number }[];

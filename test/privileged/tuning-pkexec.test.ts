@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { HELPER_INSTALLED_PATH, JOURNAL_DIR, PERSIST_CONF_PATH, POLKIT_ACTION_ID } from '../../electron/helper/constants';
 import { NOT_AUTHORIZED_MESSAGE } from '../../electron/privileged/client';
-import { startPolkit, requirePrivileged, type PolkitDaemons } from './polkit';
+import { startPolkit, requirePrivileged, waitForAction, type PolkitDaemons } from './polkit';
 import {
   Backup,
   Netns,
@@ -26,7 +26,7 @@ import {
   writeFileAtomic,
 } from './tuning-env';
 
-const skip = requirePrivileged(['pkexec', 'dbus-daemon', 'dbus-send', '/usr/lib/polkit-1/polkitd', 'ip', 'su', 'useradd', 'userdel', 'unshare', 'mount']);
+const skip = requirePrivileged(['pkexec', 'pkaction', 'dbus-daemon', 'dbus-send', '/usr/lib/polkit-1/polkitd', 'ip', 'su', 'useradd', 'userdel', 'unshare', 'mount']);
 
 const RULES_PATH = '/etc/polkit-1/rules.d/49-waitline-test.rules';
 const GRANTED = new TestUser('wltune-ok');
@@ -85,7 +85,9 @@ polkit.addRule(function(action, subject) {
     GRANTED.create();
     DENIED.create();
     daemons = await startPolkit();
-    // A polkitd that was already running rereads rules on its own; one we started saw them at start.
+    // A polkitd that was already running rereads actions and rules on its own (inotify); one we
+    // started read them at start. Either way, wait until it knows the action.
+    await waitForAction(POLKIT_ACTION_ID);
     ns = new Netns().create();
   });
 
