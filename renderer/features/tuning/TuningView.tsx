@@ -22,6 +22,25 @@ import {
 } from '../../store/tuning';
 import { budgetPreview, knobRows, planChanges, secondsLeft, type BudgetFigures, type KnobRow } from './model';
 
+// The panel's own few rules, scoped by the tuning- prefix (rendered once with the view, so the view
+// needs no stylesheet import and renders the same under tests).
+const TUNING_CSS = `
+.tuning-knobs { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
+.tuning-knob h3 { font-size: 15px; margin: 0; }
+.tuning-knob.unavailable { opacity: 0.55; }
+.tuning-knob.changed { box-shadow: 0 0 0 2px var(--accent, #c60) inset; }
+.tuning-kv { display: grid; grid-template-columns: 110px 1fr; gap: 4px 12px; margin: 8px 0; font-size: 14px; align-items: baseline; }
+.tuning-kv dt { opacity: 0.7; }
+.tuning-kv dd { margin: 0; }
+.tuning-kv .mono, .tuning-diff .mono { font-family: ui-monospace, monospace; }
+.tuning-kv input[type=text] { font: inherit; font-family: ui-monospace, monospace; width: 14em; }
+.tuning-kv select { font: inherit; }
+.tuning-budget { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 16px; }
+.tuning-diff { border-collapse: collapse; margin: 8px 0; }
+.tuning-diff th, .tuning-diff td { padding: 2px 12px 2px 0; text-align: left; }
+.tuning-actions { display: flex; gap: 8px; margin-top: 8px; }
+`;
+
 function unitSuffix(e: CatalogEntry): string {
   return e.unit === 'milliseconds' ? 'ms' : e.unit === 'seconds' ? 's' : '';
 }
@@ -88,8 +107,7 @@ const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
   const dflt = e.default === null ? (e.defaultNote ?? 'varies') : `${show(e.default)}${e.defaultNote ? ` (${e.defaultNote})` : ''}`;
   return (
     <div
-      className={`card knob${row.available ? '' : ' unavailable'}${row.changed ? ' changed' : ''}`}
-      style={row.available ? undefined : { opacity: 0.55 }}
+      className={`card tuning-knob${row.available ? '' : ' unavailable'}${row.changed ? ' changed' : ''}`}
       aria-disabled={row.available ? undefined : true}
       data-testid={`knob-${row.key}`}
     >
@@ -107,17 +125,17 @@ const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
         </p>
       )}
       {row.available && (
-        <div className="kv-grid">
-          <span className="kv-k">Current</span>
-          <span className="kv-v mono" data-testid={`current-${row.key}`}>
+        <dl className="tuning-kv">
+          <dt>Current</dt>
+          <dd className="mono" data-testid={`current-${row.key}`}>
             {show(row.current)} {unitSuffix(e)}
-          </span>
-          <span className="kv-k">Default</span>
-          <span className="kv-v">{dflt}</span>
-          <label className="kv-k" htmlFor={`knob-${row.key}`}>
-            Proposed
-          </label>
-          <span className="kv-v">
+          </dd>
+          <dt>Default</dt>
+          <dd>{dflt}</dd>
+          <dt>
+            <label htmlFor={`knob-${row.key}`}>Proposed</label>
+          </dt>
+          <dd>
             <KnobInput row={row} />
             {row.draft !== undefined && (
               <button type="button" className="small" onClick={() => resetDraft(row.key)}>
@@ -130,8 +148,8 @@ const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
                 {row.error}
               </div>
             )}
-          </span>
-        </div>
+          </dd>
+        </dl>
       )}
       <p className="explain">{e.summary}</p>
       {e.risks.length > 0 && (
@@ -164,23 +182,23 @@ const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
 function Figures({ f, label }: { f: BudgetFigures; label: string }) {
   return (
     <div>
-      <div className="kv-h">{label}</div>
-      <div className="kv-grid">
-        <span className="kv-k">Usable ports</span>
-        <span className="kv-v num">{fmtCount(f.usable)}</span>
-        <span className="kv-k">Closed tuple held</span>
-        <span className="kv-v">{f.reuse ? `${f.holdSeconds} s (tcp_tw_reuse)` : `${f.holdSeconds} s (TIME_WAIT)`}</span>
-        <span className="kv-k">Sustainable new connections</span>
-        <span className="kv-v num">{fmtRate(f.sustainablePerS)}/s</span>
+      <strong>{label}</strong>
+      <dl className="tuning-kv">
+        <dt>Usable ports</dt>
+        <dd>{fmtCount(f.usable)}</dd>
+        <dt>Closed tuple held</dt>
+        <dd>{f.reuse ? `${f.holdSeconds} s (tcp_tw_reuse)` : `${f.holdSeconds} s (TIME_WAIT)`}</dd>
+        <dt>Sustainable</dt>
+        <dd>{fmtRate(f.sustainablePerS)}/s new connections</dd>
         {f.steadyStatePercent !== null && (
           <>
-            <span className="kv-k">Steady state</span>
-            <span className="kv-v num">
+            <dt>Steady state</dt>
+            <dd>
               {fmtCount(Math.round(f.steadyState ?? 0))} ports ({fmtPercent(f.steadyStatePercent)})
-            </span>
+            </dd>
           </>
         )}
-      </div>
+      </dl>
     </div>
   );
 }
@@ -200,7 +218,7 @@ function BudgetPreviewCard({ changes }: { changes: Record<string, string> }) {
           ? `Toward the busiest destination, ${p.destination.localAddr} → ${fmtEndpoint(p.destination.remoteAddr, p.destination.remotePort)}, closing ${fmtRate(p.destination.closeRatePerS)} connections/s. Each (source IP, destination IP, destination port) has its own budget.`
           : 'No outgoing destination right now; figures per destination (source IP, destination IP, destination port).'}
       </p>
-      <div className="two-col">
+      <div className="tuning-budget">
         <Figures f={p.before} label="Now" />
         {p.affected && <Figures f={p.after} label="With the proposed values" />}
       </div>
@@ -273,7 +291,7 @@ function ReviewCard({ writable }: { writable: boolean }) {
       )}
       {plan.diff.length === 0 && plan.errors.length === 0 && <p className="muted">The proposed values equal the current ones.</p>}
       {plan.diff.length > 0 && (
-        <table className="diff" data-testid="diff">
+        <table className="tuning-diff" data-testid="diff">
           <thead>
             <tr>
               <th>Setting</th>
@@ -303,7 +321,7 @@ function ReviewCard({ writable }: { writable: boolean }) {
         <input type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} disabled={!writable} data-testid="persist" /> Also save to
         /etc/sysctl.d/90-waitline.conf (kept across reboots)
       </label>
-      <div className="row">
+      <div className="tuning-actions">
         {!reviewing ? (
           <button
             type="button"
@@ -404,6 +422,7 @@ export function TuningView() {
       : null;
   return (
     <section className="view" aria-labelledby="tuning-title" data-testid="tuning-view">
+      <style>{TUNING_CSS}</style>
       <div className="view-head">
         <h2 id="tuning-title">Tuning</h2>
         <p className="muted small">
@@ -430,7 +449,7 @@ export function TuningView() {
       <ReviewCard writable={writable} />
       <BudgetPreviewCard changes={plan.changes} />
       {state === null && !loadError && <p className="muted">Reading the kernel settings…</p>}
-      <div className="knobs">
+      <div className="tuning-knobs">
         {rows.map((r) => (
           <KnobCard key={r.key} row={r} />
         ))}
