@@ -238,7 +238,8 @@ test('main.ts wires a hardened window, the collector process, typed IPC, menu an
     assert.equal(info.transport, 'electron');
 
     // The menu's Tuning item tells the renderer to switch views.
-    const items = f.menu().flatMap((m) => [m, ...((m.submenu as typeof items) ?? [])]);
+    type Item = { id?: string; click?: () => void; submenu?: unknown[] };
+    const items: Item[] = f.menu().flatMap((m): Item[] => [m, ...((m.submenu as Item[] | undefined) ?? [])]);
     items.find((i) => i.id === 'view-tuning')!.click!();
     assert.deepEqual(win.webContents.sent.at(-1), ['waitline:navigate', 'tuning']);
 
