@@ -31,7 +31,7 @@ export const DEFAULT_CADENCE: CadencePolicy = {
   tableBudget: { demanded: 0.1, idle: 0.05 },
   tableMinMs: 1000,
   tableMaxMs: { demanded: 5000, idle: 10_000 },
-  ownersBudget: { demanded: 0.05, idle: 0.005 },
+  ownersBudget: { demanded: 0.05, idle: 0.003 },
   ownersMinMs: { demanded: 2000, idle: 10_000 },
   ownersMaxMs: { demanded: 10_000, idle: 60_000 },
   tickBudgetMs: 250,

@@ -21,7 +21,8 @@ describe('cadence rules', () => {
 
   it('spaces owner scans by their own cost, much more sparingly when no view shows owners', () => {
     assert.equal(ownersIntervalMs(20, {}), 10_000);
-    assert.equal(ownersIntervalMs(100, {}), 20_000); // 0.5 % of a core
+    assert.equal(ownersIntervalMs(30, {}), 10_000);
+    assert.equal(ownersIntervalMs(60, {}), 20_000); // 0.3 % of a core
     assert.equal(ownersIntervalMs(5000, {}), 60_000);
     assert.equal(ownersIntervalMs(20, { owners: true }), 2000);
     assert.equal(ownersIntervalMs(300, { owners: true }), 6000); // 5 %
@@ -44,8 +45,8 @@ describe('cadence rules', () => {
   });
 
   it('keeps one tick under its budget: a due owner scan waits for a tick without a table read', () => {
-    const s = { tableAt: 0, tableCostMs: 200, ownersAt: 0, ownersCostMs: 100 };
-    // both due at 20 s (table every 4 s, owners every 20 s); together 300 ms > 250 ms
+    const s = { tableAt: 0, tableCostMs: 200, ownersAt: 0, ownersCostMs: 60 };
+    // both due at 20 s (table every 4 s, owners every 20 s); together 260 ms > 250 ms
     const both = planTick(20_000, s, {}, true);
     assert.equal(both.readTable, true);
     assert.equal(both.scanOwners, false);
@@ -56,7 +57,7 @@ describe('cadence rules', () => {
     const cheap = planTick(20_000, { ...s, tableCostMs: 10, ownersCostMs: 10 }, {}, true);
     assert.deepEqual([cheap.readTable, cheap.scanOwners], [true, true]);
     // owners overdue by 2× their interval are not starved by an always-due huge table
-    const starving = planTick(41_000, { tableAt: 40_000, tableCostMs: 50_000, ownersAt: 0, ownersCostMs: 100 }, {}, true, cadenceWithBounds(0, 0));
+    const starving = planTick(70_000, { tableAt: 69_000, tableCostMs: 50_000, ownersAt: 0, ownersCostMs: 100 }, {}, true, cadenceWithBounds(0, 0));
     assert.deepEqual([starving.readTable, starving.scanOwners], [true, true]);
   });
 });
@@ -139,7 +140,9 @@ describe('collector cadence (simulated time)', () => {
   });
 
   it('a costly owner scan is spaced by its own cost', async () => {
-    // 400 ms per scan at 0.5 % → every 80 s: one scan in a minute
+    // 150 ms per scan at 0.3 % → every 50 s: two scans in a minute (t = 0, 50)
+    assert.equal((await run(60, 5, 150, {})).scans, 2);
+    // 400 ms → capped at 60 s: one scan in a minute
     assert.equal((await run(60, 5, 400, {})).scans, 1);
   });
 });

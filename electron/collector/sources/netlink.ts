@@ -3,8 +3,8 @@
 // it is unavailable — the addon was not built, or the socket is refused (a seccomp sandbox, an LSM):
 // createNetlinkSource() then throws a NetlinkUnavailableError whose message says why.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { SocketSource, SocketTableResult } from '../types';
 import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION } from './sockdiag-layout';
 
@@ -36,6 +36,15 @@ export function addonCandidates(): string[] {
   if (process.env.WAITLINE_SOCKDIAG_ADDON) out.push(process.env.WAITLINE_SOCKDIAG_ADDON);
   const dir = moduleDir();
   if (dir) for (const rel of RELATIVE_CANDIDATES) out.push(join(dir, rel, ADDON_FILE));
+  // the ESM CLI bundle has no __dirname: its entry script (bin/waitline.mjs or dist/cli.mjs) sits one
+  // level below the package root
+  if (process.argv[1]) {
+    try {
+      out.push(join(dirname(realpathSync(process.argv[1])), '..', 'build', 'Release', ADDON_FILE));
+    } catch {
+      // not a file (e.g. `node -e`)
+    }
+  }
   const resources = (process as { resourcesPath?: string }).resourcesPath;
   if (resources) out.push(join(resources, 'app.asar.unpacked', 'build', 'Release', ADDON_FILE));
   out.push(join(process.cwd(), 'build', 'Release', ADDON_FILE));
