@@ -6,10 +6,23 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
-import { DebugLogger } from 'builder-util';
+import type { getConfig as GetConfig, validateConfiguration as ValidateConfiguration } from 'app-builder-lib/out/util/config/config';
+import type { DebugLogger as DebugLoggerClass } from 'builder-util';
+import { createRequire } from 'node:module';
 import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../electron/helper/constants';
 import { loadBuilderConfig, packageJson, ROOT } from './packaging-helpers';
+
+// electron-builder's own config loader and validator, and its logger (muted so its console lines stay
+// out of the test report) — all loaded as CommonJS from one module graph.
+const requireCjs = createRequire(import.meta.url);
+const { getConfig, validateConfiguration } = requireCjs('app-builder-lib/out/util/config/config') as {
+  getConfig: typeof GetConfig;
+  validateConfiguration: typeof ValidateConfiguration;
+};
+const { DebugLogger, log: builderLog } = requireCjs('builder-util') as {
+  DebugLogger: typeof DebugLoggerClass;
+  log: { stream: { write(s: string): unknown } };
+};
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8')) as object;
 
@@ -43,12 +56,21 @@ test('the schema check catches mistakes (a misspelt key, a wrong type, an unknow
 });
 
 test('electron-builder\'s own loader reads the project config and its validator accepts it', async () => {
-  const config = await getConfig(ROOT, null, null);
-  await validateConfiguration(config, new DebugLogger(false));
+  const logged: string[] = [];
+  const stream = builderLog.stream;
+  builderLog.stream = { write: (m: string) => logged.push(m) }; // keep its console lines out of the report
+  let config: Awaited<ReturnType<typeof getConfig>>;
+  try {
+    config = await getConfig(ROOT, null, null);
+    await validateConfiguration(config, new DebugLogger(false));
+    const broken = { ...config, linux: { ...(config.linux as object), targett: 'deb' } } as typeof config;
+    await assert.rejects(validateConfiguration(broken, new DebugLogger(false)), /does not match the API schema/);
+  } finally {
+    builderLog.stream = stream;
+  }
   assert.equal(config.appId, 'io.github.waitline');
   assert.deepEqual((config.linux as { target: string[] }).target, ['AppImage', 'deb', 'rpm']);
-  const broken = { ...config, linux: { ...(config.linux as object), targett: 'deb' } } as typeof config;
-  await assert.rejects(validateConfiguration(broken, new DebugLogger(false)), /does not match the API schema/);
+  assert.ok(logged.some((m) => m.includes('electron-builder.yml')), 'it loaded electron-builder.yml');
 });
 
 /** fpm "source=destination" arguments of a target. */
