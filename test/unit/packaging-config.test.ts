@@ -114,6 +114,15 @@ test('deb and rpm ship the helper at the fixed path the policy names, and the po
   assert.deepEqual(c.extraResources.map((r) => r.from).sort(), ['electron/helper/io.github.waitline.policy', 'electron/helper/waitline-helper']);
 });
 
+test('deb and rpm get the metadata electron-builder insists on: a project URL and a maintainer with an e-mail', () => {
+  const c = loadBuilderConfig() as ReturnType<typeof loadBuilderConfig> & { extraMetadata?: { homepage?: string } };
+  const homepage = c.extraMetadata?.homepage ?? (packageJson() as { homepage?: string }).homepage;
+  assert.match(homepage ?? '', /^https:\/\//, 'a homepage (FpmTarget: "Please specify project homepage")');
+  const policyText = readFileSync(join(ROOT, 'electron/helper/io.github.waitline.policy'), 'utf8');
+  assert.equal(/<vendor_url>([^<]+)<\/vendor_url>/.exec(policyText)?.[1], homepage, 'one project URL everywhere');
+  assert.match(String(c.linux.maintainer), /^[^<>]+ <[^@<>\s]+@[^@<>\s]+>$/, 'maintainer "Name <e-mail>"');
+});
+
 test('the app bundle contains what the main process loads, and the scripts package.json runs exist', () => {
   const c = loadBuilderConfig();
   const pkg = packageJson();
