@@ -24,6 +24,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -317,8 +318,8 @@ static void free_dump(dump_t *d) {
   free(d->slots);
 }
 
-/* Runs the dumps. Returns 0, or -1 with d->error set. */
-static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
+/* One family's dump on its own netlink socket. Returns 0, or -1 with d->error set. */
+static int dump_one(dump_t *d, uint8_t family, uint32_t states) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) {
     set_error(d, "opening a NETLINK_SOCK_DIAG socket", errno);
@@ -329,18 +330,81 @@ static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
   struct timeval tv = {.tv_sec = 10, .tv_usec = 0};                /* never hang a collector */
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   uint8_t *buf = malloc(RECV_BUFFER_BYTES);
-  int rc = 0;
-  if (!buf) {
-    snprintf(d->error, sizeof d->error, "out of memory for the receive buffer");
-    rc = -1;
-  }
-  if (rc == 0 && (families & 1u)) {
-    rc = dump_family(d, fd, AF_INET, states, 1, buf);
-    d->v4_rows = (uint32_t)d->nrows;
-  }
-  if (rc == 0 && (families & 2u)) rc = dump_family(d, fd, AF_INET6, states, 2, buf);
+  int rc = -1;
+  if (!buf) snprintf(d->error, sizeof d->error, "out of memory for the receive buffer");
+  else rc = dump_family(d, fd, family, states, family == AF_INET ? 1 : 2, buf);
   free(buf);
   close(fd);
+  return rc;
+}
+
+typedef struct {
+  dump_t d;
+  uint32_t states;
+  int rc;
+} v6_job_t;
+
+static void *v6_thread(void *arg) {
+  v6_job_t *job = arg;
+  job->rc = dump_one(&job->d, AF_INET6, job->states);
+  return NULL;
+}
+
+/* Appends the IPv6 rows and addresses of `b` to `a` (their address tables cannot overlap: the
+ * family is part of each entry). Returns 0, or -1 when out of memory. */
+static int merge(dump_t *a, dump_t *b) {
+  if (b->nrows == 0) return 0;
+  row_t *rows = realloc(a->rows, (a->nrows + b->nrows) * sizeof *rows);
+  addr_t *addrs = realloc(a->addrs, (a->naddrs + b->naddrs + 1) * sizeof *addrs);
+  if (rows) a->rows = rows;
+  if (addrs) a->addrs = addrs;
+  if (!rows || !addrs) return -1;
+  uint32_t off = (uint32_t)a->naddrs;
+  for (size_t i = 0; i < b->nrows; i++) {
+    row_t r = b->rows[i];
+    r.laddr += off;
+    r.raddr += off;
+    a->rows[a->nrows + i] = r;
+  }
+  memcpy(a->addrs + a->naddrs, b->addrs, b->naddrs * sizeof *addrs);
+  a->nrows += b->nrows;
+  a->caprows = a->nrows;
+  a->naddrs += b->naddrs;
+  a->capaddrs = a->naddrs + 1;
+  a->skipped += b->skipped;
+  a->unknown_states += b->unknown_states;
+  a->flags |= b->flags;
+  return 0;
+}
+
+/* Runs the dumps. With both families the IPv6 dump runs on a second thread: the kernel walks the
+ * whole established hash for each family, so the IPv6 walk costs ~15 ms at 100k IPv4 sockets even
+ * when it finds nothing, and it can overlap the IPv4 one. Returns 0, or -1 with d->error set. */
+static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
+  if (!(families & 1u)) return (families & 2u) ? dump_one(d, AF_INET6, states) : 0;
+  if (!(families & 2u)) {
+    int rc = dump_one(d, AF_INET, states);
+    d->v4_rows = (uint32_t)d->nrows;
+    return rc;
+  }
+  v6_job_t job;
+  memset(&job, 0, sizeof job);
+  job.states = states;
+  pthread_t tid;
+  int threaded = pthread_create(&tid, NULL, v6_thread, &job) == 0;
+  if (!threaded) v6_thread(&job); /* no thread available: one after the other */
+  int rc = dump_one(d, AF_INET, states);
+  d->v4_rows = (uint32_t)d->nrows;
+  if (threaded) pthread_join(tid, NULL);
+  if (rc == 0 && job.rc != 0) {
+    memcpy(d->error, job.d.error, sizeof d->error);
+    rc = -1;
+  }
+  if (rc == 0 && merge(d, &job.d) != 0) {
+    snprintf(d->error, sizeof d->error, "out of memory while merging the IPv6 sockets");
+    rc = -1;
+  }
+  free_dump(&job.d);
   return rc;
 }
 
