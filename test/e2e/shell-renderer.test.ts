@@ -104,7 +104,7 @@ test('the built renderer runs under the shell CSP with no violation, shows live 
     // Charts drew (SVG paths from recharts) from the history getHistory returned.
     await page.waitForFunction(() => document.querySelectorAll('svg path').length > 3, null, { timeout: 20_000 });
 
-    // The app menu's "Tuning" item (Ctrl+4) arrives as onNavigate('tuning').
+    // The app menu's "Tuning" item (Ctrl+4) arrives as onNavigate('tuning'); the tuning panel renders.
     await page.evaluate(() => (window as unknown as { __navigate(v: string): void }).__navigate('tuning'));
     await page.waitForFunction(() => document.querySelector('[data-testid="nav-tuning"]')?.getAttribute('aria-selected') === 'true', null, { timeout: 10_000 });
     await page.evaluate(() => (window as unknown as { __navigate(v: string): void }).__navigate('connections'));
@@ -114,22 +114,24 @@ test('the built renderer runs under the shell CSP with no violation, shows live 
     assert.deepEqual(violations, [], 'no CSP violations');
     assert.deepEqual(consoleProblems, []);
 
-    // The listener does see violations: an inline style element and an inline script are refused.
+    // The listener does see violations: an inline script and a style="" attribute in markup are refused.
     await page.evaluate(() => {
-      const s = document.createElement('style');
-      s.textContent = 'body { outline: 1px solid red }';
-      document.head.appendChild(s);
       const js = document.createElement('script');
       js.textContent = 'window.__inlineRan = true';
       document.head.appendChild(js);
+      const div = document.createElement('div');
+      div.innerHTML = '<span id="styled" style="color: rgb(255, 0, 0)">x</span>';
+      document.body.appendChild(div);
     });
     await page.waitForFunction(() => (window as unknown as { __cspViolations: string[] }).__cspViolations.length >= 2, null, { timeout: 5000 });
     const after = await page.evaluate(() => ({
       v: (window as unknown as { __cspViolations: string[] }).__cspViolations,
       ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
+      color: getComputedStyle(document.getElementById('styled')!).color,
     }));
     assert.equal(after.ran, false, 'inline script blocked');
-    assert.ok(after.v.some((v) => v.startsWith('style-src')), after.v.join('\n'));
+    assert.notEqual(after.color, 'rgb(255, 0, 0)', 'style attribute blocked');
+    assert.ok(after.v.some((v) => v.startsWith('style-src-attr')), after.v.join('\n'));
     assert.ok(after.v.some((v) => v.startsWith('script-src')), after.v.join('\n'));
   } finally {
     await launched.close();

@@ -98,8 +98,8 @@ test('deb and rpm ship the helper at the fixed path the policy names, and the po
     );
     for (const src of m.keys()) assert.ok(existsSync(join(ROOT, src)), `${target}: ${src} exists`);
     assert.ok(statSync(join(ROOT, 'electron/helper/waitline-helper')).mode & 0o111, 'the helper is executable in the tree');
-    assert.equal(c[target].afterInstall, 'build/linux/after-install.sh');
-    assert.equal(c[target].afterRemove, 'build/linux/after-remove.sh');
+    assert.equal(c[target].afterInstall, 'electron/packaging/linux/after-install.sh');
+    assert.equal(c[target].afterRemove, 'electron/packaging/linux/after-remove.sh');
   }
   // Root ownership and modes: deb through --deb-user/--deb-group, rpm through %attr.
   const deb = c.deb.fpm.join(' ');

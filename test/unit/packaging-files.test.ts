@@ -136,7 +136,7 @@ test('the icons are real RGBA PNGs at the standard hicolor sizes, drawn (not bla
     for (let i = 0; i < png.pixels.length; i += 4) if (png.pixels[i + 3]! > 200) colours.add((png.pixels[i]! << 16) | (png.pixels[i + 1]! << 8) | png.pixels[i + 2]!);
     assert.ok(colours.size >= 3, `${size}: ${colours.size} colours`);
   }
-  assert.ok(statSync(join(ROOT, 'build/icon.svg')).size > 0, 'the SVG source is committed');
+  assert.ok(statSync(join(ROOT, 'electron/packaging/icon.svg')).size > 0, 'the SVG source is committed');
 });
 
 // ---- install / remove scripts

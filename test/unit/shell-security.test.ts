@@ -15,15 +15,19 @@ import {
   type GuardedContents,
 } from '../../electron/shell/security';
 
-test('the CSP allows scripts and styles only from the app: no inline, no eval, no network', () => {
+test('the CSP allows scripts only from the app (no inline, no eval), styles from the app plus <style> elements, no network', () => {
   const directives = new Map(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), ["'self'"]);
   assert.deepEqual(directives.get('connect-src'), ["'none'"]);
   assert.deepEqual(directives.get('object-src'), ["'none'"]);
   assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
+  assert.deepEqual(directives.get('style-src-attr'), ["'none'"]);
   assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-eval/);
   assert.doesNotMatch(directives.get('script-src')!.join(' '), /unsafe-inline/);
+  // The one allowance: <style> elements (the tuning panel renders one), nothing else inline.
+  assert.equal(CONTENT_SECURITY_POLICY.match(/unsafe-inline/g)?.length, 1);
+  assert.match(directives.get('style-src-elem')!.join(' '), /'unsafe-inline'/);
 });
 
 test('app:// URLs map to files inside the renderer folder only', () => {
