@@ -1,9 +1,21 @@
 // Kernel churn counters as per-second rates: TIME_WAIT arrivals, opens, resets, TIME_WAIT overflow.
+// Same drawing strategy as StateChart: plain SVG paths on recharts' scales, recharts' own Line items
+// and Tooltip while the pointer is over the chart.
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { fmtClock, fmtRate } from '../format';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { useDashboard } from '../store/dashboard';
-import { tickLabel, timeTicks } from './timeAxis';
+import {
+  AXIS_FONT,
+  CHART_MARGIN,
+  fmtRateTick,
+  fmtTooltipRate,
+  fmtTooltipTime,
+  TOOLTIP_STYLE,
+  useHover,
+  useStableNumbers,
+  useTimeAxis,
+} from './chartProps';
+import { FastSeries, niceAxis, type FastSeriesItem } from './FastSeries';
 import { useWidth } from './useWidth';
 
 const SERIES = [
@@ -13,11 +25,27 @@ const SERIES = [
   { key: 'twOverflow', name: 'TW overflow/s', color: '#a855f7' },
 ] as const;
 
-export const CountersChart = memo(function CountersChart({ height = 200 }: { height?: number }) {
+export const CountersChart = memo(function CountersChart({ height = 220 }: { height?: number }) {
   const chart = useDashboard((s) => s.chart);
   const [ref, width] = useWidth<HTMLDivElement>();
-  const data = useMemo(() => {
-    if (!chart) return [];
+  const [hover, hoverHandlers] = useHover();
+  const { items, max } = useMemo(() => {
+    if (!chart) return { items: [] as FastSeriesItem[], max: 0 };
+    const r = chart.rates;
+    const values: Record<(typeof SERIES)[number]['key'], number[]> = {
+      twArrivals: r.timeWaitArrivals,
+      opens: r.activeOpens.map((v, i) => v + r.passiveOpens[i]),
+      resets: r.resets,
+      twOverflow: r.twOverflow,
+    };
+    let max = 0;
+    for (const s of SERIES) for (const v of values[s.key]) if (v > max) max = v;
+    // draw the emphasized series last (on top)
+    const items = [...SERIES].reverse().map((s) => ({ key: s.key, color: s.color, values: values[s.key], strokeWidth: s.key === 'twArrivals' ? 2 : 1.5 }));
+    return { items, max };
+  }, [chart]);
+  const rows = useMemo(() => {
+    if (!hover || !chart) return undefined;
     const r = chart.rates;
     return chart.times.map((t, i) => ({
       t,
@@ -26,48 +54,67 @@ export const CountersChart = memo(function CountersChart({ height = 200 }: { hei
       resets: r.resets[i],
       twOverflow: r.twOverflow[i],
     }));
-  }, [chart]);
+  }, [hover, chart]);
+  const axis = useTimeAxis(chart?.fromMs ?? 0, chart?.toMs ?? 1, width);
+  const y = niceAxis(max);
+  const yTicks = useStableNumbers(y.ticks);
+  const yDomain = useStableNumbers(y.domain);
   return (
-    <div ref={ref} className="chart" data-testid="counters-chart" data-points={data.length} style={{ height }}>
+    <div
+      ref={ref}
+      className="chart"
+      data-testid="counters-chart"
+      data-points={chart?.times.length ?? 0}
+      style={{ minHeight: height }}
+      {...hoverHandlers}
+    >
       {width > 0 && chart && (
-        <LineChart width={width} height={height} data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <LineChart width={width} height={height} data={rows} margin={CHART_MARGIN}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
           <XAxis
             dataKey="t"
             type="number"
-            domain={[chart.fromMs, chart.toMs]}
-            ticks={timeTicks(chart.fromMs, chart.toMs, Math.max(2, Math.floor(width / 110)))}
-            tickFormatter={tickLabel(chart.toMs - chart.fromMs)}
+            domain={axis.domain}
+            ticks={axis.ticks}
+            tickFormatter={axis.formatter}
             stroke="var(--axis)"
-            fontSize={11}
+            fontSize={AXIS_FONT}
             allowDataOverflow
           />
-          <YAxis stroke="var(--axis)" fontSize={11} width={56} tickFormatter={(v: number) => fmtRate(v)} />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(t) => fmtClock(Number(t))}
-            formatter={(v, name) => [fmtRate(Number(v)), String(name)]}
-            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', fontSize: 12 }}
-          />
-          <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-          {SERIES.map((s) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.name}
-              type="linear"
-              stroke={s.color}
-              strokeWidth={s.key === 'twArrivals' ? 2 : 1.5}
-              dot={false}
-              activeDot={false}
-              isAnimationActive={false}
-            />
-          ))}
+          <YAxis type="number" domain={yDomain} ticks={yTicks} stroke="var(--axis)" fontSize={AXIS_FONT} width={56} tickFormatter={fmtRateTick} allowDataOverflow />
+          {hover ? (
+            <>
+              <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipRate} contentStyle={TOOLTIP_STYLE} />
+              {SERIES.map((s) => (
+                <Line
+                  key={s.key}
+                  dataKey={s.key}
+                  name={s.name}
+                  type="linear"
+                  stroke={s.color}
+                  strokeWidth={s.key === 'twArrivals' ? 2 : 1.5}
+                  dot={false}
+                  activeDot={false}
+                  isAnimationActive={false}
+                />
+              ))}
+            </>
+          ) : (
+            <FastSeries times={chart.times} items={items} stacked={false} />
+          )}
           {chart.markers.map((m) => (
             <ReferenceLine key={`${m.time}-${m.label}`} x={m.time} stroke="var(--marker)" strokeDasharray="4 3" />
           ))}
         </LineChart>
       )}
+      <div className="chart-legend" aria-label="Legend">
+        {SERIES.map((s) => (
+          <span key={s.key} className={s.key === 'twArrivals' ? 'strong' : ''}>
+            <i style={{ background: s.color }} />
+            {s.name}
+          </span>
+        ))}
+      </div>
     </div>
   );
 });

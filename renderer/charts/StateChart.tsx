@@ -1,11 +1,25 @@
 // Stacked chart of every TCP state over time. TIME_WAIT sits at the bottom of the stack in the loud
 // colour so its band reads at a glance; states that stayed at zero in the window are left out.
+// recharts lays out the chart (axes, grid, markers); the live series are plain SVG paths placed with
+// recharts' scales (FastSeries). While the pointer is over the chart, recharts' own Area items and
+// Tooltip take over so values can be read point by point.
 import { memo, useEffect, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { TCP_STATES, type TcpState } from '../../shared/tcp';
-import { fmtClock, fmtCount, STATE_COLORS } from '../format';
+import { STATE_COLORS } from '../format';
 import { setChartPoints, useDashboard } from '../store/dashboard';
-import { tickLabel, timeTicks } from './timeAxis';
+import {
+  AXIS_FONT,
+  CHART_MARGIN,
+  fmtCountTick,
+  fmtTooltipCount,
+  fmtTooltipTime,
+  TOOLTIP_STYLE,
+  useHover,
+  useStableNumbers,
+  useTimeAxis,
+} from './chartProps';
+import { FastSeries, niceAxis, type FastSeriesItem } from './FastSeries';
 import { useWidth } from './useWidth';
 
 /** Stack order, bottom first: the states people come here for first. */
@@ -16,23 +30,48 @@ const STACK_ORDER: TcpState[] = [
   ...TCP_STATES.filter((s) => s !== 'TIME_WAIT' && s !== 'CLOSE_WAIT' && s !== 'ESTABLISHED'),
 ];
 
+const MARKER_LABEL_STYLE = { fontSize: 11, fill: 'var(--marker)' };
+
 export const StateChart = memo(function StateChart({ height = 280 }: { height?: number }) {
   const chart = useDashboard((s) => s.chart);
   const [ref, width] = useWidth<HTMLDivElement>();
+  const [hover, hoverHandlers] = useHover();
   useEffect(() => {
     if (width > 0) setChartPoints(width);
   }, [width]);
 
-  const { data, shown } = useMemo(() => {
-    if (!chart) return { data: [], shown: [] as TcpState[] };
+  const { shownKey, items, maxStack } = useMemo(() => {
+    if (!chart) return { shownKey: '', items: [] as FastSeriesItem[], maxStack: 0 };
     const shown = STACK_ORDER.filter((s) => chart.states[s].some((v) => v > 0));
-    const data = chart.times.map((t, i) => {
+    let maxStack = 0;
+    for (let i = 0; i < chart.times.length; i++) {
+      let sum = 0;
+      for (const s of shown) sum += chart.states[s][i];
+      if (sum > maxStack) maxStack = sum;
+    }
+    const items = shown.map((s) => ({
+      key: s,
+      color: STATE_COLORS[s],
+      values: chart.states[s],
+      strokeWidth: s === 'TIME_WAIT' ? 2 : 1,
+      fillOpacity: s === 'TIME_WAIT' ? 0.55 : 0.25,
+    }));
+    return { shownKey: shown.join(','), items, maxStack };
+  }, [chart]);
+  const shown = useMemo(() => (shownKey ? (shownKey.split(',') as TcpState[]) : []), [shownKey]);
+  const axis = useTimeAxis(chart?.fromMs ?? 0, chart?.toMs ?? 1, width);
+  const y = niceAxis(maxStack);
+  const yTicks = useStableNumbers(y.ticks);
+  const yDomain = useStableNumbers(y.domain);
+  // recharts' own items only while hovering (they need row objects; built on demand)
+  const rows = useMemo(() => {
+    if (!hover || !chart) return undefined;
+    return chart.times.map((t, i) => {
       const row: Record<string, number> = { t };
       for (const s of shown) row[s] = chart.states[s][i];
       return row;
     });
-    return { data, shown };
-  }, [chart]);
+  }, [hover, chart, shown]);
 
   const lastTime = chart && chart.times.length ? chart.times[chart.times.length - 1] : 0;
   return (
@@ -40,56 +79,77 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
       ref={ref}
       className="chart"
       data-testid="state-chart"
-      data-points={data.length}
+      data-points={chart?.times.length ?? 0}
       data-last-time={lastTime}
-      style={{ height }}
+      style={{ minHeight: height }}
+      {...hoverHandlers}
     >
       {width > 0 && chart && (
-        <AreaChart width={width} height={height} data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <AreaChart width={width} height={height} data={rows} margin={CHART_MARGIN}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
           <XAxis
             dataKey="t"
             type="number"
-            domain={[chart.fromMs, chart.toMs]}
-            ticks={timeTicks(chart.fromMs, chart.toMs, Math.max(2, Math.floor(width / 110)))}
-            tickFormatter={tickLabel(chart.toMs - chart.fromMs)}
+            domain={axis.domain}
+            ticks={axis.ticks}
+            tickFormatter={axis.formatter}
             stroke="var(--axis)"
-            fontSize={11}
+            fontSize={AXIS_FONT}
             allowDataOverflow
           />
-          <YAxis stroke="var(--axis)" fontSize={11} width={56} tickFormatter={(v: number) => fmtCount(v)} allowDecimals={false} />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(t) => fmtClock(Number(t))}
-            formatter={(v, name) => [fmtCount(Number(v)), String(name)]}
-            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', fontSize: 12 }}
+          <YAxis
+            type="number"
+            domain={yDomain}
+            ticks={yTicks}
+            stroke="var(--axis)"
+            fontSize={AXIS_FONT}
+            width={56}
+            tickFormatter={fmtCountTick}
+            allowDataOverflow
           />
-          {shown.map((s) => (
-            <Area
-              key={s}
-              dataKey={s}
-              name={s}
-              stackId="states"
-              type="linear"
-              stroke={STATE_COLORS[s]}
-              strokeWidth={s === 'TIME_WAIT' ? 2 : 1}
-              fill={STATE_COLORS[s]}
-              fillOpacity={s === 'TIME_WAIT' ? 0.55 : 0.25}
-              isAnimationActive={false}
-              dot={false}
-              activeDot={false}
-            />
-          ))}
+          {hover ? (
+            <>
+              <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipCount} contentStyle={TOOLTIP_STYLE} />
+              {shown.map((s) => (
+                <Area
+                  key={s}
+                  dataKey={s}
+                  name={s}
+                  stackId="states"
+                  type="linear"
+                  stroke={STATE_COLORS[s]}
+                  strokeWidth={s === 'TIME_WAIT' ? 2 : 1}
+                  fill={STATE_COLORS[s]}
+                  fillOpacity={s === 'TIME_WAIT' ? 0.55 : 0.25}
+                  isAnimationActive={false}
+                  dot={false}
+                  activeDot={false}
+                />
+              ))}
+            </>
+          ) : (
+            <FastSeries times={chart.times} items={items} stacked />
+          )}
           {chart.markers.map((m) => (
             <ReferenceLine
               key={`${m.time}-${m.label}`}
               x={m.time}
               stroke="var(--marker)"
               strokeDasharray="4 3"
-              label={{ value: `⚙ ${m.label}`, position: 'insideTopLeft', fontSize: 11, fill: 'var(--marker)' }}
+              label={{ value: `⚙ ${m.label}`, position: 'insideTopLeft', ...MARKER_LABEL_STYLE }}
             />
           ))}
         </AreaChart>
+      )}
+      {shown.length > 0 && (
+        <div className="chart-legend" aria-label="Legend">
+          {shown.map((s) => (
+            <span key={s} className={s === 'TIME_WAIT' ? 'strong' : ''}>
+              <i style={{ background: STATE_COLORS[s] }} />
+              {s}
+            </span>
+          ))}
+        </div>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { AppInfo, CollectorStatus, HistoryRateSeries, HistoryResult, ViewName } from '../../shared/api';
 import type { Snapshot } from '../../shared/snapshot';
 import type { TcpState } from '../../shared/tcp';
+import { measureRender } from '../perf';
 import { liveHistory } from './live-history';
 import { loadSetting, saveSetting } from './settings';
 
@@ -72,11 +73,21 @@ function chartFromResult(r: HistoryResult, fromMs: number, toMs: number): ChartD
   return { times: r.times, states: r.states, rates: r.rates, markers: r.markers, fromMs, toMs };
 }
 
+/** The time axis of a local window advances in steps of 1/12 of the window (5 s for 1 min, 25 s for
+ *  5 min, 5 min for 1 h), its right edge at most one step ahead of now. recharts redraws its axes
+ *  and grid only when the domain changes, and that redraw costs far more than the series; in
+ *  between, only the series paths grow to the right. */
+export function axisStepMs(windowKey: WindowKey): number {
+  return CHART_WINDOWS[windowKey].ms / 12;
+}
+
 /** Chart data for a local window ending at `nowMs`, from the renderer's own history. */
 export function localChart(windowKey: WindowKey, nowMs: number, points: number): ChartData {
-  const fromMs = nowMs - CHART_WINDOWS[windowKey].ms;
+  const step = axisStepMs(windowKey);
+  const toMs = Math.ceil(nowMs / step) * step;
+  const fromMs = toMs - CHART_WINDOWS[windowKey].ms;
   const r = liveHistory.query({ fromMs, toMs: nowMs, maxPoints: Math.max(2, Math.min(points, 4000)) });
-  return chartFromResult(r, fromMs, nowMs);
+  return chartFromResult(r, fromMs, toMs);
 }
 
 // ---- actions -----------------------------------------------------------------------------------
@@ -90,24 +101,29 @@ export function setHostHistoryFetcher(f: typeof fetchHostHistory): void {
   fetchHostHistory = f;
 }
 
-/** Refetch the long window every this many ticks (each pixel of 24 h is ~100 s anyway). */
-export const HOST_CHART_REFRESH_TICKS = 10;
-let ticksSinceHostChart = 0;
+/** Redraw a chart only when the newest sample moves it by at least one pixel: a 1 min window at
+ *  1,200 px moves 24 px per second (redraw every tick), 1 h moves one pixel per 3 s, 24 h one per
+ *  72 s. Nothing visible is lost, and recharts (the expensive part) runs far less often. */
+export function ticksPerRedraw(windowKey: WindowKey, chartPoints: number, tickMs = 1000): number {
+  const msPerPixel = CHART_WINDOWS[windowKey].ms / Math.max(1, chartPoints * 2);
+  return Math.max(1, Math.floor(msPerPixel / tickMs));
+}
+let ticksSinceRedraw = 0;
 
-/** One snapshot tick: record it, and update snapshot + chart in a single `set`. */
+/** One snapshot tick: record it, and update snapshot (+ chart when due) in a single `set`. */
 export function ingestSnapshot(snapshot: Snapshot): void {
   const newest = liveHistory.newestMs;
   if (newest === null || snapshot.time > newest) liveHistory.push(snapshot);
   const s = useDashboard.getState();
   const patch: Partial<DashboardState> = { snapshot };
   if (s.status && s.status.state !== 'running') patch.status = { ...s.status, state: 'running', message: null };
-  if (!s.paused) {
+  if (!s.paused && ++ticksSinceRedraw >= ticksPerRedraw(s.windowKey, s.chartPoints)) {
+    ticksSinceRedraw = 0;
     if (CHART_WINDOWS[s.windowKey].source === 'local') {
       const chart = localChart(s.windowKey, snapshot.time, s.chartPoints);
       chart.markers = knownMarkers.filter((m) => m.time >= chart.fromMs && m.time <= chart.toMs);
       patch.chart = chart;
-    } else if (++ticksSinceHostChart >= HOST_CHART_REFRESH_TICKS) {
-      ticksSinceHostChart = 0;
+    } else {
       void refreshHostChart(snapshot.time);
     }
   }
@@ -124,7 +140,7 @@ export async function refreshHostChart(nowMs: number = Date.now()): Promise<void
     const now = useDashboard.getState();
     // a window switch or pause while the request was in flight wins
     if (now.windowKey !== s.windowKey || now.paused) return;
-    useDashboard.setState({ chart: chartFromResult(r, fromMs, nowMs), notice: null });
+    measureRender('history', () => useDashboard.setState({ chart: chartFromResult(r, fromMs, nowMs), notice: null }));
   } catch (e) {
     useDashboard.setState({ notice: `Could not load history: ${(e as Error).message}` });
   }
@@ -151,7 +167,7 @@ export function setChartWindow(windowKey: WindowKey): void {
   if (CHART_WINDOWS[windowKey].source === 'local') {
     useDashboard.setState({ windowKey, chart: s.paused ? s.chart : localChart(windowKey, nowForChart(), s.chartPoints) });
   } else {
-    ticksSinceHostChart = 0;
+    ticksSinceRedraw = 0;
     useDashboard.setState({ windowKey });
     if (!s.paused) void refreshHostChart(nowForChart());
   }
@@ -178,8 +194,9 @@ export function setView(view: ViewName): void {
   useDashboard.setState({ view });
 }
 
-export function setChartPoints(points: number): void {
-  const p = Math.max(60, Math.min(Math.round(points), 2000));
+/** Set from the chart's pixel width: one min/max bucket (two points) per two pixels. */
+export function setChartPoints(widthPx: number): void {
+  const p = Math.max(60, Math.min(Math.round(widthPx / 2), 2000));
   if (p !== useDashboard.getState().chartPoints) useDashboard.setState({ chartPoints: p });
 }
 
@@ -221,7 +238,7 @@ export function backfill(r: HistoryResult): void {
 export function resetDashboard(): void {
   liveHistory.clear();
   knownMarkers = [];
-  ticksSinceHostChart = 0;
+  ticksSinceRedraw = 0;
   fetchHostHistory = null;
   useDashboard.setState({
     transport: 'none',

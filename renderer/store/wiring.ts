@@ -1,6 +1,8 @@
 // Connects the bridge to the store: back-fill history, then one store update per pushed snapshot.
 import { BridgeError, bridge, initBridge } from '../bridge';
 import type { WaitlineApi } from '../../shared/api';
+import type { Snapshot } from '../../shared/snapshot';
+import { measureRender } from '../perf';
 import {
   backfill,
   ingestSnapshot,
@@ -36,7 +38,7 @@ export async function startDashboard(win: Pick<Window, 'location'> & { waitline?
   }
   const offs = [
     bridge.onCollectorStatus(setStatus),
-    bridge.onSnapshot(ingestSnapshot),
+    bridge.onSnapshot((s: Snapshot) => measureRender('tick', () => ingestSnapshot(s))),
     bridge.onNavigate(setView),
   ];
   return () => offs.forEach((off) => off());

@@ -147,7 +147,7 @@ describe('dashboard in Chromium against waitline serve (private network namespac
     const read = async () => ({
       last: Number(await chart.getAttribute('data-last-time')),
       points: Number(await chart.getAttribute('data-points')),
-      paths: await chart.locator('path.recharts-area-area').evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '')),
+      paths: await chart.locator('path.fast-area, path.recharts-area-area').evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '')),
     });
     const a = await read();
     await page!.waitForFunction(

@@ -47,12 +47,16 @@ describe('dashboard store', () => {
     const c = useDashboard.getState().chart!;
     assert.equal(c.toMs - c.fromMs, 60_000);
     assert.ok(c.times.every((t) => t >= c.fromMs && t <= c.toMs));
-    assert.equal(c.times.length, 61);
+    // the axis advances in 5 s steps: its right edge is at most 5 s ahead of the newest sample
+    const newest = c.times.at(-1)!;
+    assert.equal(newest, T0 + 199_000);
+    assert.ok(c.toMs >= newest && c.toMs - newest < 5000, `axis ends ${c.toMs - newest} ms after the newest sample`);
+    assert.equal(c.times.length, (newest - c.fromMs) / 1000 + 1);
     assert.deepEqual(c.states.TIME_WAIT.slice(-2), [298, 299]);
   });
 
   it('long windows are downsampled to the chart width and keep spikes', () => {
-    setChartPoints(100);
+    setChartPoints(200); // px: 100 points
     setChartWindow('1h');
     for (let i = 0; i < 3000; i++) tick(i, i === 1234 ? 99_999 : 100);
     const c = useDashboard.getState().chart!;
@@ -86,7 +90,7 @@ describe('dashboard store', () => {
     const api = new FakeApi();
     for (let i = 0; i < 5000; i++) api.history.push(makeSnapshot({ time: T0 + i * 1000, states: { TIME_WAIT: i } }));
     setHostHistoryFetcher((fromMs, toMs, maxPoints) => api.getHistory({ fromMs, toMs, maxPoints }));
-    setChartPoints(300);
+    setChartPoints(600); // px: 300 points
     tick(5000);
     setChartWindow('24h');
     await new Promise((r) => setTimeout(r, 10));

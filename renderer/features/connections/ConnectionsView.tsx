@@ -6,6 +6,7 @@ import type { SocketSortKey } from '../../../shared/snapshot';
 import { TCP_STATES, type TcpState } from '../../../shared/tcp';
 import { bridge } from '../../bridge';
 import { fmtCount, STATE_COLORS } from '../../format';
+import { measureRender } from '../../perf';
 import { useDashboard } from '../../store/dashboard';
 import { type ConnectionFilters, loadFilters, portError, saveFilters, toQuery, DEFAULT_FILTERS } from './filters';
 import { ConnectionsModel, type DisplayRow, ownerText, PAGE_SIZE } from './model';
@@ -150,12 +151,14 @@ export function ConnectionsView() {
     Promise.all(pages.map((p) => bridge.querySockets({ ...base, offset: p * PAGE_SIZE, limit: PAGE_SIZE })))
       .then((results) => {
         if (cancelled) return;
-        const now = Date.now();
-        model.retainPages(pages);
-        results.forEach((res, i) => model.applyPage(pages[i], res.rows, res.total, res.tableSize, res.tableAt, now));
-        setError(null);
-        setLoaded(true);
-        rerender();
+        measureRender('table', () => {
+          const now = Date.now();
+          model.retainPages(pages);
+          results.forEach((res, i) => model.applyPage(pages[i], res.rows, res.total, res.tableSize, res.tableAt, now));
+          setError(null);
+          setLoaded(true);
+          rerender();
+        });
       })
       .catch((e: unknown) => {
         if (!cancelled) setError(`Could not read the socket table: ${(e as Error).message}`);
