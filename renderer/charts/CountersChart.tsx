@@ -12,11 +12,17 @@ import {
   fmtTooltipTime,
   TOOLTIP_STYLE,
   useHover,
+  usePlotBox,
+  useStableMarkers,
   useStableNumbers,
   useTimeAxis,
 } from './chartProps';
-import { FastSeries, niceAxis, type FastSeriesItem } from './FastSeries';
+import { FastSeries, niceAxis, PlotAreaReporter, type FastSeriesItem } from './FastSeries';
 import { useWidth } from './useWidth';
+
+/** Without hover the time axis is drawn by the overlay; recharts keeps a fixed one. */
+const FIXED_DOMAIN = [0, 1];
+const NO_TICKS: number[] = [];
 
 const SERIES = [
   { key: 'twArrivals', name: 'TIME_WAIT arrivals/s', color: '#f59e0b' },
@@ -59,6 +65,52 @@ export const CountersChart = memo(function CountersChart({ height = 220 }: { hei
   const y = niceAxis(max);
   const yTicks = useStableNumbers(y.ticks);
   const yDomain = useStableNumbers(y.domain);
+  const [plot, onPlot] = usePlotBox();
+  const frameDomain = hover ? axis.domain : FIXED_DOMAIN;
+  const frameTicks = hover ? axis.ticks : NO_TICKS;
+  const markers = useStableMarkers(chart?.markers ?? []);
+  const hasChart = !!chart;
+  const frame = useMemo(
+    () =>
+      width > 0 && hasChart ? (
+        <LineChart width={width} height={height} data={rows} margin={CHART_MARGIN}>
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={frameDomain}
+            ticks={frameTicks}
+            tickFormatter={axis.formatter}
+            stroke="var(--axis)"
+            fontSize={AXIS_FONT}
+            allowDataOverflow
+          />
+          <YAxis type="number" domain={yDomain} ticks={yTicks} stroke="var(--axis)" fontSize={AXIS_FONT} width={56} tickFormatter={fmtRateTick} allowDataOverflow />
+          {hover && (
+            <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipRate} contentStyle={TOOLTIP_STYLE} />
+          )}
+          {hover &&
+            SERIES.map((s) => (
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.name}
+                type="linear"
+                stroke={s.color}
+                strokeWidth={s.key === 'twArrivals' ? 2 : 1.5}
+                dot={false}
+                activeDot={false}
+                isAnimationActive={false}
+              />
+            ))}
+          {hover && markers.map((m) => (
+            <ReferenceLine key={`${m.time}-${m.label}`} x={m.time} stroke="var(--marker)" strokeDasharray="4 3" />
+          ))}
+          <PlotAreaReporter onChange={onPlot} />
+        </LineChart>
+      ) : null,
+    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, yDomain, yTicks, hover, markers, onPlot],
+  );
   return (
     <div
       ref={ref}
@@ -68,44 +120,9 @@ export const CountersChart = memo(function CountersChart({ height = 220 }: { hei
       style={{ minHeight: height }}
       {...hoverHandlers}
     >
-      {width > 0 && chart && (
-        <LineChart width={width} height={height} data={rows} margin={CHART_MARGIN}>
-          <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={axis.domain}
-            ticks={axis.ticks}
-            tickFormatter={axis.formatter}
-            stroke="var(--axis)"
-            fontSize={AXIS_FONT}
-            allowDataOverflow
-          />
-          <YAxis type="number" domain={yDomain} ticks={yTicks} stroke="var(--axis)" fontSize={AXIS_FONT} width={56} tickFormatter={fmtRateTick} allowDataOverflow />
-          {hover ? (
-            <>
-              <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipRate} contentStyle={TOOLTIP_STYLE} />
-              {SERIES.map((s) => (
-                <Line
-                  key={s.key}
-                  dataKey={s.key}
-                  name={s.name}
-                  type="linear"
-                  stroke={s.color}
-                  strokeWidth={s.key === 'twArrivals' ? 2 : 1.5}
-                  dot={false}
-                  activeDot={false}
-                  isAnimationActive={false}
-                />
-              ))}
-            </>
-          ) : (
-            <FastSeries times={chart.times} items={items} stacked={false} />
-          )}
-          {chart.markers.map((m) => (
-            <ReferenceLine key={`${m.time}-${m.label}`} x={m.time} stroke="var(--marker)" strokeDasharray="4 3" />
-          ))}
-        </LineChart>
+      {frame}
+      {!hover && chart && plot && (
+        <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={yDomain} times={chart.times} items={items} stacked={false} xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} />
       )}
       <div className="chart-legend" aria-label="Legend">
         {SERIES.map((s) => (

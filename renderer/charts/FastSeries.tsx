@@ -1,10 +1,18 @@
-// Series drawn as plain SVG paths inside a recharts chart, positioned with recharts' own axis scales
-// (useXAxisScale / useYAxisScale). recharts' Area/Line items cost roughly a millisecond per point per
-// redraw in recharts 3 — far over the 4 ms per-tick budget at 1 s ticks — while one path string per
-// series costs microseconds. The full recharts items (with their tooltip) are mounted only while
-// the pointer is over the chart (see StateChart / CountersChart).
-import { memo, useId } from 'react';
-import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+// Live series drawn as plain SVG paths in an overlay on top of a recharts chart. recharts lays out
+// the chart — axes, grid, markers, the plot area (reported by PlotAreaReporter) — and is re-rendered
+// only when one of those changes (the time axis advances in steps). Each tick only the overlay's
+// path strings change, which costs microseconds; recharts' own Area/Line items cost about a
+// millisecond per point per redraw in recharts 3, far over the 4 ms per-tick budget. While the
+// pointer is over a chart, recharts' own items and Tooltip take over (StateChart / CountersChart).
+import { memo, useEffect, useId } from 'react';
+import { usePlotArea } from 'recharts';
+
+export interface PlotBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export interface FastSeriesItem {
   key: string;
@@ -15,26 +23,61 @@ export interface FastSeriesItem {
   fillOpacity?: number;
 }
 
+/** Inside a recharts chart: reports its plot area whenever it changes. */
+export function PlotAreaReporter({ onChange }: { onChange: (p: PlotBox) => void }) {
+  const p = usePlotArea();
+  useEffect(() => {
+    if (p) onChange({ x: p.x, y: p.y, width: p.width, height: p.height });
+  }, [p?.x, p?.y, p?.width, p?.height, onChange]);
+  return null;
+}
+
+export function samePlot(a: PlotBox | null, b: PlotBox): boolean {
+  return !!a && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+}
+
 function fmt(n: number): string {
   return Number.isFinite(n) ? n.toFixed(1) : '0';
 }
 
-/** Stacked areas (in the order given, bottom first) or plain lines. */
+/** Stacked areas (in the order given, bottom first) or plain lines, as an absolutely positioned SVG
+ *  the size of the chart. */
 export const FastSeries = memo(function FastSeries({
+  width,
+  height,
+  plot,
+  xDomain,
+  yDomain,
   times,
   items,
   stacked,
+  xTicks,
+  xTickFormat,
+  markers,
+  markerLabels = false,
 }: {
+  width: number;
+  height: number;
+  plot: PlotBox;
+  xDomain: readonly number[];
+  yDomain: readonly number[];
   times: readonly number[];
   items: readonly FastSeriesItem[];
   stacked: boolean;
+  /** time-axis ticks, drawn here so that recharts' frame does not change as time moves */
+  xTicks: readonly number[];
+  xTickFormat: (t: number) => string;
+  markers: readonly { time: number; label: string }[];
+  markerLabels?: boolean;
 }) {
-  const xs = useXAxisScale();
-  const ys = useYAxisScale();
-  const plot = usePlotArea();
   const clipId = `wl-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  if (!xs || !ys || !plot || times.length === 0) return null;
-  const x = times.map((t) => fmt(xs(t) as number));
+  const [x0, x1] = xDomain;
+  const [y0, y1] = yDomain;
+  const kx = plot.width / Math.max(1e-9, x1 - x0);
+  const ky = plot.height / Math.max(1e-9, y1 - y0);
+  const bottom = plot.y + plot.height;
+  const X = times.map((t) => fmt(plot.x + (t - x0) * kx));
+  const Y = (v: number) => fmt(bottom - (v - y0) * ky);
   const base = new Float64Array(times.length);
   const paths: { key: string; line: string; area: string | null; item: FastSeriesItem }[] = [];
   for (const item of items) {
@@ -43,30 +86,59 @@ export const FastSeries = memo(function FastSeries({
     if (stacked) {
       const top = new Float64Array(times.length);
       for (let i = 0; i < times.length; i++) top[i] = base[i] + (item.values[i] || 0);
-      for (let i = 0; i < times.length; i++) line += `${i ? 'L' : 'M'}${x[i]},${fmt(ys(top[i]) as number)}`;
+      for (let i = 0; i < times.length; i++) line += `${i ? 'L' : 'M'}${X[i]},${Y(top[i])}`;
       let back = '';
-      for (let i = times.length - 1; i >= 0; i--) back += `L${x[i]},${fmt(ys(base[i]) as number)}`;
+      for (let i = times.length - 1; i >= 0; i--) back += `L${X[i]},${Y(base[i])}`;
       area = `${line}${back}Z`;
       base.set(top);
     } else {
-      for (let i = 0; i < times.length; i++) line += `${i ? 'L' : 'M'}${x[i]},${fmt(ys(item.values[i] || 0) as number)}`;
+      for (let i = 0; i < times.length; i++) line += `${i ? 'L' : 'M'}${X[i]},${Y(item.values[i] || 0)}`;
     }
     paths.push({ key: item.key, line, area, item });
   }
   return (
-    <g className="fast-series" clipPath={`url(#${clipId})`}>
+    <svg className="fast-series" width={width} height={height} aria-hidden>
       <defs>
         <clipPath id={clipId}>
           <rect x={plot.x} y={plot.y - 2} width={plot.width} height={plot.height + 4} />
         </clipPath>
       </defs>
-      {paths.map((p) => (
-        <g key={p.key} data-series={p.key}>
-          {p.area && <path className="fast-area" d={p.area} fill={p.item.color} fillOpacity={p.item.fillOpacity ?? 0.25} stroke="none" />}
-          <path className="fast-line" d={p.line} fill="none" stroke={p.item.color} strokeWidth={p.item.strokeWidth ?? 1.5} />
-        </g>
-      ))}
-    </g>
+      <g className="fast-x-axis" fontSize={11} fill="var(--axis)" stroke="none">
+        {xTicks.map((t) => {
+          const px = plot.x + (t - x0) * kx;
+          if (px < plot.x - 0.5 || px > plot.x + plot.width + 0.5) return null;
+          return (
+            <g key={t}>
+              <line x1={px} x2={px} y1={bottom} y2={bottom + 6} stroke="var(--axis)" />
+              <text x={px} y={bottom + 18} textAnchor="middle">
+                {xTickFormat(t)}
+              </text>
+            </g>
+          );
+        })}
+      </g>
+      <g clipPath={`url(#${clipId})`}>
+        {markers.map((m) => {
+          const px = plot.x + (m.time - x0) * kx;
+          return (
+            <g key={`${m.time}-${m.label}`} className="fast-marker">
+              <line x1={px} x2={px} y1={plot.y} y2={bottom} stroke="var(--marker)" strokeDasharray="4 3" />
+              {markerLabels && (
+                <text x={px + 4} y={plot.y + 12} fontSize={11} fill="var(--marker)">
+                  ⚙ {m.label}
+                </text>
+              )}
+            </g>
+          );
+        })}
+        {paths.map((p) => (
+          <g key={p.key} data-series={p.key}>
+            {p.area && <path className="fast-area" d={p.area} fill={p.item.color} fillOpacity={p.item.fillOpacity ?? 0.25} stroke="none" />}
+            <path className="fast-line" d={p.line} fill="none" stroke={p.item.color} strokeWidth={p.item.strokeWidth ?? 1.5} />
+          </g>
+        ))}
+      </g>
+    </svg>
   );
 });
 

@@ -16,11 +16,17 @@ import {
   fmtTooltipTime,
   TOOLTIP_STYLE,
   useHover,
+  usePlotBox,
+  useStableMarkers,
   useStableNumbers,
   useTimeAxis,
 } from './chartProps';
-import { FastSeries, niceAxis, type FastSeriesItem } from './FastSeries';
+import { FastSeries, niceAxis, PlotAreaReporter, type FastSeriesItem } from './FastSeries';
 import { useWidth } from './useWidth';
+
+/** Without hover the time axis is drawn by the overlay; recharts keeps a fixed one. */
+const FIXED_DOMAIN = [0, 1];
+const NO_TICKS: number[] = [];
 
 /** Stack order, bottom first: the states people come here for first. */
 const STACK_ORDER: TcpState[] = [
@@ -73,25 +79,22 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
     });
   }, [hover, chart, shown]);
 
-  const lastTime = chart && chart.times.length ? chart.times[chart.times.length - 1] : 0;
-  return (
-    <div
-      ref={ref}
-      className="chart"
-      data-testid="state-chart"
-      data-points={chart?.times.length ?? 0}
-      data-last-time={lastTime}
-      style={{ minHeight: height }}
-      {...hoverHandlers}
-    >
-      {width > 0 && chart && (
+  const [plot, onPlot] = usePlotBox();
+  const frameDomain = hover ? axis.domain : FIXED_DOMAIN;
+  const frameTicks = hover ? axis.ticks : NO_TICKS;
+  const markers = useStableMarkers(chart?.markers ?? []);
+  const hasChart = !!chart;
+  // The recharts part is re-rendered only when the axes, size, hover mode or markers change.
+  const frame = useMemo(
+    () =>
+      width > 0 && hasChart ? (
         <AreaChart width={width} height={height} data={rows} margin={CHART_MARGIN}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
           <XAxis
             dataKey="t"
             type="number"
-            domain={axis.domain}
-            ticks={axis.ticks}
+            domain={frameDomain}
+            ticks={frameTicks}
             tickFormatter={axis.formatter}
             stroke="var(--axis)"
             fontSize={AXIS_FONT}
@@ -107,30 +110,27 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
             tickFormatter={fmtCountTick}
             allowDataOverflow
           />
-          {hover ? (
-            <>
-              <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipCount} contentStyle={TOOLTIP_STYLE} />
-              {shown.map((s) => (
-                <Area
-                  key={s}
-                  dataKey={s}
-                  name={s}
-                  stackId="states"
-                  type="linear"
-                  stroke={STATE_COLORS[s]}
-                  strokeWidth={s === 'TIME_WAIT' ? 2 : 1}
-                  fill={STATE_COLORS[s]}
-                  fillOpacity={s === 'TIME_WAIT' ? 0.55 : 0.25}
-                  isAnimationActive={false}
-                  dot={false}
-                  activeDot={false}
-                />
-              ))}
-            </>
-          ) : (
-            <FastSeries times={chart.times} items={items} stacked />
+          {hover && (
+            <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipCount} contentStyle={TOOLTIP_STYLE} />
           )}
-          {chart.markers.map((m) => (
+          {hover &&
+            shown.map((s) => (
+              <Area
+                key={s}
+                dataKey={s}
+                name={s}
+                stackId="states"
+                type="linear"
+                stroke={STATE_COLORS[s]}
+                strokeWidth={s === 'TIME_WAIT' ? 2 : 1}
+                fill={STATE_COLORS[s]}
+                fillOpacity={s === 'TIME_WAIT' ? 0.55 : 0.25}
+                isAnimationActive={false}
+                dot={false}
+                activeDot={false}
+              />
+            ))}
+          {hover && markers.map((m) => (
             <ReferenceLine
               key={`${m.time}-${m.label}`}
               x={m.time}
@@ -139,7 +139,26 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
               label={{ value: `⚙ ${m.label}`, position: 'insideTopLeft', ...MARKER_LABEL_STYLE }}
             />
           ))}
+          <PlotAreaReporter onChange={onPlot} />
         </AreaChart>
+      ) : null,
+    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, yDomain, yTicks, hover, shown, markers, onPlot],
+  );
+
+  const lastTime = chart && chart.times.length ? chart.times[chart.times.length - 1] : 0;
+  return (
+    <div
+      ref={ref}
+      className="chart"
+      data-testid="state-chart"
+      data-points={chart?.times.length ?? 0}
+      data-last-time={lastTime}
+      style={{ minHeight: height }}
+      {...hoverHandlers}
+    >
+      {frame}
+      {!hover && chart && plot && (
+        <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={yDomain} times={chart.times} items={items} stacked xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} markerLabels />
       )}
       {shown.length > 0 && (
         <div className="chart-legend" aria-label="Legend">

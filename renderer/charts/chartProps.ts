@@ -43,3 +43,22 @@ export function useHover(): [boolean, { onMouseEnter: () => void; onMouseLeave: 
   const handlers = useMemo(() => ({ onMouseEnter: () => setHover(true), onMouseLeave: () => setHover(false) }), []);
   return [hover, handlers];
 }
+
+/** Markers keep their identity while the same markers are in view. */
+export function useStableMarkers<T extends { time: number; label: string }>(markers: readonly T[]): readonly T[] {
+  const ref = useRef(markers);
+  const a = ref.current;
+  if (a.length !== markers.length || a.some((m, i) => m.time !== markers[i].time || m.label !== markers[i].label)) ref.current = markers;
+  return ref.current;
+}
+
+/** Plot-area state for the series overlay; updates only when the box really moved. */
+export function usePlotBox() {
+  const [plot, setPlot] = useState<{ x: number; y: number; width: number; height: number } | null>(null);
+  const onPlot = useMemo(
+    () => (p: { x: number; y: number; width: number; height: number }) =>
+      setPlot((old) => (old && old.x === p.x && old.y === p.y && old.width === p.width && old.height === p.height ? old : p)),
+    [],
+  );
+  return [plot, onPlot] as const;
+}

@@ -73,21 +73,11 @@ function chartFromResult(r: HistoryResult, fromMs: number, toMs: number): ChartD
   return { times: r.times, states: r.states, rates: r.rates, markers: r.markers, fromMs, toMs };
 }
 
-/** The time axis of a local window advances in steps of 1/12 of the window (5 s for 1 min, 25 s for
- *  5 min, 5 min for 1 h), its right edge at most one step ahead of now. recharts redraws its axes
- *  and grid only when the domain changes, and that redraw costs far more than the series; in
- *  between, only the series paths grow to the right. */
-export function axisStepMs(windowKey: WindowKey): number {
-  return CHART_WINDOWS[windowKey].ms / 12;
-}
-
 /** Chart data for a local window ending at `nowMs`, from the renderer's own history. */
 export function localChart(windowKey: WindowKey, nowMs: number, points: number): ChartData {
-  const step = axisStepMs(windowKey);
-  const toMs = Math.ceil(nowMs / step) * step;
-  const fromMs = toMs - CHART_WINDOWS[windowKey].ms;
+  const fromMs = nowMs - CHART_WINDOWS[windowKey].ms;
   const r = liveHistory.query({ fromMs, toMs: nowMs, maxPoints: Math.max(2, Math.min(points, 4000)) });
-  return chartFromResult(r, fromMs, toMs);
+  return chartFromResult(r, fromMs, nowMs);
 }
 
 // ---- actions -----------------------------------------------------------------------------------
