@@ -48,9 +48,14 @@ export interface SteadyResult {
   /** CPU (user+sys) of the collector process over the run / wall time, % of one core */
   cpu_pct_1hz: number;
   cpu_ms_per_tick: number;
+  /** CPU of one tick itself (median), without the idle process around it */
+  tick_cpu_ms_median: number;
+  /** /proc/PID/fd owner scans that fell inside the window (their cost is in cpu_pct_1hz) */
+  owner_scans_in_window: number;
   payload_bytes_max: number;
   ticks_simulated: number;
   sim_wall_s: number;
+  /** JS heap + ArrayBuffers (socket tables live in typed arrays), after a forced GC */
   heap_mb_after_warmup: number;
   heap_mb_end: number;
   heap_mb_max: number;
@@ -233,14 +238,24 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
     // one tick before the window: loading modules and opening the netlink source is start-up cost
     let payloadMax = payloadBytes(await collector.tick());
     let ticks1hz = 0;
+    const perTick: number[] = [];
+    let scans = 0;
+    let lastScan: number | null = null;
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
+        const t0 = process.cpuUsage();
         collector
           .tick()
           .then((snap) => {
+            const d = process.cpuUsage(t0);
+            perTick.push((d.user + d.system) / 1000);
             ticks1hz++;
+            if (snap.owners && snap.owners.scannedAt !== lastScan) {
+              if (lastScan !== null) scans++;
+              lastScan = snap.owners.scannedAt;
+            }
             payloadMax = Math.max(payloadMax, payloadBytes(snap));
             if (performance.now() - w0 >= cpuSeconds * 1000) {
               clearInterval(timer);
@@ -281,16 +296,17 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
         gc();
         const m = process.memoryUsage();
         if (k === warmup) {
-          heapWarm = m.heapUsed;
+          heapWarm = m.heapUsed + m.arrayBuffers;
           rssWarm = m.rss;
         }
-        if (k >= warmup) samples.push(m.heapUsed);
+        if (k >= warmup) samples.push(m.heapUsed + m.arrayBuffers);
       }
     }
     const simWall = (performance.now() - s0) / 1000;
     gc();
     const end = process.memoryUsage();
-    const growth = end.heapUsed - heapWarm;
+    const endHeap = end.heapUsed + end.arrayBuffers;
+    const growth = endHeap - heapWarm;
     log(`memory: ${ticks} simulated ticks in ${round(simWall)} s`);
     return {
       sockets: base.length,
@@ -298,12 +314,14 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
       ticks_1hz: ticks1hz,
       cpu_pct_1hz: round((cpuMs / wallMs) * 100, 3),
       cpu_ms_per_tick: round(cpuMs / Math.max(1, ticks1hz), 3),
+      tick_cpu_ms_median: round(median(perTick), 3),
+      owner_scans_in_window: scans,
       payload_bytes_max: payloadMax,
       ticks_simulated: ticks,
       sim_wall_s: round(simWall),
       heap_mb_after_warmup: mb(heapWarm),
-      heap_mb_end: mb(end.heapUsed),
-      heap_mb_max: mb(Math.max(...samples, end.heapUsed)),
+      heap_mb_end: mb(endHeap),
+      heap_mb_max: mb(Math.max(...samples, endHeap)),
       rss_mb_after_warmup: mb(rssWarm),
       rss_mb_end: mb(end.rss),
       heap_growth_mb: mb(growth),

@@ -25,7 +25,7 @@ options:
   --sockets N[,N...]  socket counts to measure (default 1000,10000,100000; each 16..500000)
   --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
   --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
-  --cpu-seconds S     length of the real 1 Hz CPU run (default 20; 3..600)
+  --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
   --json              print one JSON object as the last line
   --help              this text`;
 
@@ -62,7 +62,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { inner: string |
     sockets,
     repeats: intFlag(flags.repeats, 'repeats', 7, 1, 101),
     ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
-    cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 20, 3, 600),
+    cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
     json: flags.json === true,
     help: flags.help === true,
     inner,
@@ -188,7 +188,8 @@ async function main(argv: string[]): Promise<number> {
     heap_growth_mb: steady.heap_growth_mb,
     payload_bytes_max: payloadMax,
     targets: {
-      snapshot_le_half_ss: largest.ratio_vs_ss <= 0.5,
+      // the target is stated for 100,000 sockets; smaller runs do not decide it
+      snapshot_le_half_ss: largest.sockets_requested >= 100_000 ? largest.ratio_vs_ss <= 0.5 : null,
       cpu_le_1pct_at_1hz_1k: steady.cpu_pct_1hz <= 1,
       memory_flat: steady.memory_flat,
       payload_le_16kb: payloadMax <= 16 * 1024,
@@ -201,11 +202,15 @@ async function main(argv: string[]): Promise<number> {
   console.log('');
   console.log(table(sizes));
   console.log('');
-  console.log(`collector CPU at 1 Hz, ${steady.sockets} sockets: ${steady.cpu_pct_1hz} % of a core (${steady.cpu_ms_per_tick} ms CPU per tick, ${steady.ticks_1hz} ticks)`);
+  console.log(
+    `collector CPU at 1 Hz, ${steady.sockets} sockets: ${steady.cpu_pct_1hz} % of a core over ${steady.cpu_seconds} s ` +
+      `(${steady.cpu_ms_per_tick} ms per tick all in; a tick itself ${steady.tick_cpu_ms_median} ms median; ${steady.owner_scans_in_window} owner scans)`,
+  );
   console.log(`memory over ${steady.ticks_simulated} simulated ticks (${steady.sim_wall_s} s): heap ${steady.heap_mb_after_warmup} → ${steady.heap_mb_end} MB (max ${steady.heap_mb_max}), rss ${steady.rss_mb_after_warmup} → ${steady.rss_mb_end} MB — ${steady.memory_flat ? 'flat' : 'GROWING'}`);
   console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);
   console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/cli/bench-render.ts is not there)' : JSON.stringify(render)}`);
-  console.log(`targets: ${Object.entries(summary.targets).map(([k, ok]) => `${k} ${ok ? 'MET' : 'MISSED'}`).join(', ')}`);
+  const verdict = (ok: boolean | null) => (ok === null ? 'n/a (needs --sockets 100000)' : ok ? 'MET' : 'MISSED');
+  console.log(`targets: ${Object.entries(summary.targets).map(([k, ok]) => `${k} ${verdict(ok)}`).join(', ')}`);
   if (opts.json) console.log(JSON.stringify(summary));
   return 0;
 }
