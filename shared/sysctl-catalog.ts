@@ -4,6 +4,8 @@
 // (electron/helper/waitline-helper) re-validates on its own with the same rules; a privileged test
 // checks that its `list` output agrees with this file.
 
+import { reuseApplies as reuseAppliesTo } from './port-budget';
+
 export type SysctlScope = 'netns' | 'global';
 
 export type SysctlKind =
@@ -701,12 +703,5 @@ export function usablePorts(range: string, reserved: string): number | null {
 
 /** Whether tcp_tw_reuse applies toward a remote address (1 = any, 2 = loopback only; needs timestamps). */
 export function reuseApplies(twReuse: number, timestamps: number, remoteAddr: string): boolean {
-  if (timestamps === 0) return false;
-  if (twReuse === 1) return true;
-  if (twReuse === 2) return isLoopback(remoteAddr);
-  return false;
-}
-
-function isLoopback(addr: string): boolean {
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
+  return reuseAppliesTo({ reuse: twReuse, timestamps, delayMs: 0 }, remoteAddr);
 }

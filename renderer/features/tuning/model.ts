@@ -6,12 +6,12 @@ import {
   SYSCTL_CATALOG,
   catalogEntry,
   normalizeSysctlValue,
-  reuseApplies,
   usablePorts,
   validateChanges,
   validateSysctlValue,
   type CatalogEntry,
 } from '../../../shared/sysctl-catalog';
+import { portBudget, type ReuseSettings } from '../../../shared/port-budget';
 import type { PortBudget, Snapshot } from '../../../shared/snapshot';
 import { TIME_WAIT_SECONDS } from '../../../shared/tcp';
 import type { TuningKnobState, TuningState } from '../../../shared/tuning';
@@ -197,19 +197,27 @@ function figures(
 ): BudgetFigures | null {
   const usable = usablePorts(values('net.ipv4.ip_local_port_range') ?? '', values('net.ipv4.ip_local_reserved_ports') ?? '');
   if (usable === null) return null;
-  const reuseMode = num(values('net.ipv4.tcp_tw_reuse')) ?? 0;
-  const ts = num(values('net.ipv4.tcp_timestamps')) ?? 1;
-  const delayMs = num(values('net.ipv4.tcp_tw_reuse_delay')) ?? 1000;
-  const remote = dest?.remoteAddr ?? '';
-  const reuse = dest ? reuseApplies(reuseMode, ts, remote) : reuseMode === 1 && ts !== 0;
-  const holdSeconds = reuse ? delayMs / 1000 : TIME_WAIT_SECONDS;
-  let steadyState: number | null = null;
-  let steadyStatePercent: number | null = null;
-  if (dest) {
-    steadyState = dest.inUse - dest.timeWait + dest.closeRatePerS * holdSeconds;
-    steadyStatePercent = usable > 0 ? (steadyState / usable) * 100 : null;
+  const settings: ReuseSettings = {
+    reuse: num(values('net.ipv4.tcp_tw_reuse')) ?? 0,
+    timestamps: num(values('net.ipv4.tcp_timestamps')) ?? 1,
+    delayMs: num(values('net.ipv4.tcp_tw_reuse_delay')) ?? 1000,
+  };
+  if (!dest) {
+    // no destination yet: what reuse would do for a non-loopback peer
+    const reuse = settings.reuse === 1 && settings.timestamps !== 0;
+    const holdSeconds = reuse ? settings.delayMs / 1000 : TIME_WAIT_SECONDS;
+    return { usable, holdSeconds, reuse, sustainablePerS: holdSeconds > 0 ? usable / holdSeconds : usable, steadyState: null, steadyStatePercent: null };
   }
-  return { usable, holdSeconds, reuse, sustainablePerS: holdSeconds > 0 ? usable / holdSeconds : usable, steadyState, steadyStatePercent };
+  // the collector's own formula, fed the destination's counts and the proposed values
+  const b = portBudget({ ...dest, recentTimeWait: dest.closeRatePerS * dest.rateWindowS }, usable, settings, dest.rateWindowS);
+  return {
+    usable,
+    holdSeconds: b.holdSeconds,
+    reuse: b.reuseApplies,
+    sustainablePerS: b.holdSeconds > 0 ? usable / b.holdSeconds : usable,
+    steadyState: b.steadyState,
+    steadyStatePercent: usable > 0 ? b.steadyStatePercent : null,
+  };
 }
 
 const BUDGET_KEYS = [
