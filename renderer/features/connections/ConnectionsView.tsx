@@ -35,6 +35,26 @@ function timerText(r: DisplayRow): string {
   return `${TIMER_PREFIX[r.timer] ?? ''}${left}`;
 }
 
+/** A row re-renders only when something it shows changed (each refresh brings new row objects). */
+function sameRow(a: { r: DisplayRow; top: number }, b: { r: DisplayRow; top: number }): boolean {
+  const x = a.r;
+  const y = b.r;
+  return (
+    a.top === b.top &&
+    x.key === y.key &&
+    x.mark === y.mark &&
+    x.state === y.state &&
+    x.timer === y.timer &&
+    timerText(x) === timerText(y) &&
+    x.txQueue === y.txQueue &&
+    x.rxQueue === y.rxQueue &&
+    x.uid === y.uid &&
+    x.pid === y.pid &&
+    x.comm === y.comm &&
+    x.inode === y.inode
+  );
+}
+
 const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
   const owner = ownerText(r);
   return (
@@ -77,7 +97,7 @@ const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
       </div>
     </div>
   );
-});
+}, sameRow);
 
 function StateChips({ filters, onChange }: { filters: ConnectionFilters; onChange: (f: ConnectionFilters) => void }) {
   const states = useDashboard((s) => s.snapshot?.states ?? null);

@@ -3,7 +3,8 @@
 // (yellow), or disappeared (red, kept for one refresh where they were).
 import type { SocketRow } from '../../../shared/snapshot';
 
-export const PAGE_SIZE = 500;
+/** Rows per querySockets call: a screenful plus overscan fits in one or two pages. */
+export const PAGE_SIZE = 200;
 /** How long a new/changed row stays highlighted. */
 export const HIGHLIGHT_MS = 3000;
 /** Forget rows not seen for this long (bounds memory). */
