@@ -42,12 +42,14 @@ describe('ConnectionsModel', () => {
   it('maps display rows to pages, with unloaded pages counted at full size', () => {
     const m = new ConnectionsModel();
     const rows = Array.from({ length: PAGE_SIZE }, (_, i) => socketRow({ localPort: i }));
-    m.applyPage(0, rows, 1200, 1200, 0, 0);
-    assert.equal(m.count(), 1200);
+    const total = 2 * PAGE_SIZE + PAGE_SIZE / 2;
+    m.applyPage(0, rows, total, total, 0, 0);
+    assert.equal(m.count(), total);
     assert.deepEqual(m.pagesFor(0, 30), [0]);
-    assert.deepEqual(m.pagesFor(490, 520), [0, 1]);
-    assert.deepEqual(m.pagesFor(1100, 1199), [2]);
-    assert.equal(m.rowAt(600), null, 'not loaded yet');
+    assert.deepEqual(m.pagesFor(PAGE_SIZE - 10, PAGE_SIZE + 20), [0, 1]);
+    assert.deepEqual(m.pagesFor(total - 50, total - 1), [2]);
+    assert.equal(m.rowAt(PAGE_SIZE + 10), null, 'not loaded yet');
+    assert.equal(m.rowAt(PAGE_SIZE - 1)?.localPort, PAGE_SIZE - 1);
   });
 });
 
