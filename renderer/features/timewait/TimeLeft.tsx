@@ -1,6 +1,6 @@
 // Histogram of TIME_WAIT time left and the ports that free up in the next 10 s.
 import { memo, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import { useWidth } from '../../charts/useWidth';
 import { fmtCount } from '../../format';
 import { useDashboard } from '../../store/dashboard';
@@ -30,7 +30,9 @@ export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
           <div className="big-number" data-testid="tw-freed-10s">
             {fmtCount(timers?.freedNext10s)}
           </div>
-          <div className="muted">ports freed in the next 10 s</div>
+          <div className="muted">
+            <span className="swatch-inline" /> ports freed in the next 10 s
+          </div>
         </div>
         <div>
           <div className="big-number">{fmtCount(timers?.total)}</div>
@@ -53,7 +55,12 @@ export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
               labelFormatter={(l) => `${String(l)} s left`}
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', fontSize: 12 }}
             />
-            <Bar dataKey="count" fill="#f59e0b" isAnimationActive={false} />
+            <Bar dataKey="count" fill="#f59e0b" isAnimationActive={false}>
+              {data.map((d) => (
+                // entries expiring within 10 s: the ports about to free up
+                <Cell key={d.bucket} fill={d.soon ? '#22c55e' : '#f59e0b'} />
+              ))}
+            </Bar>
           </BarChart>
         )}
         {!timers && <p className="empty">The TIME_WAIT timers come from the full socket table, which was not read this tick.</p>}
