@@ -217,6 +217,35 @@ describe('waitline serve (in process, real collector)', () => {
   });
 });
 
+describe('waitline serve with a failing collector', () => {
+  it('keeps serving and streams a restarting status with the reason; recovers when ticks succeed', async () => {
+    const staticDir = mkdtempSync(join(tmpdir(), 'wl-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
+    const real = createCollector();
+    let failing = true;
+    // fault injection around the real collector: the first ticks throw
+    const collector = {
+      tick: () => (failing ? Promise.reject(new Error('cannot read /proc/net/tcp: EACCES')) : real.tick()),
+      querySockets: (q: Parameters<typeof real.querySockets>[0]) => real.querySockets(q),
+      setDemand: (d: Parameters<typeof real.setDemand>[0]) => real.setDemand(d),
+    };
+    const server = await startServe({ collector, staticDir, port: 0, tickMs: 100 });
+    try {
+      const [status] = (await readEvents(server.port, server.token, 'status', 1)) as { state: string; message: string }[];
+      assert.equal(status.state, 'restarting');
+      assert.match(status.message, /the collector failed: cannot read \/proc\/net\/tcp: EACCES/);
+      const info = await http(server.port, '/api/info', { Authorization: `Bearer ${server.token}` });
+      assert.equal(info.status, 200, 'the API still answers');
+      failing = false;
+      const snaps = (await readEvents(server.port, server.token, 'snapshot', 1)) as Snapshot[];
+      assert.equal(typeof snaps[0].states.ESTABLISHED, 'number');
+    } finally {
+      await server.close();
+      rmSync(staticDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('serve helpers', () => {
   it('accepts loopback names for a loopback bind and only the bound address otherwise', () => {
     assert.deepEqual([...allowedHosts('127.0.0.1', 80)].sort(), ['127.0.0.1:80', 'localhost:80']);
