@@ -168,6 +168,24 @@ describe('dashboard in Chromium against waitline serve (private network namespac
     assert.ok(maxTick >= TIME_WAIT_SOCKETS * 0.8, `y axis reaches ${maxTick}`);
   });
 
+  it('hovering the chart shows recharts\' tooltip with the values at that time', async (t) => {
+    if (!requireRootOrFail(t) || !requireChromium(t)) return;
+    assert.ok(ready, 'setup completed');
+    const chart = page!.locator('[data-testid="state-chart"]');
+    const box = (await chart.boundingBox())!;
+    await page!.mouse.move(box.x + box.width - 40, box.y + box.height / 2);
+    await page!.waitForSelector('[data-testid="state-chart"] .recharts-tooltip-wrapper', { timeout: 5000 });
+    await page!.waitForFunction(
+      () => /TIME_WAIT\s*:?\s*\d/.test(document.querySelector('[data-testid="state-chart"] .recharts-tooltip-wrapper')?.textContent ?? ''),
+      null,
+      { timeout: 5000 },
+    );
+    assert.ok((await chart.locator('path.recharts-area-area').count()) >= 2, 'recharts draws its own areas while hovered');
+    await chart.screenshot({ path: `${ARTIFACTS}/overview-chart-hover.png` });
+    await page!.mouse.move(5, 5);
+    await page!.waitForSelector('[data-testid="state-chart"] path.fast-area', { timeout: 5000 });
+  });
+
   it('pause freezes the chart while the counts stay live; resume catches up', async (t) => {
     if (!requireRootOrFail(t) || !requireChromium(t)) return;
     assert.ok(ready, 'setup completed');
