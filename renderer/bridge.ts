@@ -139,7 +139,9 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
       };
     },
     getHistory: (q: HistoryQuery) =>
-      call<HistoryResult>(`${SERVE_PATHS.history}?from=${q.fromMs}&to=${q.toMs}&maxPoints=${q.maxPoints}`),
+      call<HistoryResult>(
+        `${SERVE_PATHS.history}?from=${Math.floor(q.fromMs)}&to=${Math.ceil(q.toMs)}&maxPoints=${Math.round(q.maxPoints)}`,
+      ),
     querySockets: (q: SocketQuery) =>
       call<SocketPage>(`${SERVE_PATHS.sockets}?q=${encodeURIComponent(JSON.stringify(q))}`),
     getTuning: () => call<TuningState>(SERVE_PATHS.tuning),
