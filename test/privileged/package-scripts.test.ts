@@ -9,18 +9,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH } from '../../electron/helper/constants';
-import { loadBuilderConfig, renderScript, ROOT, SCRIPT_MACROS } from '../unit/packaging-helpers';
+import { dryRunPackages } from '../unit/packaging-helpers';
 import { requirePrivileged } from './polkit';
 
 const skip = requirePrivileged(['unshare', 'mount', 'stat', 'readlink']);
 
-/** Runs `body` (sh) in a fresh mount namespace with overlays; returns its stdout lines. */
-function inSandbox(body: string): { status: number | null; lines: string[]; stderr: string } {
+/** Runs `body` (sh) in a fresh mount namespace with overlays, with $P and $R the deb's postinst and
+ *  postrm exactly as electron-builder renders them; returns its stdout lines. */
+async function inSandbox(body: string): Promise<{ status: number | null; lines: string[]; stderr: string }> {
+  const run = await dryRunPackages();
+  assert.equal(run.rpm.afterInstall, run.deb.afterInstall, 'rpm gets the same scripts');
+  assert.equal(run.rpm.afterRemove, run.deb.afterRemove);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-pkg-'));
   try {
-    const c = loadBuilderConfig();
-    writeFileSync(join(dir, 'postinst'), renderScript(join(ROOT, c.deb.afterInstall), SCRIPT_MACROS), { mode: 0o755 });
-    writeFileSync(join(dir, 'postrm'), renderScript(join(ROOT, c.deb.afterRemove), SCRIPT_MACROS), { mode: 0o755 });
+    writeFileSync(join(dir, 'postinst'), run.deb.afterInstall, { mode: 0o755 });
+    writeFileSync(join(dir, 'postrm'), run.deb.afterRemove, { mode: 0o755 });
     const sandbox = join(dir, 'sandbox');
     const script = `
 set -e
@@ -51,8 +54,8 @@ ${body}
   }
 }
 
-test('after-install links the command, makes the helper root-owned 0755 and the policy 0644', { skip }, () => {
-  const r = inSandbox(`
+test('after-install links the command, makes the helper root-owned 0755 and the policy 0644', { skip }, async () => {
+  const r = await inSandbox(`
 "$P" configure
 link
 stat -c 'helper %U:%G %a' ${HELPER_INSTALLED_PATH}
@@ -73,8 +76,8 @@ link
   assert.equal(r.lines[5], 'link /opt/Waitline/waitline');
 });
 
-test('upgrades keep the command: dpkg (old postrm upgrade, then new postinst) and rpm (new %post 2, then old %postun 1)', { skip }, () => {
-  const r = inSandbox(`
+test('upgrades keep the command: dpkg (old postrm upgrade, then new postinst) and rpm (new %post 2, then old %postun 1)', { skip }, async () => {
+  const r = await inSandbox(`
 "$P" configure
 "$R" upgrade; link
 "$P" configure; link
@@ -86,8 +89,8 @@ test('upgrades keep the command: dpkg (old postrm upgrade, then new postinst) an
   assert.deepEqual(r.lines, Array(5).fill('link /opt/Waitline/waitline'));
 });
 
-test('removal deletes the link (if ours); purge also deletes the journal; persisted sysctls stay, with a note', { skip }, () => {
-  const r = inSandbox(`
+test('removal deletes the link (if ours); purge also deletes the journal; persisted sysctls stay, with a note', { skip }, async () => {
+  const r = await inSandbox(`
 "$P" configure
 mkdir -p /var/lib/waitline/journal; : > /var/lib/waitline/journal/x.json
 mkdir -p /etc/sysctl.d; echo 'net.ipv4.tcp_tw_reuse = 1' > /etc/sysctl.d/90-waitline.conf

@@ -10,7 +10,7 @@ import type { getConfig as GetConfig, validateConfiguration as ValidateConfigura
 import type { DebugLogger as DebugLoggerClass } from 'builder-util';
 import { createRequire } from 'node:module';
 import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../electron/helper/constants';
-import { loadBuilderConfig, packageJson, ROOT } from './packaging-helpers';
+import { dryRunPackages, loadBuilderConfig, packageJson, ROOT } from './packaging-helpers';
 
 // electron-builder's own config loader and validator, and its logger (muted so its console lines stay
 // out of the test report) — all loaded as CommonJS from one module graph.
@@ -112,6 +112,32 @@ test('deb and rpm ship the helper at the fixed path the policy names, and the po
   assert.ok(c.rpm.depends.includes('polkit'), 'rpm depends on polkit');
   // The AppImage cannot install system files: the same two files ride along as resources.
   assert.deepEqual(c.extraResources.map((r) => r.from).sort(), ['electron/helper/io.github.waitline.policy', 'electron/helper/waitline-helper']);
+});
+
+test('electron-builder, run up to fpm, packages the helper, policy, icons and desktop entry where they belong', async () => {
+  const run = await dryRunPackages();
+  const want = [
+    `electron/helper/waitline-helper=${HELPER_INSTALLED_PATH}`,
+    `electron/helper/io.github.waitline.policy=${POLICY_INSTALLED_PATH}`,
+    ...[16, 24, 32, 48, 64, 128, 256, 512].map(
+      (n) => `${join(ROOT, 'electron/packaging/icons', `${n}x${n}.png`)}=/usr/share/icons/hicolor/${n}x${n}/apps/waitline.png`,
+    ),
+  ];
+  for (const target of ['deb', 'rpm'] as const) {
+    const args = run[target].args;
+    for (const w of want) assert.ok(args.includes(w), `${target}: ${w}`);
+    assert.ok(args.some((a) => a.endsWith('=/opt/Waitline')), `${target}: the app in /opt/Waitline`);
+    assert.equal(args[args.indexOf('--name') + 1], 'waitline');
+    assert.equal(args[args.indexOf('--url') + 1], 'https://github.com/waitline/waitline');
+    assert.match(args[args.indexOf('--maintainer') + 1]!, /<.+@.+>/);
+  }
+  const deb = run.deb.args.join(' ');
+  assert.match(deb, /--deb-user root --deb-group root/);
+  assert.match(run.deb.args[run.deb.args.indexOf('--package') + 1]!, /waitline_0\.1\.0_amd64\.deb$/);
+  const rpm = run.rpm.args.join(' ');
+  assert.match(rpm, new RegExp(`--rpm-attr 0755,root,root:${HELPER_INSTALLED_PATH}`));
+  assert.match(rpm, new RegExp(`--rpm-attr 0644,root,root:${POLICY_INSTALLED_PATH}`));
+  assert.match(run.rpm.args[run.rpm.args.indexOf('--package') + 1]!, /waitline-0\.1\.0\.x86_64\.rpm$/);
 });
 
 test('deb and rpm get the metadata electron-builder insists on: a project URL and a maintainer with an e-mail', () => {

@@ -1,33 +1,12 @@
-// The desktop entry exactly as electron-builder will write it (rendered by electron-builder's own
-// LinuxTargetHelper from electron-builder.yml and package.json), checked by desktop-file-validate.
+// The desktop entry exactly as electron-builder writes it — taken from a dry run of electron-builder's
+// real Linux pipeline (test/unit/packaging-helpers.ts) — checked by desktop-file-validate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LinuxTargetHelper } from 'app-builder-lib/out/targets/LinuxTargetHelper';
-import { loadBuilderConfig, packageJson, requireTool } from './packaging-helpers';
-
-async function renderDesktopEntry(target: 'deb' | 'rpm'): Promise<{ text: string; fileName: string }> {
-  const c = loadBuilderConfig();
-  const pkg = packageJson();
-  // The few packager fields computeDesktopEntry reads, filled from the same sources electron-builder
-  // uses (productName has no characters to sanitize, so the sanitized name is the same).
-  assert.match(c.productName, /^[A-Za-z0-9]+$/);
-  const packager = {
-    appInfo: { productName: c.productName, sanitizedProductName: c.productName, description: pkg.description },
-    executableName: c.linux.executableName,
-    info: { metadata: pkg },
-    platformSpecificBuildOptions: c.linux,
-    config: c,
-    fileAssociations: [],
-  };
-  const helper = new LinuxTargetHelper(packager as never);
-  // A target's options are the linux options overlaid with the target's own (FpmTarget).
-  const text = await helper.computeDesktopEntry({ ...c.linux, ...c[target] } as never);
-  return { text, fileName: `${helper.getDesktopFileName()}.desktop` };
-}
+import { dryRunPackages, packageJson, requireTool } from './packaging-helpers';
 
 function entries(text: string): Map<string, string> {
   const lines = text.split('\n').filter((l) => l && !l.startsWith('['));
@@ -35,8 +14,8 @@ function entries(text: string): Map<string, string> {
 }
 
 test('the desktop entry has the names, categories, keywords and window class the issue asks for', async () => {
-  const { text, fileName } = await renderDesktopEntry('deb');
-  const e = entries(text);
+  const run = await dryRunPackages();
+  const e = entries(run.deb.desktop);
   assert.equal(e.get('Name'), 'Waitline');
   assert.equal(e.get('GenericName'), 'TCP Connection Monitor');
   assert.match(e.get('Comment') ?? '', /TIME_WAIT/);
@@ -51,25 +30,37 @@ test('the desktop entry has the names, categories, keywords and window class the
   const pkg = packageJson();
   const wmClass = pkg.desktopName.replace(/\.desktop$/, '');
   assert.equal(e.get('StartupWMClass'), wmClass);
-  assert.equal(fileName, pkg.desktopName);
-  const rpm = await renderDesktopEntry('rpm');
-  assert.equal(rpm.text, text, 'deb and rpm install the same entry');
+  assert.equal(run.deb.desktopInstallPath, `/usr/share/applications/${pkg.desktopName}`);
+  assert.equal(run.rpm.desktop, run.deb.desktop, 'deb and rpm install the same entry');
+  assert.equal(run.rpm.desktopInstallPath, run.deb.desktopInstallPath);
+  // The AppImage's entry differs only in how it starts (AppRun) and its version key.
+  const a = entries(run.appImage.desktop);
+  assert.equal(run.appImage.desktopFileName, pkg.desktopName);
+  assert.match(a.get('Exec') ?? '', /^AppRun /);
+  for (const key of ['Name', 'GenericName', 'Comment', 'Categories', 'Keywords', 'StartupWMClass', 'Icon']) {
+    assert.equal(a.get(key), e.get(key), `AppImage ${key}`);
+  }
 });
 
-test('desktop-file-validate accepts the entry (and rejects a broken one)', async (t) => {
+test('desktop-file-validate accepts the deb/rpm and AppImage entries (and rejects a broken one)', async (t) => {
   const skip = requireTool('desktop-file-validate', 'desktop-file-utils');
   if (skip) return t.skip(skip);
-  const { text, fileName } = await renderDesktopEntry('deb');
+  const run = await dryRunPackages();
   const dir = mkdtempSync(join(tmpdir(), 'waitline-desktop-'));
   try {
-    const file = join(dir, fileName);
-    writeFileSync(file, text);
-    const r = spawnSync('desktop-file-validate', [file], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
-    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /error:/);
+    for (const [what, text] of [
+      ['deb/rpm', run.deb.desktop],
+      ['AppImage', run.appImage.desktop],
+    ] as const) {
+      const file = join(dir, `${what === 'AppImage' ? 'appimage' : 'pkg'}-${run.appImage.desktopFileName}`);
+      writeFileSync(file, text);
+      const r = spawnSync('desktop-file-validate', [file], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${what}: ${r.stdout}${r.stderr}`);
+      assert.doesNotMatch(`${r.stdout}${r.stderr}`, /error:/, what);
+    }
     // The validator really checks: an unregistered category and a missing Name are errors.
     const bad = join(dir, 'bad.desktop');
-    writeFileSync(bad, text.replace('Categories=Network;System;Monitor;', 'Categories=Monitor;Bogus;').replace(/^Name=.*\n/m, ''));
+    writeFileSync(bad, run.deb.desktop.replace('Categories=Network;System;Monitor;', 'Categories=Monitor;Bogus;').replace(/^Name=.*\n/m, ''));
     const rb = spawnSync('desktop-file-validate', [bad], { encoding: 'utf8' });
     assert.notEqual(rb.status, 0);
     assert.match(`${rb.stdout}${rb.stderr}`, /error:/);

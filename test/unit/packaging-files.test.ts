@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { loadBuilderConfig, renderScript, ROOT, requireTool, SCRIPT_MACROS } from './packaging-helpers';
+import { dryRunPackages, loadBuilderConfig, ROOT, requireTool } from './packaging-helpers';
 
 const POLICY = join(ROOT, 'electron/helper/io.github.waitline.policy');
 const POLKIT_DTD = '/usr/share/polkit-1/policyconfig-1.dtd';
@@ -141,24 +141,32 @@ test('the icons are real RGBA PNGs at the standard hicolor sizes, drawn (not bla
 
 // ---- install / remove scripts
 
-test('install/remove scripts use only macros electron-builder defines and pass shellcheck once rendered', (t) => {
+test('the install/remove scripts, as electron-builder renders them, are complete and pass shellcheck', async (t) => {
   const c = loadBuilderConfig();
   for (const path of [c.deb.afterInstall, c.deb.afterRemove]) {
-    const full = join(ROOT, path);
-    assert.ok(statSync(full).mode & 0o100, `${path} is executable`);
-    const text = renderScript(full, SCRIPT_MACROS);
-    assert.doesNotMatch(text, /\$\{[a-zA-Z]+\}/);
-    assert.match(text, /^#!\/bin\/sh\n/);
+    assert.ok(statSync(join(ROOT, path)).mode & 0o100, `${path} is executable`);
   }
+  const run = await dryRunPackages();
+  for (const target of ['deb', 'rpm'] as const) {
+    for (const text of [run[target].afterInstall, run[target].afterRemove]) {
+      assert.match(text, /^#!\/bin\/sh\n/);
+      assert.doesNotMatch(text, /\$\{[a-zA-Z]+\}/, 'every macro filled in');
+      assert.match(text, /'\/opt\/Waitline/);
+    }
+  }
+  assert.match(run.deb.afterInstall, /exe='waitline'/);
   const skip = requireTool('shellcheck', 'shellcheck');
   if (skip) return t.skip(skip);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-scripts-'));
   try {
-    for (const path of [c.deb.afterInstall, c.deb.afterRemove]) {
-      const out = join(dir, path.split('/').pop()!);
-      writeFileSync(out, renderScript(join(ROOT, path), SCRIPT_MACROS));
+    for (const [name, text] of [
+      ['after-install.sh', run.deb.afterInstall],
+      ['after-remove.sh', run.deb.afterRemove],
+    ] as const) {
+      const out = join(dir, name);
+      writeFileSync(out, text);
       const r = spawnSync('shellcheck', ['-s', 'sh', out], { encoding: 'utf8' });
-      assert.equal(r.status, 0, `${path}:\n${r.stdout}${r.stderr}`);
+      assert.equal(r.status, 0, `${name}:\n${r.stdout}${r.stderr}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
