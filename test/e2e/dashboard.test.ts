@@ -119,7 +119,7 @@ describe('dashboard in Chromium against waitline serve (private network namespac
     factory = new LineReader(
       ns!.spawn(process.execPath, [
         'test/kernel/socket-factory.mjs',
-        JSON.stringify({ groups: [{ host: '127.0.0.1', port: 7000, established: 5, timeWait: TIME_WAIT_SOCKETS }] }),
+        JSON.stringify({ groups: [{ host: '127.0.0.1', port: 7000, established: 5, halfClosed: 3, timeWait: TIME_WAIT_SOCKETS }] }),
       ]),
     );
     await factory.expect('READY', 60_000);
@@ -138,6 +138,12 @@ describe('dashboard in Chromium against waitline serve (private network namespac
     // ESTABLISHED: 5 pairs from the factory, plus the browser's own connection(s) to serve
     const est = displayedCount(await page!.textContent('[data-testid="state-count-ESTABLISHED"]'));
     assert.ok(est >= 10, `ESTABLISHED shown ${est}`);
+    // 3 half-closed connections: the factory's server side sits in CLOSE_WAIT, and the leak card
+    // names the process (serve runs as root here, so it can read every process's fds)
+    assert.equal(displayedCount(await page!.textContent('[data-testid="state-count-CLOSE_WAIT"]')), 3);
+    await page!.waitForFunction(() => /node \(\d+\)/.test(document.querySelector('[data-testid="close-wait"]')?.textContent ?? ''), null, {
+      timeout: 15_000,
+    });
   });
 
   it('the state chart draws new points every tick and shows the TIME_WAIT rise', async (t) => {

@@ -75,6 +75,37 @@ describe('App (jsdom)', () => {
     assert.equal(api.subscribers, 1, 'one subscription for the whole app');
   });
 
+  it('the CLOSE_WAIT card names the leaking process', async () => {
+    const api = new FakeApi();
+    render(<App />);
+    stop = await startWith(api);
+    act(() =>
+      api.emit(
+        makeSnapshot({
+          time: T0,
+          states: { CLOSE_WAIT: 40 },
+          overrides: {
+            owners: {
+              scannedAt: T0,
+              attributed: 40,
+              withInode: 40,
+              kernelOwned: 0,
+              unreadablePids: 0,
+              topProcesses: [],
+              closeWait: [{ pid: 4242, comm: 'java', count: 40, oldestAgeS: 900, growthPerMin: 6 }],
+            },
+            topCloseWait: [{ direction: 'inbound', peerAddr: '10.0.0.3', servicePort: 8080, localAddr: '10.0.0.1', count: 40 }],
+          },
+        }),
+      ),
+    );
+    const card = screen.getByTestId('close-wait').textContent ?? '';
+    assert.match(card, /java \(4242\)/);
+    assert.match(card, /\+6\/min/);
+    assert.match(card, /java is not closing sockets its peers closed/);
+    assert.match(card, /10\.0\.0\.3 → our port 8080 \(40\)/);
+  });
+
   it('says what is wrong instead of showing a blank window', async () => {
     render(<App />);
     stop = await startWith(null, 'http://127.0.0.1:7780/');

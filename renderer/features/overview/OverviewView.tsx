@@ -3,6 +3,7 @@ import { CountersChart } from '../../charts/CountersChart';
 import { StateChart } from '../../charts/StateChart';
 import { fmtCount, fmtRate } from '../../format';
 import { CHART_WINDOWS, setChartWindow, setPaused, useDashboard, WINDOW_KEYS } from '../../store/dashboard';
+import { CloseWaitLeaks } from './CloseWaitLeaks';
 import { StateCounts } from './StateCounts';
 
 function WindowPicker() {
@@ -86,6 +87,7 @@ export function OverviewView() {
           <ChurnSummary />
         </div>
       </div>
+      <CloseWaitLeaks />
     </section>
   );
 }
