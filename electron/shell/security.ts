@@ -4,15 +4,13 @@
 
 /** Strict CSP for the renderer (served with every app:// response). Scripts only from the app itself,
  *  nothing inline or eval'd; no network at all (data comes through the preload); no frames, objects,
- *  workers or forms. Styles: stylesheets from the app, plus inline <style> elements, which the tuning
- *  panel renders (renderer/features/tuning/TuningView.tsx) — move that CSS into a stylesheet and
- *  'unsafe-inline' can go; style="" attributes in markup stay refused (React sets styles through the
- *  CSSOM, which CSP does not govern). */
+ *  workers or forms. Styles only from the app's stylesheets; style="" attributes in markup are refused
+ *  (React sets styles through the CSSOM, which CSP does not govern). */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "style-src-elem 'self' 'unsafe-inline'",
+  "style-src-elem 'self'",
   "style-src-attr 'none'",
   "img-src 'self' data:",
   "font-src 'self'",

@@ -25,9 +25,9 @@ test('the CSP allows scripts only from the app (no inline, no eval), styles from
   assert.deepEqual(directives.get('style-src-attr'), ["'none'"]);
   assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-eval/);
   assert.doesNotMatch(directives.get('script-src')!.join(' '), /unsafe-inline/);
-  // The one allowance: <style> elements (the tuning panel renders one), nothing else inline.
-  assert.equal(CONTENT_SECURITY_POLICY.match(/unsafe-inline/g)?.length, 1);
-  assert.match(directives.get('style-src-elem')!.join(' '), /'unsafe-inline'/);
+  // Nothing inline at all: every style comes from the app's stylesheets.
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-inline/);
+  assert.deepEqual(directives.get('style-src-elem'), ["'self'"]);
 });
 
 test('app:// URLs map to files inside the renderer folder only', () => {

@@ -24,22 +24,6 @@ import { budgetPreview, knobRows, planChanges, secondsLeft, type BudgetFigures, 
 
 // The panel's own few rules, scoped by the tuning- prefix (rendered once with the view, so the view
 // needs no stylesheet import and renders the same under tests).
-const TUNING_CSS = `
-.tuning-knobs { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
-.tuning-knob h3 { font-size: 15px; margin: 0; }
-.tuning-knob.unavailable { opacity: 0.55; }
-.tuning-knob.changed { box-shadow: 0 0 0 2px var(--accent, #c60) inset; }
-.tuning-kv { display: grid; grid-template-columns: 110px 1fr; gap: 4px 12px; margin: 8px 0; font-size: 14px; align-items: baseline; }
-.tuning-kv dt { opacity: 0.7; }
-.tuning-kv dd { margin: 0; }
-.tuning-kv .mono, .tuning-diff .mono { font-family: ui-monospace, monospace; }
-.tuning-kv input[type=text] { font: inherit; font-family: ui-monospace, monospace; width: 14em; }
-.tuning-kv select { font: inherit; }
-.tuning-budget { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 16px; }
-.tuning-diff { border-collapse: collapse; margin: 8px 0; }
-.tuning-diff th, .tuning-diff td { padding: 2px 12px 2px 0; text-align: left; }
-.tuning-actions { display: flex; gap: 8px; margin-top: 8px; }
-`;
 
 function unitSuffix(e: CatalogEntry): string {
   return e.unit === 'milliseconds' ? 'ms' : e.unit === 'seconds' ? 's' : '';
@@ -422,7 +406,6 @@ export function TuningView() {
       : null;
   return (
     <section className="view" aria-labelledby="tuning-title" data-testid="tuning-view">
-      <style>{TUNING_CSS}</style>
       <div className="view-head">
         <h2 id="tuning-title">Tuning</h2>
         <p className="muted small">
