@@ -28,7 +28,7 @@ export interface CadencePolicy {
 }
 
 export const DEFAULT_CADENCE: CadencePolicy = {
-  tableBudget: { demanded: 0.1, idle: 0.05 },
+  tableBudget: { demanded: 0.2, idle: 0.1 },
   tableMinMs: 1000,
   tableMaxMs: { demanded: 5000, idle: 10_000 },
   ownersBudget: { demanded: 0.05, idle: 0.003 },

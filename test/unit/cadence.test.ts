@@ -11,9 +11,9 @@ import type { Clock, FileReader, SocketSource, SocketTableResult } from '../../e
 describe('cadence rules', () => {
   it('spaces table reads by cost / budget, within [1 s, 5 s] while shown and [1 s, 10 s] otherwise', () => {
     assert.equal(tableIntervalMs(1, {}), 1000);
-    assert.equal(tableIntervalMs(100, {}), 2000); // 5 % of a core
-    assert.equal(tableIntervalMs(100, { table: true }), 1000); // 10 % while a view shows the table
-    assert.equal(tableIntervalMs(300, { table: true }), 3000);
+    assert.equal(tableIntervalMs(200, {}), 2000); // 10 % of a core
+    assert.equal(tableIntervalMs(200, { table: true }), 1000); // 20 % while a view shows the table
+    assert.equal(tableIntervalMs(600, { table: true }), 3000);
     assert.equal(tableIntervalMs(60_000, {}), 10_000);
     assert.equal(tableIntervalMs(60_000, { table: true }), 5000);
     assert.equal(tableIntervalMs(-5, {}), 1000, 'a negative cost (clock oddity) is treated as free');
@@ -46,7 +46,7 @@ describe('cadence rules', () => {
 
   it('keeps one tick under its budget: a due owner scan waits for a tick without a table read', () => {
     const s = { tableAt: 0, tableCostMs: 200, ownersAt: 0, ownersCostMs: 60 };
-    // both due at 20 s (table every 4 s, owners every 20 s); together 260 ms > 250 ms
+    // both due at 20 s (table every 2 s, owners every 20 s); together 260 ms > 250 ms
     const both = planTick(20_000, s, {}, true);
     assert.equal(both.readTable, true);
     assert.equal(both.scanOwners, false);
@@ -127,10 +127,10 @@ describe('collector cadence (simulated time)', () => {
     assert.equal(r.reads, 10);
   });
 
-  it('reads a 200 ms table every 4 s when no view shows it, every 2 s when one does', async () => {
-    const idle = await run(20, 200, 1, {});
+  it('reads a 400 ms table every 4 s when no view shows it, every 2 s when one does', async () => {
+    const idle = await run(20, 400, 1, {});
     assert.deepEqual(idle.tableTicks, [0, 4, 8, 12, 16]);
-    const shown = await run(20, 200, 1, { table: true });
+    const shown = await run(20, 400, 1, { table: true });
     assert.deepEqual(shown.tableTicks, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
   });
 
