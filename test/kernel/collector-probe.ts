@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { createCollector } from '../../electron/collector/index';
 
 const source = (process.argv[2] ?? 'procfs') as 'procfs' | 'netlink' | 'auto';
-const collector = createCollector({ socketSource: source, minTableIntervalMs: 0 });
+const collector = createCollector({ socketSource: source, minTableIntervalMs: 0, maxTableIntervalMs: 0 });
 collector.setDemand({ table: true, owners: true });
 const rl = readline.createInterface({ input: process.stdin });
 let queue = Promise.resolve();

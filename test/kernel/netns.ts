@@ -61,6 +61,8 @@ export async function createNetns(prefix = 'wl'): Promise<Netns> {
         clearTimeout(timer);
         resolve({ stdout, stderr, code: code ?? 1 });
       });
+      // a command may exit before reading its stdin: that is not a test failure
+      child.stdin.on('error', () => undefined);
       child.stdin.end(opts.input ?? '');
     });
   const ns: Netns = {
