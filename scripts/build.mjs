@@ -33,7 +33,7 @@ for (const [src, out, format] of nodeEntries) {
   });
 }
 
-if (existsSync('renderer/index.html') && existsSync('vite.config.ts')) {
+if (existsSync('renderer/index.html') && existsSync('vite.config.mts')) {
   const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
   });
