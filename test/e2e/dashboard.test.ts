@@ -244,6 +244,9 @@ describe('dashboard in Chromium against waitline serve (private network namespac
             'TIME_WAIT rows explain that they have no owner',
           );
         }
+        // nothing wider than the window: a user never scrolls sideways
+        const widths = await page!.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert.ok(widths[0] <= widths[1], `${v}/${scheme} is ${widths[0]} px wide in a ${widths[1]} px window`);
         const png = await page!.screenshot({ fullPage: true });
         writeFileSync(`${ARTIFACTS}/${v}-${scheme}.png`, png);
         const s = await imageStats(blank, png);
