@@ -103,13 +103,15 @@ interface Maker {
 }
 
 /** Makes about `n` sockets: mostly TIME_WAIT, plus IPv6 TIME_WAIT, ESTABLISHED pairs and
- *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). */
-async function makeSockets(n: number): Promise<Maker> {
+ *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). `longLived`: no TIME_WAIT
+ *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
+ *  minute-long measurement sees `n` sockets from start to end. */
+async function makeSockets(n: number, longLived = false): Promise<Maker> {
   const ports = 8;
-  const tw6 = Math.round(n * 0.02);
-  const est = Math.round(n * 0.01);
-  const cw = Math.round(n * 0.005);
-  const tw = Math.max(0, n - tw6 - 2 * est - 2 * cw - 2 * ports);
+  const tw6 = longLived ? 0 : Math.round(n * 0.02);
+  const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
+  const cw = longLived ? Math.round((n - 2 * ports) * 0.05) : Math.round(n * 0.005);
+  const tw = longLived ? 0 : Math.max(0, n - tw6 - 2 * est - 2 * cw - 2 * ports);
   const args = ['--time-wait', tw, '--time-wait6', tw6, '--established', est, '--close-wait', cw, '--ports', ports].map(String);
   const child = spawn(SOCKMAKER, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -230,7 +232,7 @@ const mb = (b: number): number => round(b / 1048576, 2);
 
 export async function measureSteady(n: number, cpuSeconds: number, ticks: number): Promise<SteadyResult> {
   setupNamespace();
-  const maker = await makeSockets(n);
+  const maker = await makeSockets(n, true);
   try {
     // 1) CPU at 1 Hz, the collector as the app runs it (adaptive cadence, owners on their timer),
     //    after start-up; the owner scans that fall in the window are included

@@ -7,16 +7,11 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+// the same flags the render bench uses (DESIGN.md: no network, no first-run, no sandbox as root)
+export { CHROMIUM_ARGS } from '../../electron/cli/bench-render';
+import { CHROMIUM_ARGS } from '../../electron/cli/bench-render';
+
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 

@@ -2,7 +2,7 @@
 // destinations by TIME_WAIT / CLOSE_WAIT, and the port budget per destination. One pass over the
 // columnar table plus small maps; the result is bounded (top-N) whatever the table size.
 
-import { portBudget, type ReuseSettings } from '../../../shared/port-budget';
+import { portBudget, type DestinationCounts, type ReuseSettings } from '../../../shared/port-budget';
 import {
   SNAPSHOT_LIMITS,
   type DestinationCount,
@@ -69,14 +69,7 @@ interface Group {
   count: number;
 }
 
-interface BudgetAcc {
-  localAddr: string;
-  remoteAddr: string;
-  remotePort: number;
-  inUse: number;
-  timeWait: number;
-  recentTimeWait: number;
-}
+type BudgetAcc = DestinationCounts;
 
 function isReserved(reserved: [number, number][], port: number): boolean {
   for (const [a, b] of reserved) {
