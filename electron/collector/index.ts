@@ -23,12 +23,12 @@ import {
   type SysctlValue,
 } from '../../shared/snapshot';
 import { SYSCTL_CATALOG, normalizeSysctlValue, sysctlPath } from '../../shared/sysctl-catalog';
-import { emptyStateCounts, STATE_BY_CODE, type TcpState } from '../../shared/tcp';
+import { emptyStateCounts, STATE_BY_CODE } from '../../shared/tcp';
 import { aggregate, type Aggregates, type EphemeralRange, type ReuseSettings } from './derive/aggregate';
 import { counterRates } from './derive/rates';
 import { parsePortRange, parseReservedPorts, parseSnmpTable, parseSockstat, reservedInside } from './parse/kv-files';
 import { CloseWaitTracker, scanOwners, type OwnerScan } from './owners';
-import { cadenceWithBounds, planTick } from './cadence';
+import { cadenceWithBounds, planTick, type Demand } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
 import { createProcfsSource } from './sources/procfs';
@@ -36,6 +36,7 @@ import { querySocketTable } from './table-query';
 import type { Clock, FileReader, SocketSource, SocketTable } from './types';
 
 export type { Clock, FileReader, SocketSource, SocketTable } from './types';
+export type { Demand } from './cadence';
 
 export interface CollectorOptions {
   reader?: FileReader;
@@ -48,13 +49,6 @@ export interface CollectorOptions {
   minTableIntervalMs?: number;
   /** the table is never older than this (ms), however costly; default 10000 */
   maxTableIntervalMs?: number;
-}
-
-export interface Demand {
-  /** a view shows the connection table */
-  table?: boolean;
-  /** a view shows owners (connections table, CLOSE_WAIT leaks) */
-  owners?: boolean;
 }
 
 const SYSCTL_KEYS_FOR_BUDGET = {
@@ -385,4 +379,3 @@ export function createCollector(opts?: CollectorOptions): Collector {
   return new Collector(opts);
 }
 
-export type { TcpState };
