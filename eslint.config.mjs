@@ -1,5 +1,49 @@
-// Lint enforces the process layering (DESIGN.md "Rules that keep it livable"); type rules are left to tsc.
+// Lint enforces the process layering (README.md, "How the shell is put together": Layering); type rules
+// are left to tsc.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+
+// The import allowlist (scripts/eslint-layers.mjs): each source file belongs to the first layer whose
+// files match (a folder ends in "/"); a layer imports from itself, the layers in `allow` and the
+// packages in `packages` ("node:" = Node built-ins) and nothing else. A file no layer covers is an
+// error. The README's map ("Where code runs") describes the same table.
+export const LAYERS = [
+  // Pure TypeScript shared by every runtime: no Node, no DOM, no packages.
+  { name: 'shared', files: ['shared/'], allow: [], packages: [] },
+  // The dashboard (browser or Electron renderer): talks to the host only through renderer/bridge.ts.
+  { name: 'renderer', files: ['renderer/'], allow: ['shared'], packages: ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual'] },
+  // Plain Node: the kernel readers (in the Electron utility process, in serve's worker, in the CLI).
+  { name: 'collector', files: ['electron/collector/'], allow: ['shared'], packages: ['node:'] },
+  // Constants shared by the root helper script's installation and the client that runs it.
+  { name: 'helper', files: ['electron/helper/'], allow: [], packages: [] },
+  // Plain Node: runs the helper through pkexec, parses its answers.
+  { name: 'privileged', files: ['electron/privileged/'], allow: ['helper', 'shared'], packages: ['node:'] },
+  // Plain Node, used by the desktop app and serve alike: the settings files and the alert service.
+  { name: 'settings', files: ['electron/settings/'], allow: ['shared'], packages: ['node:'] },
+  // Plain Node: `waitline serve`'s HTTP server and its collector worker.
+  { name: 'serve', files: ['electron/serve/'], allow: ['collector', 'settings', 'shared'], packages: ['node:'] },
+  // Plain Node: the `waitline` command.
+  { name: 'cli', files: ['electron/cli/'], allow: ['collector', 'serve', 'privileged', 'settings', 'shared', 'package'], packages: ['node:'] },
+  { name: 'package', files: ['package.json'], allow: [], packages: [] },
+  // Plain Node: every benchmark (npm run bench), measured against ss and /proc.
+  { name: 'bench', files: ['electron/bench/'], allow: ['cli', 'collector', 'serve', 'settings', 'ipc', 'main', 'shared'], packages: ['node:', 'playwright-core'] },
+  // The typed IPC wrappers, every channel's argument check, and the main ⇄ utility-process protocol.
+  { name: 'ipc', files: ['electron/ipc/'], allow: ['shared'], packages: ['electron'] },
+  // The Electron main process: its services, window, menu, security and the collector supervisor.
+  { name: 'main', files: ['electron/main/'], allow: ['ipc', 'settings', 'privileged', 'collector', 'shared'], packages: ['electron', 'node:'] },
+  // The preload script (renderer process, isolated world): the WaitlineApi over the typed IPC.
+  { name: 'preload', files: ['electron/preload/'], allow: ['ipc', 'shared'], packages: ['electron'] },
+  // The collector's Electron utility process: the host core around the collector.
+  { name: 'utility', files: ['electron/utility/'], allow: ['ipc', 'collector', 'shared'], packages: ['node:'] },
+  // Type stubs.
+  { name: 'types', files: ['electron/no-electron.d.ts'], allow: [], packages: [] },
+  // Tests and tooling may reach anything (tests never load the real electron module: rule below).
+  { name: 'tests', files: ['test/', 'scripts/', 'vite.config.mts'], allow: ['*'], packages: ['*'] },
+];
 
 const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'util', 'stream', 'worker_threads', 'dgram', 'tls', 'zlib', 'events', 'module', 'url', 'buffer', 'process', 'readline', 'timers', 'perf_hooks', 'v8', 'vm'];
 const nodeBuiltinPatterns = [...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `node:${m}`), 'node:*'];
@@ -9,7 +53,8 @@ export default tseslint.config(
   {
     files: ['**/*.{ts,tsx,mts,cts}'],
     languageOptions: { parser: tseslint.parser },
-    plugins: { '@typescript-eslint': tseslint.plugin },
+    plugins: { '@typescript-eslint': tseslint.plugin, layers },
+    rules: { 'layers/allowed-imports': ['error', { root: ROOT, layers: LAYERS }] },
   },
   {
     // Pure code: no electron, no Node built-ins, no DOM-only libraries.
@@ -31,29 +76,31 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {
-    // Everything under electron/ outside the shell runs under plain Node (collector, CLI, serve, helper
-    // client) — including the collector process entry, which needs nothing from the electron module.
+    // Everything under electron/ outside main/, preload/ and ipc/ runs under plain Node (collector, CLI,
+    // serve, settings, helper client, benchmarks) — including the collector's utility-process entry,
+    // which needs nothing from the electron module.
     files: ['electron/**/*.ts'],
-    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/ipc/**', 'electron/shell/**'],
+    ignores: ['electron/main/**', 'electron/preload/**', 'electron/ipc/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {
-    // Electron shell (issue 4): shell/ and the typed IPC wrappers take Electron objects injected, so they
-    // may import electron *types* only (their tests run under plain Node). Only the composition roots
-    // (main.ts, preload.ts) and the two binding modules of electron/ipc/ import electron values.
-    files: ['electron/shell/**/*.ts', 'electron/ipc/**/*.ts'],
-    ignores: ['electron/ipc/electron-main.ts', 'electron/ipc/electron-renderer.ts'],
+    // The main process's services, the preload API and the typed IPC wrappers take Electron objects
+    // injected, so they may import electron *types* only (their tests run under plain Node). Only the
+    // entries (main/main.ts, preload/preload.ts) and the two binding modules of electron/ipc/ import
+    // electron values.
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts', 'electron/ipc/**/*.ts'],
+    ignores: ['electron/main/main.ts', 'electron/preload/preload.ts', 'electron/ipc/electron-main.ts', 'electron/ipc/electron-renderer.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', allowTypeImports: true, message: 'inject Electron objects; import electron types only (see electron/main.ts)' }] },
+        { paths: [{ name: 'electron', allowTypeImports: true, message: 'inject Electron objects; import electron types only (see electron/main/main.ts)' }] },
       ],
     },
   },
   {
     // ipcMain / ipcRenderer only inside the typed wrappers (electron/ipc/), so no call bypasses the
     // contract in shared/ipc-contract.ts, its sender check or its argument validation.
-    files: ['electron/main.ts', 'electron/preload.ts'],
+    files: ['electron/main/main.ts', 'electron/preload/preload.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -1,5 +1,6 @@
-// waitline_sockdiag: dumps the kernel's TCP sockets through netlink sock_diag (KERNEL.md §5), the way
-// `ss` reads them, and hands JavaScript one packed, columnar ArrayBuffer.
+// waitline_sockdiag: dumps the kernel's TCP sockets through netlink sock_diag (docs/kernel.md, "Reading
+// sockets through sock_diag"), the way `ss` reads them, and hands JavaScript one packed, columnar
+// ArrayBuffer.
 //
 // Why an addon: the dump itself is a few syscalls, but decoding 100,000 netlink records one by one
 // in JavaScript (or parsing /proc/net/tcp text) costs more than the kernel's work. Here the records
@@ -8,19 +9,30 @@
 //
 // N-API only (no V8/Node internals), so the same binary loads in Node and in Electron.
 //
+// tcp_info for a few states only (CLOSE_WAIT, for "how long ago did the peer close"): a second dump,
+// filtered in the kernel to those states and asking for INET_DIAG_INFO, runs only for a family whose
+// main dump found sockets in them — so 100,000 TIME_WAIT entries and no CLOSE_WAIT cost nothing more.
+// Its records are kept apart (inode, cookie and the start of struct tcp_info, undecoded: JavaScript
+// reads the fields it needs — docs/kernel.md, "CLOSE_WAIT age").
+//
 // Layout of the returned ArrayBuffer (little-endian host order; see electron/collector/sources/
 // sockdiag-layout.ts, which must agree):
 //   header, 16 × u32:
 //     [0] magic 'WLSD'  [1] layout version  [2] rows  [3] distinct addresses
 //     [4] malformed records skipped  [5] rows with a state code outside 1..13
 //     [6] flags (bit 0: the kernel flagged the dump as interrupted — NLM_F_DUMP_INTR)
-//     [7] IPv4 rows (they come first)  [8..15] reserved
+//     [7] IPv4 rows (they come first)
+//     [8] tcp_info entries  [9] tcp_info flags (bit 0: the tcp_info dump ran, bit 1: it failed)
+//     [10] bytes of the tcp_info dump's error text (at the very end)  [11..15] reserved
 //   columns, each starting on an 8-byte boundary, n = rows:
 //     cookie u64[n] · inode f64[n] · txQueue, rxQueue, timerLeftMs, retransmits, uid,
 //     localAddrIndex, remoteAddrIndex u32[n] · localPort, remotePort u16[n] ·
 //     family, state, timer u8[n]
 //   address table, 20 bytes per distinct address: u8 family (4|6), 3 pad, 16 bytes network order
 //     (IPv4: first 4 bytes).
+//   tcp_info entries, from an 8-byte boundary, 80 bytes each: u64 cookie, u32 inode, u32 length of
+//     the kernel's INET_DIAG_INFO payload, then its first 64 bytes (zero-filled when shorter).
+//   the tcp_info dump's error text (ASCII, no terminator), header[10] bytes.
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,17 +48,20 @@
 
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
 #include <node_api.h>
 
 #define WLSD_MAGIC 0x44534c57u /* "WLSD" read as a little-endian u32 */
-#define WLSD_VERSION 1u
+#define WLSD_VERSION 2u
 #define HEADER_WORDS 16
 #define ADDR_ENTRY_BYTES 20
 #define RECV_BUFFER_BYTES (256 * 1024)
 #define SOCKET_RCVBUF_BYTES (4 * 1024 * 1024)
 #define TCP_LISTEN_STATE 10
+#define INFO_PREFIX_BYTES 64
+#define INFO_ENTRY_BYTES (16 + INFO_PREFIX_BYTES)
 
 typedef struct {
   uint64_t cookie;
@@ -61,6 +76,15 @@ typedef struct {
 } addr_t;
 
 typedef struct {
+  uint64_t cookie;
+  uint32_t inode, len;
+  uint8_t info[INFO_PREFIX_BYTES];
+} info_t;
+
+typedef struct {
+  uint8_t ext; /* idiag_ext of the request; non-zero: records go to `infos`, not `rows` */
+  info_t *infos;
+  size_t ninfos, capinfos;
   row_t *rows;
   size_t nrows, caprows;
   addr_t *addrs;
@@ -120,6 +144,30 @@ static int64_t intern(dump_t *d, uint8_t family, const uint32_t *words) {
   return (int64_t)d->naddrs++;
 }
 
+/* Keeps the INET_DIAG_INFO attribute (struct tcp_info) of one record; a record without it (the
+ * kernel omits it for timewait and request sockets) is skipped. Returns 0, or -1 when out of memory. */
+static int add_info(dump_t *d, const struct nlmsghdr *h, const struct inet_diag_msg *m) {
+  int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *m);
+  for (const struct rtattr *a = (const struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+    if ((a->rta_type & NLA_TYPE_MASK) != INET_DIAG_INFO) continue;
+    if (d->ninfos == d->capinfos) {
+      size_t n = d->capinfos ? d->capinfos * 2 : 256;
+      info_t *ni = realloc(d->infos, n * sizeof *ni);
+      if (!ni) return -1;
+      d->infos = ni;
+      d->capinfos = n;
+    }
+    info_t *w = &d->infos[d->ninfos++];
+    memset(w, 0, sizeof *w);
+    w->cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+    w->inode = m->idiag_inode;
+    w->len = RTA_PAYLOAD(a);
+    memcpy(w->info, RTA_DATA(a), w->len < INFO_PREFIX_BYTES ? w->len : INFO_PREFIX_BYTES);
+    return 0;
+  }
+  return 0;
+}
+
 static int add_row(dump_t *d, const struct inet_diag_msg *m) {
   if (d->nrows == d->caprows) {
     size_t n = d->caprows ? d->caprows * 2 : 4096;
@@ -171,7 +219,7 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
   req.nlh.nlmsg_seq = seq;
   req.r.sdiag_family = family;
   req.r.sdiag_protocol = IPPROTO_TCP;
-  req.r.idiag_ext = 0; /* no attributes: everything needed is in inet_diag_msg */
+  req.r.idiag_ext = d->ext; /* main dump: 0, everything needed is in inet_diag_msg */
   req.r.idiag_states = states;
   req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
   req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
@@ -240,7 +288,7 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
         d->skipped++;
         continue;
       }
-      if (add_row(d, m) != 0) {
+      if (d->ext ? add_info(d, h, m) != 0 : add_row(d, m) != 0) {
         snprintf(d->error, sizeof d->error, "out of memory while collecting %zu sockets", d->nrows);
         return -1;
       }
@@ -250,19 +298,20 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
 
 static size_t align8(size_t x) { return (x + 7) & ~(size_t)7; }
 
-/* Bytes the packed result needs (layout above). */
-static size_t packed_size(const dump_t *d) {
+/* Bytes the packed result needs (layout above): `d` the main dump, `t` the tcp_info dump. */
+static size_t packed_size(const dump_t *d, const dump_t *t, size_t errlen) {
   size_t n = d->nrows, off = HEADER_WORDS * 4;
   off = align8(off + 8 * n);     /* cookie */
   off = align8(off + 8 * n);     /* inode */
   off = align8(off + 4 * n * 7); /* tx rx expires retrans uid laddr raddr */
   off = align8(off + 2 * n * 2); /* lport rport */
   off = align8(off + n * 3);     /* family state timer */
-  return off + d->naddrs * ADDR_ENTRY_BYTES;
+  off = align8(off + d->naddrs * ADDR_ENTRY_BYTES);
+  return off + t->ninfos * INFO_ENTRY_BYTES + errlen;
 }
 
 /* Packs the rows into `out` (packed_size bytes). */
-static void pack(const dump_t *d, uint8_t *out) {
+static void pack(const dump_t *d, const dump_t *t, uint32_t info_flags, const char *err, size_t errlen, uint8_t *out) {
   size_t n = d->nrows;
   uint32_t *hdr = (uint32_t *)out;
   memset(hdr, 0, HEADER_WORDS * 4);
@@ -274,6 +323,9 @@ static void pack(const dump_t *d, uint8_t *out) {
   hdr[5] = d->unknown_states;
   hdr[6] = d->flags;
   hdr[7] = d->v4_rows;
+  hdr[8] = (uint32_t)t->ninfos;
+  hdr[9] = info_flags;
+  hdr[10] = (uint32_t)errlen;
   size_t off = HEADER_WORDS * 4;
   uint64_t *cookie = (uint64_t *)(out + off);
   off = align8(off + 8 * n);
@@ -310,9 +362,19 @@ static void pack(const dump_t *d, uint8_t *out) {
     at[i * ADDR_ENTRY_BYTES] = d->addrs[i].family;
     memcpy(at + i * ADDR_ENTRY_BYTES + 4, d->addrs[i].bytes, 16);
   }
+  uint8_t *it = out + align8(off + d->naddrs * ADDR_ENTRY_BYTES);
+  for (size_t i = 0; i < t->ninfos; i++, it += INFO_ENTRY_BYTES) {
+    const info_t *e = &t->infos[i];
+    memcpy(it, &e->cookie, 8);
+    memcpy(it + 8, &e->inode, 4);
+    memcpy(it + 12, &e->len, 4);
+    memcpy(it + 16, e->info, INFO_PREFIX_BYTES);
+  }
+  if (errlen) memcpy(it, err, errlen);
 }
 
 static void free_dump(dump_t *d) {
+  free(d->infos);
   free(d->rows);
   free(d->addrs);
   free(d->slots);
@@ -353,6 +415,14 @@ static void *v6_thread(void *arg) {
 /* Appends the IPv6 rows and addresses of `b` to `a` (their address tables cannot overlap: the
  * family is part of each entry). Returns 0, or -1 when out of memory. */
 static int merge(dump_t *a, dump_t *b) {
+  if (b->ninfos) {
+    info_t *infos = realloc(a->infos, (a->ninfos + b->ninfos) * sizeof *infos);
+    if (!infos) return -1;
+    memcpy(infos + a->ninfos, b->infos, b->ninfos * sizeof *infos);
+    a->infos = infos;
+    a->ninfos += b->ninfos;
+    a->capinfos = a->ninfos;
+  }
   if (b->nrows == 0) return 0;
   row_t *rows = realloc(a->rows, (a->nrows + b->nrows) * sizeof *rows);
   addr_t *addrs = realloc(a->addrs, (a->naddrs + b->naddrs + 1) * sizeof *addrs);
@@ -389,6 +459,7 @@ static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
   }
   v6_job_t job;
   memset(&job, 0, sizeof job);
+  job.d.ext = d->ext;
   job.states = states;
   pthread_t tid;
   int threaded = pthread_create(&tid, NULL, v6_thread, &job) == 0;
@@ -413,33 +484,56 @@ static napi_value throw_error(napi_env env, const char *code, const char *messag
   return NULL;
 }
 
-/* dump(states: number, families: number) → ArrayBuffer
- *   states: bitmask of 1 << state (TIME_WAIT = 1 << 6); families: bit 0 IPv4, bit 1 IPv6. */
+/* dump(states: number, families: number, infoStates?: number) → ArrayBuffer
+ *   states: bitmask of 1 << state (TIME_WAIT = 1 << 6); families: bit 0 IPv4, bit 1 IPv6;
+ *   infoStates: states whose sockets also get their struct tcp_info, through a second dump filtered
+ *   to those states — run only for a family whose main dump found such sockets. A failing second
+ *   dump does not fail the call: the result says so (header [9] bit 1) with the reason. */
 static napi_value Dump(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   if (argc < 2) return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families) needs two numbers");
-  uint32_t states = 0, families = 0;
+  uint32_t states = 0, families = 0, info_states = 0;
   if (napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
       napi_get_value_uint32(env, argv[1], &families) != napi_ok)
     return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families): both must be numbers");
+  if (argc >= 3 && napi_get_value_uint32(env, argv[2], &info_states) != napi_ok)
+    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates): infoStates must be a number");
 
-  dump_t d;
+  dump_t d, t;
   memset(&d, 0, sizeof d);
+  memset(&t, 0, sizeof t);
+  t.ext = 1u << (INET_DIAG_INFO - 1);
   if (run_dump(&d, states, families) != 0) {
     free_dump(&d);
     return throw_error(env, "ERR_WLSD_NETLINK", d.error);
   }
-  size_t size = packed_size(&d);
+  uint32_t info_families = 0, info_flags = 0;
+  if (info_states & states) {
+    for (size_t i = 0; i < d.nrows && info_families != 3u; i++)
+      if (info_states & (1u << d.rows[i].state)) info_families |= d.rows[i].family == 4 ? 1u : 2u;
+  }
+  size_t errlen = 0;
+  if (info_families) {
+    info_flags |= 1u;
+    if (run_dump(&t, info_states & states, info_families) != 0) {
+      info_flags |= 2u;
+      errlen = strnlen(t.error, sizeof t.error);
+      t.ninfos = 0; /* a partial answer would look complete */
+    }
+  }
+  size_t size = packed_size(&d, &t, errlen);
   void *data = NULL;
   napi_value ab;
   if (napi_create_arraybuffer(env, size, &data, &ab) != napi_ok) {
     free_dump(&d);
+    free_dump(&t);
     return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
   }
-  pack(&d, data);
+  pack(&d, &t, info_flags, t.error, errlen, data);
   free_dump(&d);
+  free_dump(&t);
   return ab;
 }
 

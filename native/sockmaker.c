@@ -9,7 +9,7 @@
 // --established N    N connections held open (2N ESTABLISHED sockets)
 // --close-wait N     N connections closed by the client only: server CLOSE_WAIT + client FIN_WAIT2
 // --ports P          listening server ports (B … B+P-1); TIME_WAIT is spread over them so one
-//                    destination's ephemeral ports are not exhausted (KERNEL.md §7)
+//                    destination's ephemeral ports are not exhausted (docs/exhaustion.md, "What runs out")
 // Prints one JSON line when done, then holds the open sockets until stdin closes or SIGTERM.
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -1,11 +1,14 @@
 import { useEffect } from 'react';
 import type { ViewName } from '../shared/api';
 import { fmtClock, fmtCount } from './format';
+import { AlertBanner, AttentionBadge } from './features/alerts/AlertBanner';
+import { AlertsView } from './features/alerts/AlertsView';
 import { ConnectionsView } from './features/connections/ConnectionsView';
 import { OverviewView } from './features/overview/OverviewView';
 import { TimeWaitView } from './features/timewait/TimeWaitView';
 import { TuningView } from './features/tuning/TuningView';
-import { setView, useDashboard, VIEWS } from './store/dashboard';
+import { useDashboard, useDashboardStore } from './store/context';
+import { VIEWS } from './store/dashboard';
 
 function StatusLine() {
   const status = useDashboard((s) => s.status);
@@ -32,6 +35,7 @@ function StatusLine() {
 function Header() {
   const info = useDashboard((s) => s.info);
   const view = useDashboard((s) => s.view);
+  const { setView } = useDashboardStore().dashboard;
   return (
     <header className="app-header">
       <div className="brand">
@@ -61,6 +65,7 @@ function Header() {
             data-testid={`nav-${v.name}`}
           >
             {v.label}
+            {v.name === 'overview' && <AttentionBadge />}
           </button>
         ))}
       </nav>
@@ -84,6 +89,7 @@ function Banners() {
         </div>
       )}
       {notice && <div className="banner warn">{notice}</div>}
+      <AlertBanner />
     </>
   );
 }
@@ -98,11 +104,14 @@ function CurrentView({ view }: { view: ViewName }) {
       return <ConnectionsView />;
     case 'tuning':
       return <TuningView />;
+    case 'alerts':
+      return <AlertsView />;
   }
 }
 
-/** Keyboard: Alt+1…4 (or Ctrl+1…4) pick a view; ←/→ move between tabs when the tab bar has focus. */
+/** Keyboard: Alt+1…5 (or Ctrl+1…5) pick a view; ←/→ move between tabs when the tab bar has focus. */
 function useKeyboardNavigation() {
+  const { setView } = useDashboardStore().dashboard;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -125,7 +134,7 @@ function useKeyboardNavigation() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [setView]);
 }
 
 export function App() {
@@ -146,7 +155,7 @@ export function App() {
         ) : (
           <>
             <Banners />
-            {hasSnapshot || view === 'tuning' ? (
+            {hasSnapshot || view === 'tuning' || view === 'alerts' ? (
               <CurrentView view={view} />
             ) : (
               <div className="waiting card" data-testid="waiting">

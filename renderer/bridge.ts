@@ -1,20 +1,14 @@
-// The ONLY module that reads the Waitline API. It picks the transport:
+// The ONLY module that finds the Waitline API. It picks the transport:
 // - Electron: the preload exposes a WaitlineApi on `window.waitline` (contextBridge);
 // - `waitline serve`: HTTP + server-sent events on the page's own origin, authenticated by the token
 //   from the page URL (`?token=…`), which `waitline serve` prints.
-// Everything else in the renderer talks to the store, which the bridge feeds.
+// The WaitlineApi it picks is handed to the dashboard (renderer/store/create-dashboard.ts, created
+// once in main.tsx); everything else in the renderer talks to the dashboard's stores.
 
-import type {
-  AppInfo,
-  CollectorStatus,
-  HistoryQuery,
-  HistoryResult,
-  Unsubscribe,
-  ViewName,
-  WaitlineApi,
-} from '../shared/api';
+import type { AlertSettings, AlertSettingsError } from '../shared/alerts';
+import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../shared/api';
 import type { Snapshot, SocketPage, SocketQuery } from '../shared/snapshot';
-import { SERVE_EVENTS, SERVE_PATHS, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
+import { SERVE_EVENTS, SERVE_PATHS, SERVE_ROUTES, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
 import type { ApplyTuningRequest, TuningResult, TuningState } from '../shared/tuning';
 
 declare global {
@@ -48,6 +42,11 @@ export interface ServeTransportOptions {
   eventSource?: new (url: string) => EventSourceLike;
 }
 
+
+function isErrorList(v: unknown): v is AlertSettingsError[] {
+  return Array.isArray(v) && v.every((e) => e !== null && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string');
+}
+
 /** The read-only WaitlineApi of `waitline serve`, over fetch + one shared EventSource. */
 export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
   const base = opts.baseUrl.replace(/\/+$/, '');
@@ -55,7 +54,8 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
   const ES = opts.eventSource ?? (globalThis.EventSource as unknown as ServeTransportOptions['eventSource']);
   const headers = { Authorization: `Bearer ${opts.token}`, 'Content-Type': 'application/json' };
 
-  async function call<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
+  /** `answers400`: a 400 whose JSON body passes this check is the answer, not an error. */
+  async function call<T>(path: string, init?: { method?: string; body?: unknown }, answers400?: (body: unknown) => body is T): Promise<T> {
     let res;
     try {
       res = await doFetch(base + path, {
@@ -70,6 +70,7 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
       let message = `HTTP ${res.status}`;
       try {
         const body = (await res.json()) as { error?: string };
+        if (res.status === 400 && answers400?.(body)) return body;
         if (body && typeof body.error === 'string') message = body.error;
       } catch {
         /* not JSON: keep the status */
@@ -121,7 +122,7 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
     Promise.resolve({ ok: false, code: 'read_only', message: 'waitline serve is read-only: tuning is only possible in the desktop app' });
 
   return {
-    getInfo: () => call<AppInfo>(SERVE_PATHS.info),
+    getInfo: () => call<AppInfo>(SERVE_ROUTES.getInfo.path),
     onSnapshot(cb) {
       snapshotListeners.add(cb);
       ensureSource();
@@ -140,14 +141,23 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
     },
     getHistory: (q: HistoryQuery) =>
       call<HistoryResult>(
-        `${SERVE_PATHS.history}?from=${Math.floor(q.fromMs)}&to=${Math.ceil(q.toMs)}&maxPoints=${Math.round(q.maxPoints)}`,
+        `${SERVE_ROUTES.getHistory.path}?from=${Math.floor(q.fromMs)}&to=${Math.ceil(q.toMs)}&maxPoints=${Math.round(q.maxPoints)}`,
       ),
     querySockets: (q: SocketQuery) =>
-      call<SocketPage>(`${SERVE_PATHS.sockets}?q=${encodeURIComponent(JSON.stringify(q))}`),
-    getTuning: () => call<TuningState>(SERVE_PATHS.tuning),
+      call<SocketPage>(`${SERVE_ROUTES.querySockets.path}?q=${encodeURIComponent(JSON.stringify(q))}`),
+    getTuning: () => call<TuningState>(SERVE_ROUTES.getTuning.path),
+    // serve is read-only (its three write routes answer read_only too): no request needed
     applyTuning: (_r: ApplyTuningRequest) => readOnly(),
     confirmTuning: (_id: string) => readOnly(),
     revertTuning: (_id: string) => readOnly(),
+    getAlertSettings: () => call<AlertSettings>(SERVE_ROUTES.getAlertSettings.path),
+    setAlertSettings: (patch: Partial<AlertSettings>) =>
+      call<AlertSettingsResult>(
+        SERVE_ROUTES.setAlertSettings.path,
+        { method: SERVE_ROUTES.setAlertSettings.method, body: patch },
+        (body): body is AlertSettingsResult =>
+          body !== null && typeof body === 'object' && (body as { ok?: unknown }).ok === false && isErrorList((body as { errors?: unknown }).errors),
+      ),
   };
 }
 
@@ -177,38 +187,41 @@ export function pickTransport(win: Pick<Window, 'location'> & { waitline?: Waitl
   return { kind: 'serve', api: createServeTransport({ baseUrl: `${loc.origin}${path}`, token }) };
 }
 
-// ---- the bridge instance the app uses -------------------------------------------------------------
+// ---- what the page runs on ---------------------------------------------------------------------
 
-let current: TransportChoice = { kind: 'none', reason: 'The bridge has not been started.' };
-
-/** Chooses the transport once, at startup (tests pass a fake window). */
-export function initBridge(win: Pick<Window, 'location'> & { waitline?: WaitlineApi }): TransportChoice {
-  current = pickTransport(win);
-  return current;
+/** The bridge's answer for this page: the transport it picked and the WaitlineApi it hands to the
+ *  dashboard (createDashboard). Without a transport the API fails every call with `reason`. */
+export interface Bridge {
+  kind: TransportChoice['kind'];
+  api: WaitlineApi;
+  /** why there is no transport (kind 'none'), else null */
+  reason: string | null;
 }
 
-function api(): WaitlineApi {
-  if (current.kind === 'none') throw new BridgeError(current.reason);
-  return current.api;
+/** A WaitlineApi for a page without one: every call throws a BridgeError saying why. */
+export function unavailableApi(reason: string): WaitlineApi {
+  const fail = (): never => {
+    throw new BridgeError(reason);
+  };
+  return {
+    getInfo: fail,
+    onSnapshot: fail,
+    onCollectorStatus: fail,
+    getHistory: fail,
+    querySockets: fail,
+    getTuning: fail,
+    applyTuning: fail,
+    confirmTuning: fail,
+    revertTuning: fail,
+    getAlertSettings: fail,
+    setAlertSettings: fail,
+  };
 }
 
-export function transportKind(): TransportChoice['kind'] {
-  return current.kind;
+/** Chooses the transport once, at startup (main.tsx; tests pass a fake window). */
+export function initBridge(win: Pick<Window, 'location'> & { waitline?: WaitlineApi }): Bridge {
+  const choice = pickTransport(win);
+  return choice.kind === 'none'
+    ? { kind: 'none', api: unavailableApi(choice.reason), reason: choice.reason }
+    : { kind: choice.kind, api: choice.api, reason: null };
 }
-
-export const bridge = {
-  getInfo: (): Promise<AppInfo> => api().getInfo(),
-  onSnapshot: (cb: (s: Snapshot) => void): Unsubscribe => api().onSnapshot(cb),
-  onCollectorStatus: (cb: (s: CollectorStatus) => void): Unsubscribe => api().onCollectorStatus(cb),
-  getHistory: (q: HistoryQuery): Promise<HistoryResult> => api().getHistory(q),
-  querySockets: (q: SocketQuery): Promise<SocketPage> => api().querySockets(q),
-  getTuning: (): Promise<TuningState> => api().getTuning(),
-  applyTuning: (r: ApplyTuningRequest): Promise<TuningResult> => api().applyTuning(r),
-  confirmTuning: (id: string): Promise<TuningResult> => api().confirmTuning(id),
-  revertTuning: (id: string): Promise<TuningResult> => api().revertTuning(id),
-  /** Electron menu navigation; a no-op elsewhere */
-  onNavigate: (cb: (view: ViewName) => void): Unsubscribe => {
-    const a = current.kind === 'none' ? null : current.api;
-    return a?.onNavigate ? a.onNavigate(cb) : () => {};
-  },
-};

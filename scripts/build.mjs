@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 const nodeEntries = [
   // [source, output, format]
   ['electron/cli/main.ts', 'dist/cli.mjs', 'esm'],
-  ['electron/main.ts', 'dist/electron/main.cjs', 'cjs'],
-  ['electron/preload.ts', 'dist/electron/preload.cjs', 'cjs'],
-  ['electron/collector-host.ts', 'dist/electron/collector-host.cjs', 'cjs'],
+  ['electron/main/main.ts', 'dist/electron/main.cjs', 'cjs'],
+  ['electron/preload/preload.ts', 'dist/electron/preload.cjs', 'cjs'],
+  ['electron/utility/collector-host.ts', 'dist/electron/collector-host.cjs', 'cjs'],
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -1,7 +1,9 @@
 // The one API the renderer sees. Two transports implement it: the Electron preload (contextBridge,
 // typed IPC — see shared/ipc-contract.ts) and `waitline serve` (HTTP + server-sent events, read-only).
-// The renderer's bridge module (renderer/bridge.ts) is the only reader of it.
+// The renderer's bridge (renderer/bridge.ts) finds the transport and hands this API to
+// createDashboard (renderer/store/create-dashboard.ts); the page's stores use nothing else.
 
+import type { AlertSettings, AlertSettingsError } from './alerts';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
@@ -53,14 +55,29 @@ export interface HistoryResult {
   times: number[];
   states: Record<TcpState, number[]>;
   rates: Record<HistoryRateSeries, number[]>;
-  /** tuning applies inside the range, for chart markers */
+  /** tuning applies and alerts raised/cleared inside the range, for chart markers
+   *  (alert labels: shared/alert-text.ts alertMarkerLabel) */
   markers: { time: number; label: string }[];
   /** oldest sample still held */
   oldestMs: number | null;
 }
 
 /** The views the app menu can switch to (renderer/features/). */
-export type ViewName = 'overview' | 'connections' | 'timewait' | 'tuning';
+/** What a collector host's viewers need beyond the headline numbers (electron/collector/cadence.ts
+ *  spaces the expensive reads by it): the desktop app's utility process and `waitline serve` both
+ *  pass it to the collector. */
+export interface Demand {
+  /** a view shows the connection table */
+  table?: boolean;
+  /** a view shows owners (connections table, CLOSE_WAIT leaks) */
+  owners?: boolean;
+}
+
+export type ViewName = 'overview' | 'connections' | 'timewait' | 'tuning' | 'alerts';
+
+/** The answer to setAlertSettings: the settings now in force, or why nothing was saved (the same
+ *  errors validateAlertSettings gives; `waitline serve` answers 400 with this body when invalid). */
+export type AlertSettingsResult = { ok: true; settings: AlertSettings } | { ok: false; errors: AlertSettingsError[] };
 
 export interface WaitlineApi {
   getInfo(): Promise<AppInfo>;
@@ -74,6 +91,10 @@ export interface WaitlineApi {
   /** confirm a pending change so it is not reverted automatically */
   confirmTuning(id: string): Promise<TuningResult>;
   revertTuning(id: string): Promise<TuningResult>;
+  /** the alert settings in force (shared/alerts.ts) */
+  getAlertSettings(): Promise<AlertSettings>;
+  /** validates the patch on top of the settings in force; saves and applies it only when all of it is valid */
+  setAlertSettings(patch: Partial<AlertSettings>): Promise<AlertSettingsResult>;
   /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
   onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }

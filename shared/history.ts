@@ -34,7 +34,7 @@ export function rateSeriesOf(snapshot: Snapshot): Record<HistoryRateSeries, numb
   };
   return {
     // TcpExt.TW counts timewait objects armed > 4 s, TWKilled those armed ≤ 4 s: together every
-    // TIME_WAIT entry created (KERNEL.md §4).
+    // TIME_WAIT entry created (docs/kernel.md, "TIME_WAIT and TCP counters").
     timeWaitArrivals: v('TcpExt.TW') + v('TcpExt.TWKilled'),
     activeOpens: v('Tcp.ActiveOpens'),
     passiveOpens: v('Tcp.PassiveOpens'),

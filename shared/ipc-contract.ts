@@ -5,7 +5,7 @@
 // from here; nothing else names a channel string.
 //
 // Snapshots do not travel over a channel here: main hands the renderer one end of a MessagePort whose
-// other end is in the collector process (electron/collector-host.ts), so snapshot traffic skips the
+// other end is in the collector process (electron/utility/collector-host.ts), so snapshot traffic skips the
 // main process. `snapshotPort` is the event that delivers that port.
 
 import type { ViewName, WaitlineApi } from './api';
@@ -18,7 +18,9 @@ export type InvokeMethod =
   | 'getTuning'
   | 'applyTuning'
   | 'confirmTuning'
-  | 'revertTuning';
+  | 'revertTuning'
+  | 'getAlertSettings'
+  | 'setAlertSettings';
 
 type MethodArgs<M extends InvokeMethod> = Parameters<WaitlineApi[M]>;
 type MethodResult<M extends InvokeMethod> = Awaited<ReturnType<WaitlineApi[M]>>;

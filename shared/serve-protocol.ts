@@ -1,24 +1,50 @@
 // Wire protocol of `waitline serve` (HTTP + server-sent events), shared by the server
 // (electron/serve/) and the renderer's bridge. Types and constants only.
 
-/** Paths of the read-only HTTP API. GET unless noted; all need the token. */
-export const SERVE_PATHS = {
-  info: '/api/info',
-  /** text/event-stream: `snapshot` and `status` events */
-  events: '/api/events',
+import type { InvokeMethod } from './ipc-contract';
+
+/** The HTTP route of every request/response method of the WaitlineApi — the same methods the Electron
+ *  IPC contract (shared/ipc-contract.ts) has channels for. `satisfies` makes a method added there
+ *  without a route here (or a route for no method) a type error, so the two transports cannot drift.
+ *  All need the token. */
+export const SERVE_ROUTES = {
+  getInfo: { method: 'GET', path: '/api/info' },
   /** ?from=<ms>&to=<ms>&maxPoints=<n> */
-  history: '/api/history',
+  getHistory: { method: 'GET', path: '/api/history' },
   /** ?q=<JSON SocketQuery> */
-  sockets: '/api/sockets',
-  tuning: '/api/tuning',
-  /** POST: always answers { ok: false, code: 'read_only' } */
-  apply: '/api/tuning/apply',
-  confirm: '/api/tuning/confirm',
-  revert: '/api/tuning/revert',
+  querySockets: { method: 'GET', path: '/api/sockets' },
+  getTuning: { method: 'GET', path: '/api/tuning' },
+  /** serve is read-only: the three tuning writes always answer { ok: false, code: 'read_only' } */
+  applyTuning: { method: 'POST', path: '/api/tuning/apply' },
+  confirmTuning: { method: 'POST', path: '/api/tuning/confirm' },
+  revertTuning: { method: 'POST', path: '/api/tuning/revert' },
+  /** → AlertSettings */
+  getAlertSettings: { method: 'GET', path: '/api/alert-settings' },
+  /** JSON body, a partial AlertSettings → AlertSettingsResult: 200 when saved and in force, 400 with
+   *  { ok: false, errors } when invalid (nothing changed) */
+  setAlertSettings: { method: 'PUT', path: '/api/alert-settings' },
+} as const satisfies Record<InvokeMethod, { method: 'GET' | 'POST' | 'PUT'; path: `/api/${string}` }>;
+
+/** Paths of the HTTP API: the routes above by name, plus what only serve has (the event stream that
+ *  stands in for IPC's pushed events, and the alert list). */
+export const SERVE_PATHS = {
+  info: SERVE_ROUTES.getInfo.path,
+  /** text/event-stream: `snapshot`, `status` and `alert` events */
+  events: '/api/events',
+  history: SERVE_ROUTES.getHistory.path,
+  sockets: SERVE_ROUTES.querySockets.path,
+  tuning: SERVE_ROUTES.getTuning.path,
+  apply: SERVE_ROUTES.applyTuning.path,
+  confirm: SERVE_ROUTES.confirmTuning.path,
+  revert: SERVE_ROUTES.revertTuning.path,
+  alertSettings: SERVE_ROUTES.getAlertSettings.path,
+  /** GET → { active, recent, settings }: the alerts in force and the last cleared ones */
+  alerts: '/api/alerts',
 } as const;
 
-/** Server-sent event names; `data` is the JSON of a Snapshot / CollectorStatus. */
-export const SERVE_EVENTS = { snapshot: 'snapshot', status: 'status' } as const;
+/** Server-sent event names; `data` is the JSON of a Snapshot / CollectorStatus / AlertEvent (an
+ *  alert raised, escalated, repeated or cleared; the snapshot of the same tick carries it too). */
+export const SERVE_EVENTS = { snapshot: 'snapshot', status: 'status', alert: 'alert' } as const;
 
 /** Query-string parameter and cookie that carry the access token (or `Authorization: Bearer`). */
 export const SERVE_TOKEN_PARAM = 'token';

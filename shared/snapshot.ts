@@ -2,9 +2,12 @@
 // Everything here crosses IPC / HTTP as JSON: epoch-ms numbers, arrays, records — no Date, Map or
 // class instances. Lists are top-N (see SNAPSHOT_LIMITS), never the whole socket table.
 
+import type { AlertsState } from './alerts';
 import type { StateCounts, TcpState, TimerKind } from './tcp';
 
-export const SNAPSHOT_SCHEMA = 1;
+/** Bumped when a field of the Snapshot changes meaning or name (2: `timeWait`, the timer histogram,
+ *  became `timeWaitTimers`, so it is not mistaken for PortBudget.timeWait, a count). */
+export const SNAPSHOT_SCHEMA = 2;
 
 /** Bounds that keep a snapshot small whatever the socket count (payload target ≤ 16 KB). */
 export const SNAPSHOT_LIMITS = {
@@ -17,8 +20,8 @@ export const SNAPSHOT_LIMITS = {
 
 export type Family = 'ipv4' | 'ipv6';
 
-/** /proc/net/sockstat + sockstat6 (KERNEL.md §4). Scope matters: some fields are per network
- *  namespace, others global — node_exporter users get confused when they are mixed. */
+/** /proc/net/sockstat + sockstat6 (docs/kernel.md, "sockstat scopes"). Scope matters: some fields are
+ *  per network namespace, others global — node_exporter users get confused when they are mixed. */
 export interface Sockstat {
   /** hashed IPv4 TCP sockets excluding timewait (per netns) */
   inuse4: number;
@@ -37,7 +40,7 @@ export interface Sockstat {
 }
 
 /** Names of the counters Waitline turns into rates. `Tcp.*` from /proc/net/snmp, `TcpExt.*` from
- *  /proc/net/netstat (KERNEL.md §4). */
+ *  /proc/net/netstat (docs/kernel.md, "TIME_WAIT and TCP counters"). */
 export const COUNTER_NAMES = [
   'TcpExt.TW',
   'TcpExt.TWKilled',
@@ -74,7 +77,7 @@ export interface Counters {
 
 /** Which end of a connection we are, judged from the local port: a local port that has a LISTEN
  *  socket means we are the server ('inbound'); otherwise we opened it ('outbound'). TIME_WAIT lands
- *  on the side that closed first (KERNEL.md §7). */
+ *  on the side that closed first (docs/kernel.md, "TIME_WAIT lands on the side that closed first"). */
 export type Direction = 'outbound' | 'inbound';
 
 /** A group of sockets toward one peer service. For outbound: remote address and port. For inbound:
@@ -90,11 +93,14 @@ export interface DestinationCount {
   count: number;
 }
 
-export type BudgetVerdict = 'fine' | 'at_risk' | 'will_exhaust';
+/** exhausted: no usable port left toward the destination now (connect() fails with EADDRNOTAVAIL);
+ *  will_exhaust: a forecast runs out (secondsToExhaustion is set); at_risk: ≥ 50 % of the budget held
+ *  now or in steady state; fine: below. */
+export type BudgetVerdict = 'fine' | 'at_risk' | 'will_exhaust' | 'exhausted';
 
 /** Port budget of one (local IP, remote IP, remote port): each connection needs a unique 4-tuple, so
  *  toward one destination at most `usable` ephemeral ports can be in use or held in TIME_WAIT
- *  (KERNEL.md §7). */
+ *  (docs/exhaustion.md). Computed by shared/port-budget.ts. */
 export interface PortBudget {
   localAddr: string;
   remoteAddr: string;
@@ -103,24 +109,38 @@ export interface PortBudget {
   inUse: number;
   /** of which TIME_WAIT */
   timeWait: number;
-  /** usable ephemeral ports: ip_local_port_range size minus reserved ports inside it */
+  /** ports a new connect() toward it cannot use now: all held ones, or — where tcp_tw_reuse applies —
+   *  all but the TIME_WAIT entries older than tcp_tw_reuse_delay */
+  blocking: number;
+  /** ports connect() may pick: ip_local_port_range minus reserved ports and ports bound by listeners */
   usable: number;
-  /** inUse / usable × 100 */
+  /** blocking / usable × 100 */
   percentUsed: number;
   /** TIME_WAIT entries created per second toward this destination, measured from the ages of the
-   *  TIME_WAIT timers over the last `rateWindowS` seconds */
+   *  TIME_WAIT timers over `rateWindowS` seconds (the span observed: shorter for a young flow) */
   closeRatePerS: number;
   rateWindowS: number;
+  /** growth per second of the ports held by open (non-TIME_WAIT) connections across table reads;
+   *  null until there are enough reads */
+  activeGrowthPerS: number | null;
+  /** seconds of data behind the forecast ("based on 4 s") */
+  forecastBasisS: number;
   /** seconds a closed tuple stays unusable: 60 s, or the tcp_tw_reuse delay when reuse applies */
   holdSeconds: number;
   /** whether tcp_tw_reuse lets connect() take over TIME_WAIT tuples toward this destination
-   *  (1 = any, 2 = loopback only; needs timestamps — KERNEL.md §1) */
+   *  (1 = any, 2 = loopback only; needs timestamps) */
   reuseApplies: boolean;
-  /** Little's law: ports held in steady state = non-TIME_WAIT sockets + close rate × holdSeconds */
+  /** Little's law: ports held in steady state = open connections + close rate × holdSeconds */
   steadyState: number;
   steadyStatePercent: number;
-  /** seconds until the budget runs out at the current rate, when the steady state exceeds it */
+  /** seconds until the budget runs out, when a forecast says it will (never for an exhausted one) */
   secondsToExhaustion: number | null;
+  /** seconds until the first blocking TIME_WAIT entry frees its port; null when none is in TIME_WAIT */
+  firstFreeS: number | null;
+  /** blocking TIME_WAIT entries that free their port within 10 s */
+  freedWithin10s: number;
+  /** epoch ms since when the destination has been exhausted (while verdict is 'exhausted') */
+  exhaustedSince: number | null;
   verdict: BudgetVerdict;
 }
 
@@ -145,14 +165,47 @@ export interface ProcessSockets {
 }
 
 /** CLOSE_WAIT leak detector: the peer closed, this process has not called close(). */
+/** What a CLOSE_WAIT age is a lower bound of (docs/kernel.md, "CLOSE_WAIT age"):
+ *  'kernel' — the peer closed (its FIN arrived) at least this long ago: tcpi_last_ack_recv from the
+ *  kernel's tcp_info (netlink source);
+ *  'observed' — Waitline has seen the socket in CLOSE_WAIT at least this long (the /proc source has no
+ *  tcp_info). The peer closed before that too, but possibly long before. */
+export type CloseWaitAgeSource = 'kernel' | 'observed';
+
 export interface CloseWaitProcess {
   pid: number;
   comm: string;
   count: number;
-  /** age of its oldest CLOSE_WAIT socket as seen by this collector (first seen → now) */
+  /** lower bound, in seconds, on how long ago the peer closed its oldest CLOSE_WAIT socket — the
+   *  larger of the kernel's figure and Waitline's own observation; `oldestAgeSource` says which */
   oldestAgeS: number;
+  /** always set by the collector; absent only in snapshots made before it existed (read as 'observed') */
+  oldestAgeSource?: CloseWaitAgeSource;
+  /** upper bound on the same (tcpi_last_data_recv: the FIN came with or after the last data), when
+   *  every one of its CLOSE_WAIT sockets has kernel timing; else null */
+  oldestAgeMaxS?: number | null;
   /** change of `count` per minute over the collector's recent history */
   growthPerMin: number;
+}
+
+/** Where all CLOSE_WAIT sockets of the table went: the `closeWait` rows plus `otherProcesses.count`
+ *  plus `unattributed` equal `total`, which is `states.CLOSE_WAIT` of the same snapshot (one table). */
+export interface CloseWaitAccounting {
+  total: number;
+  /** 'kernel' when the socket source gives kernel timing (netlink), 'observed' otherwise (/proc) */
+  ageSource: CloseWaitAgeSource;
+  /** attributed to processes beyond the listed ones (SNAPSHOT_LIMITS.closeWaitProcesses) */
+  otherProcesses: { processes: number; count: number };
+  /** held by no process the owner scan found: newSinceScan + notVisible */
+  unattributed: number;
+  /** first seen after the owner scan (`scannedAt`): the next scan may attribute them */
+  newSinceScan: number;
+  /** present at the scan but in no /proc/PID/fd it could read: another user's process without
+   *  privileges (`unreadablePids`), or a process outside Waitline's PID namespace */
+  notVisible: number;
+  /** the oldest unattributed socket's age, as in CloseWaitProcess; null when none */
+  unattributedOldestAgeS: number | null;
+  unattributedOldestAgeSource: CloseWaitAgeSource | null;
 }
 
 export interface Owners {
@@ -168,6 +221,8 @@ export interface Owners {
   unreadablePids: number;
   topProcesses: ProcessSockets[];
   closeWait: CloseWaitProcess[];
+  /** always set by the collector; absent only in snapshots made before it existed */
+  closeWaitAccounting?: CloseWaitAccounting;
 }
 
 export type SysctlValue =
@@ -197,6 +252,9 @@ export interface CollectorHealth {
   skippedLines: Record<string, number>;
   /** sockets whose state code is outside the known 1..13 (kept in totalSockets, in no state count) */
   unknownStates?: number;
+  /** the kernel flagged the last netlink dump as interrupted: the table changed while it was read,
+   *  so a socket may be missing or counted twice in this table (the next read is a fresh walk) */
+  tableInterrupted?: boolean;
   /** a field that could not be filled this tick, with the reason */
   degraded: CollectorError[];
 }
@@ -214,15 +272,17 @@ export interface Snapshot {
   totalSockets: number;
   sockstat: Sockstat | null;
   counters: Counters | null;
-  timeWait: TimeWaitTimers | null;
+  timeWaitTimers: TimeWaitTimers | null;
   topTimeWait: DestinationCount[];
   topCloseWait: DestinationCount[];
   portBudgets: PortBudget[];
   /** the ephemeral range and reserved ports the budgets were computed against */
-  ephemeral: { low: number; high: number; reserved: number; usable: number } | null;
+  ephemeral: { low: number; high: number; reserved: number; usable: number; /** ports in the range bound by listeners (skipped by connect() for every destination) */ bound?: number } | null;
   sysctls: Record<string, SysctlValue>;
   owners: Owners | null;
   health: CollectorHealth;
+  /** alerts after this tick (shared/alerts.ts); absent where no engine runs (e.g. a one-shot CLI) */
+  alerts?: AlertsState;
 }
 
 /** One socket of the full table, for the connection table view (paged, never in a Snapshot). */
@@ -269,7 +329,7 @@ export interface SocketQuery {
   sort?: SocketSortKey;
   descending?: boolean;
   offset?: number;
-  /** at most 1000 */
+  /** 1 … MAX_SOCKET_PAGE (shared/query-checks.ts) */
   limit?: number;
 }
 

@@ -1,10 +1,12 @@
-// The sysctl catalog: every kernel knob Waitline reads or tunes, with what it really does (KERNEL.md §1),
-// what goes wrong when it is set badly, the myths about it (KERNEL.md §9), its scope and history, and
-// pure validation used by the renderer, the CLI and the privileged client. The root helper
-// (electron/helper/waitline-helper) re-validates on its own with the same rules; a privileged test
+// The sysctl catalog: every kernel knob Waitline reads or tunes, with what it really does, what goes
+// wrong when it is set badly (docs/kernel.md, "Sysctls Waitline reads and tunes"), the myths about it
+// (docs/kernel.md, "Myths Waitline corrects"), its scope and history, and pure validation used by the
+// renderer, the CLI and the privileged client. The root helper (electron/helper/waitline-helper)
+// re-validates on its own with the same rules; a privileged test
 // checks that its `list` output agrees with this file.
 
-import { reuseApplies as reuseAppliesTo } from './port-budget';
+import type { SysctlValue } from './snapshot';
+import type { TuningKnobState } from './tuning';
 
 export type SysctlScope = 'netns' | 'global';
 
@@ -488,7 +490,10 @@ export const SYSCTL_CATALOG: readonly CatalogEntry[] = [
     kernelRange: 'read-only',
     default: null,
     scope: 'netns',
-    summary: 'Buckets of the established-connection hash; negative means this namespace shares the global hash.',
+    summary:
+      'Buckets of the established-connection hash table. Negative (e.g. -262144) inside a network ' +
+      'namespace means it has no table of its own and shares the host\'s, whose size is the absolute ' +
+      'value: net.ipv4.tcp_child_ehash_entries was 0 (the default) in the namespace that created it.',
     risks: [],
     myths: [],
     history: 'Added in 6.1. Several defaults (tcp_max_tw_buckets, tcp_max_orphans) derive from it.',
@@ -516,6 +521,36 @@ export function sysctlPath(key: string, procSysRoot = '/proc/sys'): string {
 /** The kernel prints ip_local_port_range with a tab; values are compared with single spaces. */
 export function normalizeSysctlValue(raw: string): string {
   return raw.replace(/\n$/, '').replace(/[ \t]+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------- reading
+
+/** A catalog key read from /proc/sys: its value, or why there is none. The one wording the collector
+ *  (electron/collector/index.ts), the privileged client and `waitline serve` use; each reader only does
+ *  its own file access. Pass the file's text, or the error reading it threw (anything with a `code`). */
+export function sysctlRead(entry: CatalogEntry, outcome: { text: string } | { error: unknown } | 'removed'): SysctlValue {
+  if (outcome === 'removed' || entry.kind === 'removed') {
+    return { available: false, reason: `removed in Linux ${entry.removedIn ?? 'an earlier release'}` };
+  }
+  if ('text' in outcome) return { available: true, raw: normalizeSysctlValue(outcome.text), scope: entry.scope };
+  const err = outcome.error as { code?: unknown; message?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  if (code === 'ENOENT') {
+    return {
+      available: false,
+      reason:
+        entry.scope === 'global'
+          ? 'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)'
+          : 'not present on this kernel',
+    };
+  }
+  return { available: false, reason: `cannot be read (${code ?? (typeof err?.message === 'string' ? err.message : String(outcome.error))})` };
+}
+
+/** The tuning panel's view of a key from what was read (undefined: the reader did not read it). */
+export function knobState(key: string, v: SysctlValue | undefined): TuningKnobState {
+  if (!v) return { key, available: false, unavailableReason: 'not read by this collector', value: null };
+  return v.available ? { key, available: true, unavailableReason: null, value: v.raw } : { key, available: false, unavailableReason: v.reason, value: null };
 }
 
 // ---------------------------------------------------------------- validation
@@ -567,7 +602,7 @@ export function validateSysctlValue(key: string, value: string, ctx: ValidationC
     return { ok: false, message: `${key}: removed in Linux ${e.removedIn}, cannot be set` };
   }
   if (!e.writable) return { ok: false, message: `${key}: read-only, Waitline does not change it` };
-  if (value.length > 512) return { ok: false, message: `${key}: value is too long` };
+  if (value.length > MAX_SYSCTL_VALUE_LENGTH) return { ok: false, message: `${key}: value is too long` };
   switch (e.kind) {
     case 'int':
       return checkInt(key, value, e.min ?? 0, e.max ?? 2147483647);
@@ -617,8 +652,11 @@ export function validateSysctlValue(key: string, value: string, ctx: ValidationC
   return { ok: false, message: `${key}: cannot be set` };
 }
 
-/** At most this many keys per request (the helper enforces the same). */
+/** At most this many keys per request (the helper enforces the same; so does the IPC shape check). */
 export const MAX_CHANGES_PER_REQUEST = 24;
+
+/** The longest value text any request may carry (ip_local_reserved_ports lists are the long ones). */
+export const MAX_SYSCTL_VALUE_LENGTH = 512;
 
 export interface ChangeSetCheck {
   ok: boolean;
@@ -628,6 +666,12 @@ export interface ChangeSetCheck {
   errors: string[];
   /** per key, for inline validation */
   byKey: Record<string, string>;
+}
+
+/** Stores `value` under a key that came from input as an own data property, so a key such as
+ *  "__proto__" is kept like any other instead of hitting Object.prototype's setter. */
+function putOwn(record: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Validates a whole request: all-or-nothing, so any error means nothing may be written. */
@@ -642,14 +686,14 @@ export function validateChanges(changes: Record<string, string>, ctx: Validation
     const value = changes[key];
     if (typeof value !== 'string') {
       errors.push(`${describe(key)}: value must be a string`);
-      byKey[key] = 'value must be a string';
+      putOwn(byKey, key, 'value must be a string');
       continue;
     }
     const r = validateSysctlValue(key, value, ctx);
     if (r.ok) values[key] = r.value;
     else {
       errors.push(r.message);
-      byKey[key] = r.message;
+      putOwn(byKey, key, r.message);
     }
   }
   return { ok: errors.length === 0, values, errors, byKey };
@@ -670,14 +714,15 @@ export function parseAssignments(args: string[]): { changes: Record<string, stri
       errors.push(`${describe(key)}: given more than once`);
       continue;
     }
-    changes[key] = a.slice(eq + 1);
+    putOwn(changes, key, a.slice(eq + 1));
   }
   return { changes, errors };
 }
 
 // ---------------------------------------------------------------- port budget preview
 
-/** Usable ephemeral ports for a range and a reserved list (KERNEL.md §7: P = high − low + 1 − reserved). */
+/** Usable ephemeral ports for a range and a reserved list: high − low + 1 − reserved ports inside the
+ *  range (docs/exhaustion.md, "What runs out"). */
 export function usablePorts(range: string, reserved: string): number | null {
   const m = /^([0-9]+)[ \t]+([0-9]+)$/.exec(range.trim());
   if (!m) return null;
@@ -699,9 +744,4 @@ export function usablePorts(range: string, reserved: string): number | null {
     }
   }
   return high - low + 1 - excluded;
-}
-
-/** Whether tcp_tw_reuse applies toward a remote address (1 = any, 2 = loopback only; needs timestamps). */
-export function reuseApplies(twReuse: number, timestamps: number, remoteAddr: string): boolean {
-  return reuseAppliesTo({ reuse: twReuse, timestamps, delayMs: 0 }, remoteAddr);
 }

@@ -1,4 +1,5 @@
-// TCP state and timer codes as the kernel prints them (KERNEL.md §3, include/net/tcp_states.h).
+// TCP state and timer codes as the kernel prints them (docs/kernel.md, "/proc/net/tcp: columns, states
+// and timers"; include/net/tcp_states.h).
 
 /** States a user can see, in kernel code order. NEW_SYN_RECV (0x0C) is folded into SYN_RECV by the
  *  kernel in both /proc and sock_diag, and BOUND_INACTIVE (0x0D) exists only in sock_diag; both are
@@ -36,11 +37,12 @@ export function emptyStateCounts(): StateCounts {
   return counts;
 }
 
-/** Timer codes of the `tr` column (KERNEL.md §3). */
+/** Timer codes of the `tr` column (docs/kernel.md, "/proc/net/tcp: columns, states and timers"). */
 export const TIMER_KINDS = ['none', 'retransmit', 'keepalive', 'timewait', 'probe'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
-/** TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (KERNEL.md §0, §2). */
+/** TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (docs/kernel.md, "TIME_WAIT lasts
+ *  60 s"). */
 export const TIME_WAIT_SECONDS = 60;
 
 /** States in which a client socket holds its local (ephemeral) port. LISTEN and CLOSE are not

@@ -50,3 +50,18 @@ export type TuningErrorCode =
 export type TuningResult =
   | { ok: true; change: TuningChange }
   | { ok: false; code: TuningErrorCode; message: string };
+
+const MAX_MARKER_LABEL = 120;
+
+/** The chart-marker label of a tuning change: "applied: tcp_tw_reuse 2→1, tcp_fin_timeout 60→30"
+ *  (shortened to fit). Main puts it in the history and the renderer draws it live at the same time
+ *  with the same text, so the two merge into one marker per change. */
+export function tuningMarkerLabel(change: Pick<TuningChange, 'changes'>, verb: 'applied' | 'reverted' | 'auto-reverted'): string {
+  const parts = change.changes.map((c) => `${c.key.replace(/^net\.(ipv4|ipv6|core)\./, '')} ${c.before}→${c.after}`);
+  const label = `${verb}: ${parts.join(', ')}`;
+  return label.length > MAX_MARKER_LABEL ? `${label.slice(0, MAX_MARKER_LABEL - 1)}…` : label;
+}
+
+/** A change id as the helper makes it: UTC time stamp, "-", 64 random bits in hex (older helpers used
+ *  a pid: still accepted). The one pattern the IPC argument check and the privileged client use. */
+export const CHANGE_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-(?:[0-9a-f]{16}|[0-9]{1,10})$/;

@@ -17,7 +17,9 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
-  const flags: Record<string, string | true> = {};
+  // keyed by flag names (only those in spec), still without a prototype: an unset flag named like an
+  // Object.prototype member ("constructor") reads as unset, and "__proto__" is an ordinary entry
+  const flags = Object.create(null) as Record<string, string | true>;
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -45,11 +47,28 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
   return { flags, positionals };
 }
 
-/** A positive decimal number of seconds within [min, max]. */
-export function secondsFlag(v: string | true | undefined, name: string, dflt: number, min: number, max: number): number {
+/** A number of seconds written as a plain decimal ("2", "0.5"; no sign, exponent or unit) within
+ *  [min, max]. Every refusal says what is allowed and echoes what was given. `when` qualifies the
+ *  bounds when they depend on another flag (e.g. "with --watch"). */
+export function secondsFlag(
+  v: string | true | undefined,
+  name: string,
+  dflt: number,
+  min: number,
+  max: number,
+  when?: string,
+): number {
   if (v === undefined) return dflt;
-  if (v === true || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--${name} must be a number of seconds`);
+  const allowed = `--${name} takes seconds as a plain decimal from ${min} to ${max}${when ? ` ${when}` : ''}, e.g. 2 or 0.5`;
+  const given = v === true ? 'nothing' : `"${printable(v)}"`;
+  if (v === true || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${allowed}; got ${given}`);
   const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max} seconds`);
+  if (n < min || n > max) throw new UsageError(`${allowed}; got ${given}`);
   return n;
+}
+
+/** Echoes user input safely: printable ASCII only, at most 40 characters. */
+function printable(s: string): string {
+  const t = s.replace(/[^\x20-\x7e]/g, '?');
+  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }

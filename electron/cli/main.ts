@@ -1,9 +1,8 @@
-// `waitline` command-line entry: a dispatcher over the subcommands registered in register.ts.
+// `waitline` command-line entry: a dispatcher over the subcommands in commands.ts.
 // Plain Node; never imports `electron`.
 
 import { UsageError } from './args';
-import { COMMANDS } from './registry';
-import './register';
+import { COMMANDS } from './commands';
 
 function mainUsage(): string {
   return [
@@ -12,7 +11,7 @@ function mainUsage(): string {
     'Watch and tame TCP connection churn on Linux (TIME_WAIT, CLOSE_WAIT, port budgets).',
     '',
     'commands:',
-    ...[...COMMANDS.keys()].map((c) => `  ${c}`),
+    ...[...COMMANDS].map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`),
     '',
     'Run `waitline <command> --help` for its options.',
   ].join('\n');
@@ -24,12 +23,12 @@ export async function main(argv: string[]): Promise<number> {
     (cmd === undefined ? console.error : console.log)(mainUsage());
     return cmd === undefined ? 2 : 0;
   }
-  const load = COMMANDS.get(cmd);
-  if (!load) {
+  const entry = COMMANDS.get(cmd);
+  if (!entry) {
     console.error(`waitline: unknown command "${cmd}"\n\n${mainUsage()}`);
     return 2;
   }
-  const sub = await load();
+  const sub = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(sub.usage);
     return 0;

@@ -2,11 +2,13 @@
 // refreshes it in place.
 
 import { formatEndpoint } from '../../shared/address';
-import type { PortBudget, Snapshot } from '../../shared/snapshot';
+import { budgetSentence, rankBudgets, VERDICT_WORDS } from '../../shared/port-budget';
+import type { Snapshot } from '../../shared/snapshot';
 import { TCP_STATES, TIME_WAIT_SECONDS } from '../../shared/tcp';
 import { createCollector, type Collector } from '../collector/index';
 import { parseArgs, secondsFlag } from './args';
-import type { Subcommand } from './registry';
+import { countersSince, detectNetns, type NetnsScope } from './netns-scope';
+import type { Subcommand } from './commands';
 
 export const SNAPSHOT_USAGE = `usage: waitline snapshot [--json] [--interval S] [--watch] [--source auto|netlink|procfs]
 
@@ -17,7 +19,7 @@ counters as rates, and the TCP sysctls.
 options:
   --json          print the Snapshot as JSON (its "states" field maps each state to its IPv4+IPv6 count)
   --interval S    measure rates over S seconds (default 1; 0 = no rates, instant); with --watch, the
-                  refresh period (default 1)
+                  refresh period (default 1). S is a plain decimal: 0 to 3600, with --watch 0.2 to 3600
   --watch         refresh in place until interrupted (Ctrl-C)
   --source S      socket table source: auto (netlink, falling back to /proc), netlink, procfs
   --help          this text
@@ -35,16 +37,15 @@ function lpad(s: string, w: number): string {
   return s.length >= w ? s : ' '.repeat(w - s.length) + s;
 }
 
-const VERDICT_TEXT: Record<PortBudget['verdict'], string> = {
-  fine: 'fine',
-  at_risk: 'AT RISK',
-  will_exhaust: 'WILL EXHAUST',
-};
-
-export function formatSnapshot(s: Snapshot): string {
+/** netns: which network namespace the snapshot was taken in (the counters' "since" depends on it). */
+export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope } = {}): string {
+  const since = countersSince(opts.netns ?? 'unknown');
   const out: string[] = [];
   const when = new Date(s.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   out.push(`Waitline snapshot — ${when}  (${n(s.totalSockets)} TCP sockets, source ${s.health.socketSource}, ${s.health.durationMs.toFixed(1)} ms)`);
+  if (s.health.tableInterrupted) {
+    out.push('note: the kernel flagged this netlink dump as interrupted (the table changed while it was read): a socket may be missing or counted twice.');
+  }
   out.push('');
   out.push(`${pad('State', 14)}${lpad('IPv4', 10)}${lpad('IPv6', 10)}${lpad('Total', 10)}`);
   for (const st of TCP_STATES) {
@@ -60,8 +61,8 @@ export function formatSnapshot(s: Snapshot): string {
         `orphan ${n(k.orphan)}, alloc ${n(k.alloc)}, mem ${n(k.memPages)} pages [whole machine]`,
     );
   }
-  if (s.timeWait) {
-    const tw = s.timeWait;
+  if (s.timeWaitTimers) {
+    const tw = s.timeWaitTimers;
     out.push('');
     out.push(
       `TIME_WAIT: ${n(tw.total)} sockets; ${n(tw.freedNext10s)} ports free up in the next 10 s. ` +
@@ -83,14 +84,13 @@ export function formatSnapshot(s: Snapshot): string {
     out.push('');
     out.push(`Port budget (ephemeral ${e.low}–${e.high}, ${n(e.usable)} usable${e.reserved ? `, ${n(e.reserved)} reserved` : ''}):`);
     if (s.portBudgets.length === 0) out.push('  no outgoing connections hold ephemeral ports');
-    for (const b of s.portBudgets.slice(0, 5)) {
+    for (const b of rankBudgets(s.portBudgets).slice(0, 5)) {
       out.push(
         `  ${pad(`${b.localAddr} → ${formatEndpoint(b.remoteAddr, b.remotePort)}`, 44)} ` +
-          `${lpad(n(b.inUse), 7)} in use (${r1(b.percentUsed)} %), ${n(b.timeWait)} TIME_WAIT, ` +
-          `closing ${r1(b.closeRatePerS)}/s → steady ${n(b.steadyState)} (${r1(b.steadyStatePercent)} %)` +
-          `${b.reuseApplies ? ` [tw_reuse: held ${b.holdSeconds} s]` : ''} ${VERDICT_TEXT[b.verdict]}` +
-          (b.secondsToExhaustion !== null ? `, exhausted in ~${Math.round(b.secondsToExhaustion)} s` : ''),
+          `${VERDICT_WORDS[b.verdict].toUpperCase()}: ${n(b.blocking)} of ${n(b.usable)} ports held (${r1(b.percentUsed)} %), ` +
+          `${n(b.timeWait)} TIME_WAIT${b.reuseApplies ? ` [tw_reuse: reusable after ${b.holdSeconds} s]` : ''}`,
       );
+      out.push(`      ${budgetSentence(b, n)}`);
     }
   }
   const top = s.topTimeWait.slice(0, 5);
@@ -107,8 +107,15 @@ export function formatSnapshot(s: Snapshot): string {
     out.push('');
     out.push('Top CLOSE_WAIT (the peer closed; the local program has not called close()):');
     for (const d of cw) out.push(`  ${lpad(n(d.count), 8)}  ${d.direction === 'outbound' ? 'to' : 'on our port'} ${d.direction === 'outbound' ? formatEndpoint(d.peerAddr, d.servicePort) : `${d.servicePort} from ${d.peerAddr}`}`);
+    // ages are lower bounds: from the kernel's tcp_info (netlink), or only what Waitline observed (/proc)
+    const cwAcc = s.owners?.closeWaitAccounting;
     for (const p of s.owners?.closeWait.slice(0, 5) ?? []) {
-      out.push(`  ${lpad(n(p.count), 8)}  held by ${p.comm} (pid ${p.pid}), oldest ${Math.round(p.oldestAgeS)} s`);
+      const age = Math.round(p.oldestAgeS);
+      const when = p.oldestAgeSource === 'kernel' ? `peer closed ≥ ${age} s ago` : `seen for ≥ ${age} s${cwAcc?.ageSource === 'observed' ? ' (no kernel timing on /proc)' : ''}`;
+      out.push(`  ${lpad(n(p.count), 8)}  held by ${p.comm} (pid ${p.pid}), ${when}`);
+    }
+    if (cwAcc && cwAcc.unattributed > 0) {
+      out.push(`  ${lpad(n(cwAcc.unattributed), 8)}  not attributed (${n(cwAcc.newSinceScan)} opened after the owner scan, ${n(cwAcc.notVisible)} held by processes not readable here)`);
     }
   }
   const c = s.counters;
@@ -116,7 +123,12 @@ export function formatSnapshot(s: Snapshot): string {
     out.push('');
     const rate = (k: keyof NonNullable<typeof c.rates>) => (c.rates ? `${r1(c.rates[k] ?? 0)}/s` : '—');
     const tot = (k: keyof typeof c.totals) => n(c.totals[k] ?? 0);
-    out.push(c.rates ? `Counters (rate over ${((s.intervalMs ?? 0) / 1000).toFixed(1)} s; total since boot):` : 'Counters (totals since boot; rates need two samples):');
+    // the kernel keeps these counters per network namespace: a new namespace starts them at 0
+    out.push(
+      c.rates
+        ? `Counters (rate over ${((s.intervalMs ?? 0) / 1000).toFixed(1)} s; total ${since}):`
+        : `Counters (totals ${since}; rates need two samples):`,
+    );
     const rows: [string, keyof typeof c.totals][] = [
       ['TIME_WAIT created (TW)', 'TcpExt.TW'],
       ['TIME_WAIT short (TWKilled)', 'TcpExt.TWKilled'],
@@ -136,7 +148,14 @@ export function formatSnapshot(s: Snapshot): string {
   if (sys.length) {
     out.push('');
     out.push('Sysctls:');
-    for (const [k, v] of sys) out.push(`  ${pad(k, 40)} ${v.available ? v.raw || '(empty)' : `unavailable — ${v.reason}`}`);
+    for (const [k, v] of sys) {
+      let shown = v.available ? v.raw || '(empty)' : `unavailable — ${v.reason}`;
+      // docs/kernel.md: a negative tcp_ehash_entries means this namespace shares the host's table
+      if (v.available && k === 'net.ipv4.tcp_ehash_entries' && /^-\d+$/.test(v.raw.trim())) {
+        shown += `  (negative: this namespace shares the host's ${v.raw.trim().slice(1)}-bucket hash table)`;
+      }
+      out.push(`  ${pad(k, 40)} ${shown}`);
+    }
   }
   if (s.owners) {
     const o = s.owners;
@@ -175,7 +194,8 @@ async function takeSnapshot(c: Collector, intervalS: number): Promise<Snapshot> 
 export async function runSnapshot(argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, { booleans: ['json', 'watch'], values: ['interval', 'source'] });
   const watch = flags.watch === true;
-  const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600);
+  const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600, watch ? 'with --watch' : undefined);
+  const netns = detectNetns();
   const source = flags.source ?? 'auto';
   if (source !== 'auto' && source !== 'netlink' && source !== 'procfs') {
     throw new (await import('./args')).UsageError(`--source must be auto, netlink or procfs, not "${String(source)}"`);
@@ -189,7 +209,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
       console.error(`cannot read the kernel's socket tables: ${s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ')}`);
       return 1;
     }
-    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s) + '\n');
+    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s, { netns }) + '\n');
     return 0;
   }
 
@@ -203,7 +223,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   while (!stop) {
     const s = await collector.tick();
     if (flags.json) process.stdout.write(JSON.stringify(s) + '\n');
-    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s) + '\n' + (tty ? '' : '\n'));
+    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s, { netns }) + '\n' + (tty ? '' : '\n'));
     const deadline = Date.now() + intervalS * 1000;
     while (!stop && Date.now() < deadline) await sleep(Math.min(100, deadline - Date.now()));
   }
@@ -211,7 +231,6 @@ export async function runSnapshot(argv: string[]): Promise<number> {
 }
 
 export const snapshotCommand: Subcommand = {
-  summary: 'print one snapshot (a richer `ss -s`), or --watch it',
   usage: SNAPSHOT_USAGE,
   run: runSnapshot,
 };

@@ -2,11 +2,12 @@
 // client the app uses (pkexec + the helper). A change made here is kept at once: typing the command
 // is the confirmation, so there is no 30 s auto-revert; `tune revert ID` undoes it.
 
-import { SYSCTL_CATALOG, catalogEntry, parseAssignments, type CatalogEntry } from '../../shared/sysctl-catalog';
+import { SYSCTL_CATALOG, catalogEntry, parseAssignments, validateChanges, type CatalogEntry } from '../../shared/sysctl-catalog';
 import type { TuningChange, TuningKnobState, TuningResult } from '../../shared/tuning';
 import { TuningClient, type TuningClientOptions } from '../privileged/client';
 import { UsageError, parseArgs } from './args';
-import type { Subcommand } from './registry';
+import { detectNetns, type NetnsScope } from './netns-scope';
+import type { Subcommand } from './commands';
 
 export const TUNE_USAGE = `usage: waitline tune get [KEY...] [--json]
        waitline tune set KEY=VALUE... [--persist] [--json]
@@ -58,6 +59,29 @@ function pad(s: string, w: number): string {
   return s.length >= w ? s : s + ' '.repeat(w - s.length);
 }
 
+/** What a value means when the number alone would mislead; null when it speaks for itself. */
+export function knobNote(k: TuningKnobState): string | null {
+  if (k.key === 'net.ipv4.tcp_ehash_entries' && k.available && k.value !== null && /^-[0-9]+$/.test(k.value)) {
+    return (
+      `${k.value} (negative): this network namespace has no established hash table of its own and shares ` +
+      `the host's ${k.value.slice(1)} buckets, because net.ipv4.tcp_child_ehash_entries was 0 (the default) ` +
+      'in the namespace that created it'
+    );
+  }
+  return null;
+}
+
+/** Why a key cannot be set here, in the CLI's words; null when it is available. */
+export function unavailableText(k: TuningKnobState, scope: NetnsScope): string | null {
+  if (k.available) return null;
+  const e = catalogEntry(k.key);
+  if (e?.kind === 'removed') return `${k.key}: unavailable here: removed in Linux ${e.removedIn ?? 'an earlier release'}`;
+  if (e?.scope === 'global' && scope === 'other') {
+    return `${k.key}: unavailable here: it is global, so it exists only in the initial network namespace, and this command runs in another one`;
+  }
+  return `${k.key}: unavailable here: ${k.unavailableReason ?? 'cannot be read'}`;
+}
+
 export function formatKnobs(knobs: TuningKnobState[]): string {
   const rows = knobs.map((k) => {
     const e = catalogEntry(k.key)!;
@@ -71,6 +95,11 @@ export function formatKnobs(knobs: TuningKnobState[]): string {
   const out = [line(head), ...rows.map(line)];
   const notes = rows.filter((r) => r[5]).map((r) => `  ${r[0]}: ${r[5]}`);
   if (notes.length) out.push('', 'unavailable:', ...notes);
+  const meanings = knobs.flatMap((k) => {
+    const note = knobNote(k);
+    return note ? [`  ${k.key}: ${note}`] : [];
+  });
+  if (meanings.length) out.push('', 'notes:', ...meanings);
   return out.join('\n');
 }
 
@@ -97,7 +126,8 @@ function exitCodeFor(r: Extract<TuningResult, { ok: false }>): number {
 export async function runTune(argv: string[], clientOpts: TuningClientOptions = {}): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined) throw new UsageError('expected get, set or revert');
-  const client = new TuningClient(clientOpts);
+  // typing the command is the confirmation: no confirmation window, kept at once
+  const client = new TuningClient({ ...clientOpts, autoRevert: false });
   try {
     if (sub === 'get') {
       const a = parseArgs(rest, { booleans: ['json'], positionals: true });
@@ -113,7 +143,8 @@ export async function runTune(argv: string[], clientOpts: TuningClientOptions = 
       if (a.flags.json) {
         const out = knobs.map((k) => {
           const e = catalogEntry(k.key)!;
-          return { ...k, default: e.default, range: rangeText(e), unit: e.unit, scope: e.scope, writable: e.writable };
+          const note = knobNote(k);
+          return { ...k, default: e.default, range: rangeText(e), unit: e.unit, scope: e.scope, writable: e.writable, ...(note ? { note } : {}) };
         });
         console.log(JSON.stringify({ writable: state.writable, readOnlyReason: state.readOnlyReason, knobs: out }, null, 2));
       } else {
@@ -126,12 +157,29 @@ export async function runTune(argv: string[], clientOpts: TuningClientOptions = 
       const a = parseArgs(rest, { booleans: ['json', 'persist'], positionals: true });
       if (a.positionals.length === 0) throw new UsageError('set needs at least one KEY=VALUE');
       const parsed = parseAssignments(a.positionals);
-      const changes: Record<string, string> = {};
+      // keyed by what the user typed: no prototype, so "__proto__=1" is an ordinary (unknown) key
+      const changes = Object.create(null) as Record<string, string>;
       const errors = [...parsed.errors];
       for (const [name, value] of Object.entries(parsed.changes)) {
         const key = resolveKey(name) ?? name;
         if (Object.prototype.hasOwnProperty.call(changes, key)) errors.push(`${key}: given more than once`);
         changes[key] = value;
+      }
+      // Availability first: a key that does not exist here (a global key inside a network namespace,
+      // a removed key) is "unavailable here" whatever the value; only available keys get their values
+      // checked against the catalog's ranges.
+      const state = await client.getState();
+      const scope = detectNetns({ procSysRoot: clientOpts.procSysRoot });
+      const available = Object.create(null) as Record<string, string>;
+      for (const key of Object.keys(changes)) {
+        const knob = state.knobs.find((k) => k.key === key);
+        const why = knob ? unavailableText(knob, scope) : null;
+        if (why) errors.push(why);
+        else available[key] = changes[key]!;
+      }
+      if (Object.keys(available).length) {
+        const start = Number(state.knobs.find((k) => k.key === 'net.ipv4.ip_unprivileged_port_start')?.value ?? NaN);
+        errors.push(...validateChanges(available, Number.isInteger(start) ? { unprivilegedPortStart: start } : {}).errors);
       }
       if (errors.length) {
         console.error(`waitline tune: nothing was changed: ${errors.join('; ')}`);
@@ -139,9 +187,9 @@ export async function runTune(argv: string[], clientOpts: TuningClientOptions = 
       }
       const r = await client.apply({ changes, persist: a.flags.persist === true });
       if (!r.ok) return report(r, a.flags.json === true);
-      const kept = await client.confirm(r.change.id);
-      const change = kept.ok ? kept.change : r.change;
+      const change = r.change;
       if (a.flags.json) console.log(JSON.stringify({ ok: true, change }, null, 2));
+      else if (change.changes.length === 0) console.log('nothing to change: every value is already set');
       else console.log(`${formatChange(change, 'changed')}\nundo with: waitline tune revert ${change.id}`);
       return 0;
     }
@@ -167,7 +215,6 @@ function report(r: Extract<TuningResult, { ok: false }>, json: boolean): number 
 }
 
 export const tuneCommand: Subcommand = {
-  summary: 'read and change TCP sysctls through the pkexec helper',
   usage: TUNE_USAGE,
   run: (argv) => runTune(argv),
 };

@@ -5,12 +5,9 @@
 // of a core stays within a budget — tighter while no view needs its detail — and a tick never runs
 // both when together they would exceed the per-tick budget (the owner scan waits one tick).
 
-export interface Demand {
-  /** a view shows the connection table */
-  table?: boolean;
-  /** a view shows owners (connections table, CLOSE_WAIT leaks) */
-  owners?: boolean;
-}
+import type { Demand } from '../../shared/api';
+
+export type { Demand };
 
 export interface CadencePolicy {
   /** average share of one core the table work may take: while a view shows the table / otherwise */

@@ -10,7 +10,6 @@ import {
   COUNTER_NAMES,
   SNAPSHOT_LIMITS,
   SNAPSHOT_SCHEMA,
-  type CloseWaitProcess,
   type CollectorError,
   type CounterName,
   type Counters,
@@ -22,18 +21,21 @@ import {
   type Sockstat,
   type SysctlValue,
 } from '../../shared/snapshot';
-import { SYSCTL_CATALOG, normalizeSysctlValue, sysctlPath } from '../../shared/sysctl-catalog';
+import { SYSCTL_CATALOG, sysctlPath, sysctlRead } from '../../shared/sysctl-catalog';
 import { emptyStateCounts, STATE_BY_CODE } from '../../shared/tcp';
-import { aggregate, type Aggregates, type EphemeralRange, type ReuseSettings } from './derive/aggregate';
+import { aggregate, type Aggregates, type EphemeralRange } from './derive/aggregate';
+import type { ReuseSettings } from '../../shared/port-budget';
+import { AlertEngine, type AlertSettings } from '../../shared/alerts';
+import { BudgetTrends } from './derive/budget-trends';
 import { counterRates } from './derive/rates';
 import { parsePortRange, parseReservedPorts, parseSnmpTable, parseSockstat, reservedInside } from './parse/kv-files';
-import { CloseWaitTracker, scanOwners, type OwnerScan } from './owners';
+import { CloseWaitTracker, scanOwners, type CloseWaitSocket, type OwnerScan } from './owners';
 import { cadenceWithBounds, planTick, type Demand } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
 import { createProcfsSource } from './sources/procfs';
 import { querySocketTable } from './table-query';
-import type { Clock, FileReader, SocketSource, SocketTable } from './types';
+import type { Clock, FileReader, PeerClosedTiming, SocketSource, SocketTable } from './types';
 
 export type { Clock, FileReader, SocketSource, SocketTable } from './types';
 export type { Demand } from './cadence';
@@ -49,6 +51,9 @@ export interface CollectorOptions {
   minTableIntervalMs?: number;
   /** the table is never older than this (ms), however costly; default 10000 */
   maxTableIntervalMs?: number;
+  /** run the alert engine with these settings and attach its state to every snapshot (desktop app,
+   *  serve); absent: no alerts (one-shot CLI) */
+  alerts?: AlertSettings;
 }
 
 const SYSCTL_KEYS_FOR_BUDGET = {
@@ -80,11 +85,16 @@ export class Collector {
   private agg: Aggregates | null = null;
   private tableSkipped: Record<string, number> = {};
   private unknownStates = 0;
+  private tableInterrupted = false;
   private owners: OwnerScan | null = null;
   private ownersAt: number | null = null;
   private ownersMono = -Infinity;
   private ownerSummary: Owners | null = null;
+  /** kernel timing of the table's CLOSE_WAIT sockets (same read); undefined from /proc */
+  private peerClosed: PeerClosedTiming | null | undefined = undefined;
   private readonly closeWait = new CloseWaitTracker();
+  private readonly budgetTrends = new BudgetTrends();
+  private readonly alertEngine: AlertEngine | null;
 
   constructor(opts: CollectorOptions = {}) {
     this.reader = opts.reader ?? nodeFileReader;
@@ -93,6 +103,12 @@ export class Collector {
     this.sourceChoice = opts.socketSource ?? 'auto';
     this.minTableMs = opts.minTableIntervalMs ?? 1000;
     this.maxTableMs = opts.maxTableIntervalMs ?? 10_000;
+    this.alertEngine = opts.alerts ? new AlertEngine(opts.alerts) : null;
+  }
+
+  /** Replaces the alert settings (validated by the caller with validateAlertSettings). */
+  setAlertSettings(settings: AlertSettings): void {
+    this.alertEngine?.setSettings(settings);
   }
 
   setDemand(d: Demand): void {
@@ -146,7 +162,11 @@ export class Collector {
         this.tableMono = ts;
         this.tableSkipped = r.skipped;
         this.unknownStates = r.unknownStates;
-        this.agg = aggregate(r.table, { ephemeral, reuse });
+        this.tableInterrupted = r.interrupted === true;
+        this.peerClosed = r.peerClosed;
+        if (r.peerClosed?.error) fail('CLOSE_WAIT ages (tcp_info)', new Error(r.peerClosed.error));
+        this.budgetTrends.beginRead(now);
+        this.agg = aggregate(r.table, { ephemeral, reuse, trends: this.budgetTrends });
         this.tableCostMs = this.clock.monotonic() - ts;
         tableRead = true;
       } catch (e) {
@@ -161,16 +181,19 @@ export class Collector {
     Object.assign(skipped, this.tableSkipped);
 
     // owners, on a slower cadence
+    let scanned = false;
     if (this.table && plan.scanOwners) {
       try {
         this.owners = await scanOwners(this.reader, this.procRoot, () => this.clock.monotonic());
+        scanned = true;
         this.ownersAt = now;
         this.ownersMono = t0;
       } catch (e) {
         fail(`${this.procRoot}/*/fd`, e);
       }
     }
-    if (this.table && (tableRead || this.ownerSummary === null) && this.owners) {
+    // rows and totals always come from one table: the current one, attributed with the last scan
+    if (this.table && (tableRead || scanned || this.ownerSummary === null) && this.owners) {
       this.ownerSummary = this.summarizeOwners(this.table, this.owners, now);
     }
 
@@ -185,12 +208,18 @@ export class Collector {
       totalSockets: agg?.total ?? 0,
       sockstat,
       counters,
-      timeWait: agg?.timeWait ?? null,
+      timeWaitTimers: agg?.timeWaitTimers ?? null,
       topTimeWait: agg?.topTimeWait ?? [],
       topCloseWait: agg?.topCloseWait ?? [],
       portBudgets: agg?.portBudgets ?? [],
       ephemeral: ephemeral
-        ? { low: ephemeral.low, high: ephemeral.high, reserved: ephemeral.high - ephemeral.low + 1 - ephemeral.usable, usable: ephemeral.usable }
+        ? {
+            low: ephemeral.low,
+            high: ephemeral.high,
+            reserved: ephemeral.high - ephemeral.low + 1 - ephemeral.usable,
+            usable: ephemeral.usable,
+            bound: agg?.boundInRange ?? 0,
+          }
         : null,
       sysctls,
       owners: this.ownerSummary,
@@ -202,9 +231,11 @@ export class Collector {
         tableAt: this.tableAt,
         skippedLines: skipped,
         unknownStates: this.unknownStates,
+        ...(this.tableInterrupted ? { tableInterrupted: true } : {}),
         degraded,
       },
     };
+    if (this.alertEngine) snapshot.alerts = this.alertEngine.evaluate(snapshot);
     snapshot.health.durationMs = this.clock.monotonic() - t0;
     return snapshot;
   }
@@ -265,23 +296,11 @@ export class Collector {
   private async readSysctls(): Promise<Record<string, SysctlValue>> {
     const values = await Promise.all(
       SYSCTL_CATALOG.map(async (entry): Promise<SysctlValue> => {
-        if (entry.kind === 'removed') {
-          return { available: false, reason: `removed in Linux ${entry.removedIn ?? 'an earlier release'}` };
-        }
+        if (entry.kind === 'removed') return sysctlRead(entry, 'removed');
         try {
-          const raw = await this.reader.readText(sysctlPath(entry.key, `${this.procRoot}/sys`));
-          return { available: true, raw: normalizeSysctlValue(raw), scope: entry.scope };
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          return {
-            available: false,
-            reason:
-              code === 'ENOENT'
-                ? entry.scope === 'global'
-                  ? 'not present here (a global key is visible only in the initial network namespace, or this kernel lacks it)'
-                  : 'not present on this kernel'
-                : `cannot be read: ${(e as Error).message}`,
-          };
+          return sysctlRead(entry, { text: await this.reader.readText(sysctlPath(entry.key, `${this.procRoot}/sys`)) });
+        } catch (error) {
+          return sysctlRead(entry, { error });
         }
       }),
     );
@@ -311,7 +330,8 @@ export class Collector {
     };
     return {
       reuse: num(SYSCTL_KEYS_FOR_BUDGET.reuse),
-      // absent before ~6.14: reuse then waited about 1 s (KERNEL.md §1)
+      // absent before ~6.14: reuse then waited about 1 s (docs/kernel.md, "Sysctls Waitline reads and
+      // tunes")
       delayMs: num(SYSCTL_KEYS_FOR_BUDGET.reuseDelay) ?? 1000,
       timestamps: num(SYSCTL_KEYS_FOR_BUDGET.timestamps),
     };
@@ -324,44 +344,34 @@ export class Collector {
     let withInode = 0;
     let attributed = 0;
     let kernelOwned = 0;
-    const closeWaitInodes: number[] = [];
-    const closeWaitByPid = new Map<number, number[]>();
+    const closeWaitSockets: CloseWaitSocket[] = [];
     for (let i = 0; i < t.length; i++) {
       const inode = t.inode[i];
+      const state = STATE_BY_CODE[t.state[i]];
       if (inode === 0) {
         kernelOwned++;
+        // an ownerless CLOSE_WAIT is still one of states.CLOSE_WAIT: counted as unattributed
+        if (state === 'CLOSE_WAIT') closeWaitSockets.push({ inode, owner: null });
         continue;
       }
       withInode++;
-      const state = STATE_BY_CODE[t.state[i]];
-      if (state === 'CLOSE_WAIT') closeWaitInodes.push(inode);
       const o = scan.byInode.get(inode);
+      if (state === 'CLOSE_WAIT') closeWaitSockets.push({ inode, owner: o ?? null });
       if (!o) continue;
       attributed++;
       let p = perPid.get(o.pid);
       if (!p) perPid.set(o.pid, (p = { pid: o.pid, comm: o.comm, total: 0, states: {} }));
       p.total++;
       if (state) p.states[state] = (p.states[state] ?? 0) + 1;
-      if (state === 'CLOSE_WAIT') {
-        let list = closeWaitByPid.get(o.pid);
-        if (!list) closeWaitByPid.set(o.pid, (list = []));
-        list.push(inode);
-      }
     }
-    const firstSeen = this.closeWait.observe(closeWaitInodes, now);
-    const closeWait: CloseWaitProcess[] = [];
-    for (const [pid, inodes] of closeWaitByPid) {
-      let oldest = now;
-      for (const ino of inodes) oldest = Math.min(oldest, firstSeen.get(ino) ?? now);
-      closeWait.push({
-        pid,
-        comm: perPid.get(pid)?.comm ?? '?',
-        count: inodes.length,
-        oldestAgeS: (now - oldest) / 1000,
-        growthPerMin: this.closeWait.growth(pid, inodes.length, now),
-      });
-    }
-    this.closeWait.retain(new Set(closeWaitByPid.keys()));
+    const cw = this.closeWait.summarize({
+      sockets: closeWaitSockets,
+      peerClosed: this.peerClosed,
+      tableAt: this.tableAt ?? now,
+      scannedAt: this.ownersAt,
+      now,
+      limit: SNAPSHOT_LIMITS.closeWaitProcesses,
+    });
     const byTotal = [...perPid.values()].sort((a, b) => b.total - a.total || a.pid - b.pid);
     return {
       scannedAt: this.ownersAt ?? now,
@@ -370,7 +380,8 @@ export class Collector {
       kernelOwned,
       unreadablePids: scan.unreadablePids,
       topProcesses: byTotal.slice(0, SNAPSHOT_LIMITS.processes),
-      closeWait: closeWait.sort((a, b) => b.count - a.count).slice(0, SNAPSHOT_LIMITS.closeWaitProcesses),
+      closeWait: cw.processes,
+      closeWaitAccounting: cw.accounting,
     };
   }
 }

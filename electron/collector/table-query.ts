@@ -3,10 +3,10 @@
 
 import type { SocketPage, SocketQuery, SocketRow, SocketSortKey } from '../../shared/snapshot';
 import { STATE_BY_CODE, TIMER_KINDS, stateCode } from '../../shared/tcp';
+import { MAX_SOCKET_PAGE } from '../../shared/query-checks';
 import type { OwnerInfo } from './owners';
 import type { SocketTable } from './types';
 
-export const MAX_PAGE = 1000;
 
 let memo: { table: SocketTable; owners: Map<number, OwnerInfo> | null; key: string; order: Uint32Array } | null = null;
 
@@ -46,7 +46,7 @@ export function querySocketTable(
   owners: Map<number, OwnerInfo> | null,
 ): SocketPage {
   const offset = Math.max(0, Math.floor(q.offset ?? 0));
-  const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
+  const limit = Math.min(MAX_SOCKET_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
   if (!t) return { tableAt, total: 0, tableSize: 0, offset, rows: [] };
   const key = JSON.stringify([q.states ?? null, q.address ?? '', q.port ?? null, q.process ?? '', q.sort ?? null, !!q.descending]);
   let order: Uint32Array;

@@ -33,7 +33,7 @@ export interface SocketTable {
   remotePort: Uint16Array;
   txQueue: Uint32Array;
   rxQueue: Uint32Array;
-  /** timer code 0..4 (KERNEL.md §3) */
+  /** timer code 0..4 (docs/kernel.md, "/proc/net/tcp: columns, states and timers") */
   timer: Uint8Array;
   /** time left on the timer in ms */
   timerLeftMs: Uint32Array;
@@ -44,6 +44,23 @@ export interface SocketTable {
   cookie: BigUint64Array | null;
 }
 
+/** Bounds, in ms before the read, on when the peer of a CLOSE_WAIT socket closed (its FIN arrived),
+ *  from the kernel's tcp_info (docs/kernel.md, "CLOSE_WAIT age"). */
+export interface PeerClosedAge {
+  /** tcpi_last_ack_recv: the peer closed at least this long ago (a lower bound) */
+  minMs: number;
+  /** tcpi_last_data_recv: … and at most this long ago (an upper bound) */
+  maxMs: number;
+}
+
+/** Kernel timing of the CLOSE_WAIT sockets of one read (netlink only: /proc has no tcp_info). */
+export interface PeerClosedTiming {
+  /** socket inode → bounds; a CLOSE_WAIT socket missing here closed or appeared between the dumps */
+  byInode: Map<number, PeerClosedAge>;
+  /** why there is no timing for this read (the tcp_info dump failed), else null */
+  error: string | null;
+}
+
 export interface SocketTableResult {
   table: SocketTable;
   source: 'netlink' | 'procfs';
@@ -51,6 +68,12 @@ export interface SocketTableResult {
   skipped: Record<string, number>;
   /** lines with a state code outside 1..13 (kept with state 0) */
   unknownStates: number;
+  /** kernel timing of the table's CLOSE_WAIT sockets: absent from /proc (no tcp_info there); null
+   *  when the table has no CLOSE_WAIT socket */
+  peerClosed?: PeerClosedTiming | null;
+  /** netlink only: the kernel flagged the dump as interrupted (the table changed while it was walked,
+   *  so a socket may be missing or listed twice) */
+  interrupted?: boolean;
 }
 
 /** Where the socket table comes from: sock_diag netlink (fast) or /proc/net/tcp{,6} (fallback). */

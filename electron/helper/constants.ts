@@ -18,8 +18,14 @@ export const PERSIST_CONF_PATH = '/etc/sysctl.d/90-waitline.conf';
 
 export const PKEXEC_PATH = '/usr/bin/pkexec';
 
-/** Unconfirmed changes are reverted after this long. */
+/** Unconfirmed changes are reverted after this long (by the helper's own root waiter: `set --confirm-within`). */
 export const AUTO_REVERT_MS = 30_000;
+
+/** Bounds of the helper's `--confirm-within SECONDS`. */
+export const CONFIRM_WITHIN_MIN_S = 5;
+export const CONFIRM_WITHIN_MAX_S = 600;
+
+/** The change-id pattern is in shared/tuning.ts (CHANGE_ID_PATTERN): the IPC check uses it too. */
 
 /** Exit codes of the helper (never 126/127, which are pkexec's own). */
 export const HELPER_EXIT = {
@@ -35,4 +41,12 @@ export const HELPER_EXIT = {
   unknownId: 10,
   busy: 11,
   wrongNamespace: 12,
+  /** the journal entry could not be written or synced (disk full, read-only): nothing changed */
+  journalWrite: 13,
+  /** revert refused: a newer, still applied change holds one of the keys (use --cascade) */
+  superseded: 14,
+  /** a path the helper writes is a symbolic link or the wrong file type: nothing changed */
+  unsafePath: 15,
+  /** a key is held by another change that is still waiting for confirmation */
+  unconfirmed: 16,
 } as const;

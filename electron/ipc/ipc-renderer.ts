@@ -1,6 +1,6 @@
 // Renderer-side (preload) typed IPC wrapper. Channel names, argument and result types come from
 // shared/ipc-contract.ts; the casts of what arrives over IPC live only here. The preload builds the
-// domain API on top of this (electron/shell/preload-api.ts) and never exposes ipcRenderer itself.
+// domain API on top of this (electron/preload/preload-api.ts) and never exposes ipcRenderer itself.
 // The electron `ipcRenderer` object is injected (electron/ipc/electron-renderer.ts binds the real one).
 
 import type { Unsubscribe } from '../../shared/api';

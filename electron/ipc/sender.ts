@@ -26,7 +26,15 @@ function samePage(actual: string, expected: URL): boolean {
   } catch {
     return false;
   }
-  return u.protocol === expected.protocol && u.host === expected.host && u.pathname === expected.pathname;
+  // Scheme, host (with port) and path must all match: the same host and path under http:, https: or
+  // file: is another origin. User info is never part of our URL, so a URL carrying it is not ours.
+  return (
+    u.protocol === expected.protocol &&
+    u.host === expected.host &&
+    u.pathname === expected.pathname &&
+    u.username === '' &&
+    u.password === ''
+  );
 }
 
 export function trustedSender(opts: TrustedSenderOptions): SenderCheck {

@@ -1,35 +1,71 @@
 // `waitline serve`: a small read-only HTTP server (plain node:http) that serves the built renderer and
-// implements the renderer's WaitlineApi over JSON + server-sent events. It drives one Collector at
-// 1 s ticks and keeps 24 h of history.
+// implements the renderer's WaitlineApi over JSON + server-sent events. Its collector runs in a
+// worker thread (worker-collector.ts) at 1 s ticks; this thread keeps 24 h of history and answers HTTP.
 //
-// Security, in order: the Host header (and Origin, when sent) must name the served address — this
-// defeats DNS rebinding; then the random token (query `?token=`, `Authorization: Bearer`, or the
-// HttpOnly cookie set when the page was opened with the token) — a missing or wrong one gets 401.
-// Nothing can write: the tuning calls answer `read_only`.
+// Security, in order: the request line and headers are parsed without anything that can throw
+// (http-guard.ts) and bounded in size and time; the Host header (and Origin, when sent) must name the
+// served address — this defeats DNS rebinding; then the random token (query `?token=`,
+// `Authorization: Bearer`, or the HttpOnly cookie set when the page was opened with the token) — a
+// missing or wrong one gets 401 (an HTML page for a browser, JSON for the API). Static files are
+// opened without following symlinks (static-files.ts). An event-stream client that stops reading is
+// dropped once 1 MiB is queued for it. Nothing can change the kernel: the tuning calls answer
+// `read_only`; only the alert thresholds can be changed (PUT /api/alert-settings), validated and saved
+// like the desktop app's. Alerts are logged one line each, marked in the history and sent with every
+// snapshot (and as `alert` events).
+// Design notes: docs/serve.md.
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { hostname, networkInterfaces, release } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { AppInfo, CollectorStatus } from '../../shared/api';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream';
+import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/alerts';
+import { alertTitle } from '../../shared/alert-text';
+import type { AlertSettingsResult, AppInfo, CollectorStatus, Demand } from '../../shared/api';
 import { HistoryError, HistoryStore } from '../../shared/history';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_TOKEN_COOKIE, SERVE_TOKEN_PARAM } from '../../shared/serve-protocol';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
-import { SYSCTL_CATALOG } from '../../shared/sysctl-catalog';
+import { knobState, SYSCTL_CATALOG } from '../../shared/sysctl-catalog';
 import type { TuningResult, TuningState } from '../../shared/tuning';
+import {
+  bearerToken,
+  clientErrorStatus,
+  cookieValues,
+  forbiddenHostPage,
+  forbiddenOriginPage,
+  headerCount,
+  parseTarget,
+  rawErrorResponse,
+  sameToken,
+  unauthorizedPage,
+  wantsHtml,
+} from './http-guard';
+import { AlertService, AlertSettingsStore } from '../settings/alert-service';
+import { nodeFiles } from '../settings/node-files';
+import { openStatic, pathSegments, realRoot } from './static-files';
 import { BadRequest, parseHistoryQuery, parseSocketQuery } from './validate';
+import { CollectorBusy, WorkerCollector, type WorkerCollectorOptions } from './worker-collector';
+import { startTickLoop, type TickLoop } from '../collector/tick-loop';
+import { dashboardSecurityHeaders, mimeType } from '../../shared/web-content';
 
-/** What the server needs from the collector (the lead's Collector satisfies it). */
+/** What the server needs from the collector: the worker client (WorkerCollector) or, in tests, a
+ *  Collector (or a fake) running in this thread. */
 export interface ServeCollector {
   tick(): Promise<Snapshot>;
-  querySockets(q: SocketQuery): SocketPage;
-  setDemand(d: { table?: boolean; owners?: boolean }): void;
+  querySockets(q: SocketQuery): SocketPage | Promise<SocketPage>;
+  setDemand(d: Demand): void;
+  /** new alert settings (a Collector made without `alerts` ignores them) */
+  setAlertSettings?(settings: AlertSettings): void;
+  close?(): Promise<void> | void;
 }
 
 export interface ServeOptions {
-  collector: ServeCollector;
+  /** a collector in this thread (tests); when absent the collector runs in a worker thread */
+  collector?: ServeCollector;
+  /** options of the worker-thread collector (ignored when `collector` is given) */
+  collectorWorker?: WorkerCollectorOptions;
   /** directory holding the built renderer (index.html + assets/) */
   staticDir: string;
   /** default 127.0.0.1 */
@@ -42,6 +78,19 @@ export interface ServeOptions {
   token?: string;
   historyCapacity?: number;
   version?: string;
+  /** an event-stream client with more than this queued and unsent is dropped (default 1 MiB) */
+  maxClientBufferBytes?: number;
+  /** at most this many event streams at once (default 64); more get 503 */
+  maxClients?: number;
+  /** the request line and headers must arrive within this (default 10 s) */
+  headersTimeoutMs?: number;
+  /** the whole request must arrive within this (default 30 s) */
+  requestTimeoutMs?: number;
+  /** alert settings are loaded from and saved to this file (the desktop app's alert-settings.json);
+   *  absent: the defaults, kept in memory only */
+  alertSettingsFile?: string;
+  /** one-line diagnostics (default: stderr) */
+  log?: (line: string) => void;
 }
 
 export interface ServeHandle {
@@ -53,30 +102,45 @@ export interface ServeHandle {
   history: HistoryStore;
   /** number of connected event streams */
   readonly clients: number;
+  /** event-stream clients dropped because they stopped reading */
+  readonly droppedClients: number;
   close(): Promise<void>;
 }
 
 const READ_ONLY_REASON = 'waitline serve is read-only: tuning is possible only in the desktop app (it uses a polkit helper).';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-};
+/** Request line + headers, in bytes (Node's default is 16 KiB). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_POST_BODY_BYTES = 64 * 1024;
 
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
-};
+/** Reads a request body of at most `limit` bytes as JSON; BadRequest says what is wrong with it. */
+function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    req.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got > limit) {
+        reject(new BadRequest(`the request body is larger than ${limit / 1024} KiB`));
+        req.destroy();
+        return;
+      }
+      chunks.push(d);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolveBody(JSON.parse(text));
+      } catch (e) {
+        reject(new BadRequest(`the request body is not JSON: ${(e as Error).message.slice(0, 120)}`));
+      }
+    });
+  });
+}
+
+// every response: the dashboard's CSP (its own origin only), nosniff, no referrer, no framing
+const SECURITY_HEADERS = dashboardSecurityHeaders('self');
 
 export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';
@@ -106,53 +170,74 @@ export function allowedHosts(host: string, port: number): Set<string> {
   return out;
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return null;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+function sendBody(res: ServerResponse, status: number, contentType: string, text: string, extra: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.destroy();
   res.writeHead(status, {
     ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': contentType,
     'Cache-Control': 'no-store',
     'Content-Length': Buffer.byteLength(text),
     ...extra,
   });
-  res.end(text);
+  res.end(res.req?.method === 'HEAD' ? undefined : text);
 }
 
-function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: message });
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(body), extra);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
+  sendJson(res, status, { error: message }, extra);
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void {
+  sendBody(res, status, 'text/html; charset=utf-8', html, extra);
+}
+
+function eventFrame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function peer(s: Socket | null | undefined): string {
+  return s?.remoteAddress ? `${s.remoteAddress}:${s.remotePort}` : 'a client';
 }
 
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const host = opts.host ?? '127.0.0.1';
+  const bareHost = host.replace(/^\[|\]$/g, '');
   const tickMs = opts.tickMs ?? 1000;
   const token = opts.token ?? randomBytes(32).toString('base64url');
-  const staticDir = resolve(opts.staticDir);
-  if (!existsSync(join(staticDir, 'index.html'))) {
-    throw new Error(`the dashboard is not built (no ${join(staticDir, 'index.html')}); run \`npm run build\` first`);
+  const maxBuffer = opts.maxClientBufferBytes ?? 1024 * 1024;
+  const maxClients = opts.maxClients ?? 64;
+  const log = opts.log ?? ((line: string) => console.error(line));
+  if (!existsSync(join(resolve(opts.staticDir), 'index.html'))) {
+    throw new Error(`the dashboard is not built (no ${join(resolve(opts.staticDir), 'index.html')}); run \`npm run build\` first`);
   }
+  const staticRoot = await realRoot(resolve(opts.staticDir));
   const history = new HistoryStore(opts.historyCapacity);
-  const collector = opts.collector;
+  const alertStore = opts.alertSettingsFile
+    ? new AlertSettingsStore(opts.alertSettingsFile, nodeFiles, (line) => log(`waitline serve: ${line}`))
+    : { load: (): AlertSettings => ({ ...DEFAULT_ALERT_SETTINGS }), save: (): void => undefined };
+  const initialAlerts = alertStore.load();
+  const collector: ServeCollector = opts.collector ?? new WorkerCollector({ ...opts.collectorWorker, alerts: initialAlerts });
   const streams = new Set<ServerResponse>();
+  let dropped = 0;
   let lastSnapshot: Snapshot | null = null;
   let status: CollectorStatus = { state: 'starting', message: null, restarts: 0, nextRestartAt: null };
   let port = 0;
   let allowed = new Set<string>();
+  let served = '';
   let stopped = false;
+
+  // the desktop app's alert service without the desktop: settings, validation, history markers
+  const alerts = new AlertService({
+    store: { load: () => initialAlerts, save: (s) => alertStore.save(s) },
+    collector: { setAlertSettings: (s) => collector.setAlertSettings?.(s) },
+    history,
+    notification: null,
+    show: () => undefined,
+    log: (line) => log(`waitline serve: ${line}`),
+  });
 
   const info = (): AppInfo => ({
     transport: 'serve',
@@ -163,9 +248,31 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     tickMs,
   });
 
+  // ---- event streams: a generic broadcast (event name + JSON payload) with per-client backpressure ----
+
+  function dropStream(res: ServerResponse, why: string): void {
+    if (!streams.delete(res)) return;
+    dropped++;
+    log(`waitline serve: dropped the event stream of ${peer(res.socket)}: ${why}`);
+    res.destroy();
+    updateDemand();
+  }
+
+  /** Writes a frame to one client; a client that has more than `maxBuffer` bytes queued (it stopped
+   *  reading) is dropped instead of being buffered without bound. */
+  function writeFrame(res: ServerResponse, frame: string): void {
+    if (res.destroyed || res.writableEnded) return;
+    const queued = res.writableLength;
+    if (queued + frame.length > maxBuffer) {
+      return dropStream(res, `it stopped reading (${Math.round(queued / 1024)} KiB unsent, limit ${Math.round(maxBuffer / 1024)} KiB)`);
+    }
+    res.write(frame);
+  }
+
   function broadcast(event: string, data: unknown): void {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const res of streams) res.write(frame);
+    if (streams.size === 0) return;
+    const frame = eventFrame(event, data);
+    for (const res of streams) writeFrame(res, frame);
   }
 
   function setStatus(s: CollectorStatus): void {
@@ -173,19 +280,35 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     broadcast(SERVE_EVENTS.status, s);
   }
 
-  // ---- the tick loop: one collector tick per second, never overlapping ----
-  let timer: NodeJS.Timeout | null = null;
+  /** The one place where each new Snapshot arrives in this thread: history, then every client. */
+  function onSnapshot(snap: Snapshot): void {
+    lastSnapshot = snap;
+    history.push(snap);
+    if (status.state !== 'running') setStatus({ state: 'running', message: null, restarts: failures, nextRestartAt: null });
+    broadcast(SERVE_EVENTS.snapshot, snap);
+    const events = snap.alerts?.events ?? [];
+    if (events.length > 0) {
+      alerts.onEvents(events);
+      // Every event goes to the log and to clients — raised, escalated, repeated and cleared — except
+      // the quiet ones (a stronger alert on the same subject already tells it).
+      for (const e of events) {
+        if (e.quiet) continue;
+        log(`waitline serve: ${e.kind === 'cleared' ? 'cleared' : 'alert'}: ${alertTitle(e.alert)}: ${e.alert.message}`);
+        broadcast(SERVE_EVENTS.alert, e);
+      }
+    }
+  }
+
+  // ---- ticks: one collector tick per period, never overlapping (electron/collector/tick-loop.ts) ----
+  let loop: TickLoop | null = null;
   let failures = 0;
   async function tickOnce(): Promise<void> {
-    const started = Date.now();
     try {
       const snap = await collector.tick();
       if (stopped) return;
-      lastSnapshot = snap;
-      history.push(snap);
-      if (status.state !== 'running') setStatus({ state: 'running', message: null, restarts: failures, nextRestartAt: null });
-      broadcast(SERVE_EVENTS.snapshot, snap);
+      onSnapshot(snap);
     } catch (e) {
+      if (stopped) return;
       failures++;
       setStatus({
         state: 'restarting',
@@ -194,12 +317,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         nextRestartAt: Date.now() + tickMs,
       });
     }
-    if (!stopped) timer = setTimeout(() => void tickOnce(), Math.max(0, tickMs - (Date.now() - started)));
   }
 
   function updateDemand(): void {
     // The connection table and owners are worth reading often only while someone is watching.
-    collector.setDemand({ table: streams.size > 0, owners: streams.size > 0 });
+    if (!stopped) collector.setDemand({ table: streams.size > 0, owners: streams.size > 0 });
   }
 
   function tuningState(): TuningState {
@@ -207,151 +329,258 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     return {
       writable: false,
       readOnlyReason: READ_ONLY_REASON,
-      knobs: SYSCTL_CATALOG.map((e) => {
-        const v = sys[e.key];
-        return {
-          key: e.key,
-          available: !!v && v.available,
-          unavailableReason: !v ? 'not read by this collector' : v.available ? null : v.reason,
-          value: v && v.available ? v.raw : null,
-        };
-      }),
+      knobs: SYSCTL_CATALOG.map((e) => knobState(e.key, sys[e.key])),
       history: [],
     };
   }
 
   // ---- request handling ----
-  function authorized(req: IncomingMessage, url: URL): { ok: boolean; viaQuery: boolean } {
-    const q = url.searchParams.get(SERVE_TOKEN_PARAM);
-    if (q !== null && sameToken(q, token)) return { ok: true, viaQuery: true };
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && sameToken(auth.slice(7).trim(), token)) return { ok: true, viaQuery: false };
-    const c = cookieValue(req.headers.cookie, SERVE_TOKEN_COOKIE);
-    if (c !== null && sameToken(c, token)) return { ok: true, viaQuery: false };
-    return { ok: false, viaQuery: false };
+
+  /** Which credential matched, if any. Every cookie named waitline_token is tried: one planted by a
+   *  page on another port of this host (cookies are not port-scoped) cannot hide the real one. */
+  function authorize(req: IncomingMessage, params: URLSearchParams): { ok: boolean; viaQuery: boolean; given: boolean } {
+    const q = params.get(SERVE_TOKEN_PARAM);
+    if (q !== null && sameToken(q, token)) return { ok: true, viaQuery: true, given: true };
+    const bearer = bearerToken(req.headers.authorization);
+    if (bearer !== null && sameToken(bearer, token)) return { ok: true, viaQuery: false, given: true };
+    const cookies = cookieValues(req.headers.cookie, SERVE_TOKEN_COOKIE);
+    if (cookies.some((c) => sameToken(c, token))) return { ok: true, viaQuery: false, given: true };
+    return { ok: false, viaQuery: false, given: q !== null || bearer !== null || req.headers.authorization !== undefined };
   }
 
-  function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, setCookie: boolean): void {
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname);
-    } catch {
-      return sendError(res, 400, 'malformed path');
-    }
-    if (rel.includes('\0')) return sendError(res, 400, 'malformed path');
-    if (rel === '/' || rel === '') rel = '/index.html';
-    const file = normalize(join(staticDir, rel));
-    if (file !== staticDir && !file.startsWith(staticDir + sep)) return sendError(res, 404, 'not found');
-    let size: number;
-    try {
-      const st = statSync(file);
-      if (!st.isFile()) return sendError(res, 404, 'not found');
-      size = st.size;
-    } catch {
-      return sendError(res, 404, 'not found');
-    }
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, setCookie: boolean): Promise<void> {
+    const segments = pathSegments(pathname);
+    if (!segments) return sendError(res, 404, 'not found');
+    const r = await openStatic(staticRoot, segments);
+    if (!r.ok) return sendError(res, r.status, 'not found');
+    const { handle, size, rel } = r.file;
+    if (res.destroyed) return void handle.close().catch(() => undefined);
     const headers: Record<string, string | number> = {
       ...SECURITY_HEADERS,
-      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': mimeType(rel),
       'Content-Length': size,
-      'Cache-Control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600',
+      'Cache-Control': rel === 'index.html' ? 'no-store' : 'private, max-age=3600',
     };
     if (setCookie) {
       headers['Set-Cookie'] = `${SERVE_TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
+    if (req.method === 'HEAD' || size === 0) {
+      await handle.close().catch(() => undefined);
+      res.writeHead(200, headers);
+      return void res.end();
+    }
+    const stream = handle.createReadStream({ start: 0, end: size - 1, autoClose: true });
+    // Content-Length is fixed: a file that shrinks or fails mid-read ends the connection (no wrong body)
+    let first = true;
+    stream.once('data', () => (first = false));
     res.writeHead(200, headers);
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+    pipeline(stream, res, (err) => {
+      if (!err) return;
+      if (first && !res.headersSent) sendError(res, 500, 'the file could not be read');
+      else res.destroy();
+    });
   }
 
   function openEvents(req: IncomingMessage, res: ServerResponse): void {
+    if (streams.size >= maxClients) {
+      return sendError(res, 503, `too many event streams (at most ${maxClients}); close another dashboard tab`, { 'Retry-After': '5' });
+    }
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
     });
-    res.write('retry: 2000\n\n');
-    res.write(`event: ${SERVE_EVENTS.status}\ndata: ${JSON.stringify(status)}\n\n`);
-    if (lastSnapshot) res.write(`event: ${SERVE_EVENTS.snapshot}\ndata: ${JSON.stringify(lastSnapshot)}\n\n`);
+    if (req.method === 'HEAD') return void res.end();
     streams.add(res);
+    res.write('retry: 2000\n\n');
+    writeFrame(res, eventFrame(SERVE_EVENTS.status, status));
+    if (lastSnapshot) writeFrame(res, eventFrame(SERVE_EVENTS.snapshot, lastSnapshot));
     updateDemand();
-    req.on('close', () => {
-      streams.delete(res);
-      updateDemand();
-    });
+    const gone = () => {
+      if (streams.delete(res)) updateDemand();
+    };
+    req.on('close', gone);
+    res.on('close', gone);
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const hostHeader = (req.headers.host ?? '').toLowerCase();
-    if (!allowed.has(hostHeader)) {
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? '';
+    // ---- the request itself: size, method, Host, Origin (nothing here can throw) ----
+    if (headerCount(req.rawHeaders, 'host') > 1) return sendError(res, 400, 'more than one Host header');
+    if (headerCount(req.rawHeaders, 'authorization') > 1) return sendError(res, 400, 'more than one Authorization header');
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST' && method !== 'PUT') {
+      return sendError(res, 405, 'only GET and HEAD are served (POST on the tuning endpoints, PUT on the alert settings)', { Allow: 'GET, HEAD' });
+    }
+    const target = parseTarget(req.url);
+    if (!target.ok) return sendError(res, target.status, target.reason);
+    const { pathname, params } = target.target;
+    // PUT means one thing here (the alert thresholds); anywhere else it is refused before the token
+    if (method === 'PUT' && pathname !== SERVE_PATHS.alertSettings) {
+      return sendError(res, 405, 'only GET and HEAD are served here (PUT only on the alert settings)', { Allow: 'GET, HEAD' });
+    }
+    const html = wantsHtml(req.headers.accept, pathname);
+    const ctx = { served, port };
+    if (req.httpVersionMajor !== 1) return sendError(res, 505, 'only HTTP/1.0 and HTTP/1.1 are spoken here');
+    const te = req.headers['transfer-encoding'];
+    if (te !== undefined && !/(^|,)\s*chunked\s*$/i.test(te)) {
+      // RFC 9112 §6.3: the body length cannot be known; answer 400 and close
+      return sendError(res, 400, 'Transfer-Encoding must end in "chunked"', { Connection: 'close' });
+    }
+    const hostHeader = target.target.authority ?? req.headers.host;
+    if (hostHeader === undefined || hostHeader === '') return sendError(res, 400, 'the Host header is required');
+    if (!allowed.has(hostHeader.toLowerCase())) {
+      if (html) return sendHtml(res, 403, forbiddenHostPage(ctx, hostHeader));
       return sendError(res, 403, `refused: the Host header "${hostHeader.slice(0, 100)}" is not the address this server serves`);
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !(origin.startsWith('http://') && allowed.has(origin.slice(7).toLowerCase()))) {
+      if (html) return sendHtml(res, 403, forbiddenOriginPage(ctx));
       return sendError(res, 403, `refused: requests from origin "${origin.slice(0, 100)}" are not allowed`);
     }
-    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
-    const auth = authorized(req, url);
+    // a body is read only by the POST endpoints; elsewhere the connection is closed after the answer
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    if (hasBody && method !== 'POST' && method !== 'PUT') res.setHeader('Connection', 'close');
+
+    // ---- the token ----
+    const auth = authorize(req, params);
     if (!auth.ok) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="waitline"');
-      return sendError(res, 401, 'missing or wrong access token: open the URL `waitline serve` printed (it ends in ?token=…)');
+      const extra = { 'WWW-Authenticate': 'Bearer realm="waitline"' };
+      if (html) return sendHtml(res, 401, unauthorizedPage(ctx, auth.given), extra);
+      return sendError(res, 401, 'missing or wrong access token: open the URL `waitline serve` printed (it ends in ?token=…)', extra);
     }
-    const path = url.pathname;
-    try {
-      if (path.startsWith('/api/')) {
-        if (path === SERVE_PATHS.apply || path === SERVE_PATHS.confirm || path === SERVE_PATHS.revert) {
-          if (req.method !== 'POST') return sendError(res, 405, `${path} takes POST`);
-          req.resume();
-          const r: TuningResult = { ok: false, code: 'read_only', message: READ_ONLY_REASON };
-          return sendJson(res, 200, r);
-        }
-        if (req.method !== 'GET') return sendError(res, 405, `${path} takes GET`);
-        switch (path) {
-          case SERVE_PATHS.info:
-            return sendJson(res, 200, info());
-          case SERVE_PATHS.events:
-            return openEvents(req, res);
-          case SERVE_PATHS.history:
-            return sendJson(res, 200, history.query(parseHistoryQuery(url.searchParams)));
-          case SERVE_PATHS.sockets:
-            return sendJson(res, 200, collector.querySockets(parseSocketQuery(url.searchParams.get('q'))));
-          case SERVE_PATHS.tuning:
-            return sendJson(res, 200, tuningState());
-          default:
-            return sendError(res, 404, `no such API: ${path.slice(0, 100)}`);
-        }
+
+    // ---- the API and the page ----
+    if (pathname.startsWith('/api/')) {
+      if (pathname === SERVE_PATHS.apply || pathname === SERVE_PATHS.confirm || pathname === SERVE_PATHS.revert) {
+        if (method !== 'POST') return sendError(res, 405, `${pathname} takes POST`, { Allow: 'POST' });
+        const len = Number(req.headers['content-length'] ?? 0);
+        if (!(len <= MAX_POST_BODY_BYTES)) return sendError(res, 413, 'request body too large', { Connection: 'close' });
+        let got = 0;
+        req.on('data', (d: Buffer) => {
+          got += d.length;
+          if (got > MAX_POST_BODY_BYTES) req.destroy();
+        });
+        const r: TuningResult = { ok: false, code: 'read_only', message: READ_ONLY_REASON };
+        return sendJson(res, 200, r);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'only GET is served');
-      return serveStatic(req, res, path, auth.viaQuery);
+      if (pathname === SERVE_PATHS.alertSettings) {
+        if (method === 'PUT') {
+          const len = Number(req.headers['content-length'] ?? 0);
+          if (!(len <= MAX_POST_BODY_BYTES)) return sendError(res, 413, 'request body too large', { Connection: 'close' });
+          let body: unknown;
+          try {
+            body = await readJsonBody(req, MAX_POST_BODY_BYTES);
+          } catch (e) {
+            const r: AlertSettingsResult = { ok: false, errors: [{ field: '', message: (e as Error).message }] };
+            return sendJson(res, 400, r);
+          }
+          const r = alerts.set(body as Partial<AlertSettings>);
+          return sendJson(res, r.ok ? 200 : 400, r);
+        }
+        if (method === 'POST') return sendError(res, 405, `${pathname} takes GET or PUT`, { Allow: 'GET, HEAD, PUT' });
+        return sendJson(res, 200, alerts.get());
+      }
+      if (method === 'POST' || method === 'PUT') return sendError(res, 405, `${pathname.slice(0, 100)} takes GET`, { Allow: 'GET, HEAD' });
+      switch (pathname) {
+        case SERVE_PATHS.info:
+          return sendJson(res, 200, info());
+        case SERVE_PATHS.events:
+          return openEvents(req, res);
+        case SERVE_PATHS.history:
+          return sendJson(res, 200, history.query(parseHistoryQuery(params)));
+        case SERVE_PATHS.sockets: {
+          const page = await collector.querySockets(parseSocketQuery(params.get('q')));
+          return sendJson(res, 200, page);
+        }
+        case SERVE_PATHS.tuning:
+          return sendJson(res, 200, tuningState());
+        case SERVE_PATHS.alerts:
+          return sendJson(res, 200, { active: lastSnapshot?.alerts?.active ?? [], recent: lastSnapshot?.alerts?.recent ?? [], settings: alerts.get() });
+        default:
+          return sendError(res, 404, `no such API: ${pathname.slice(0, 100)}`);
+      }
+    }
+    if (method === 'POST' || method === 'PUT') return sendError(res, 405, 'only GET and HEAD are served here', { Allow: 'GET, HEAD' });
+    return serveStatic(req, res, pathname, auth.viaQuery);
+  }
+
+  function failed(res: ServerResponse, e: unknown): void {
+    if (res.headersSent) return void res.destroy();
+    if (e instanceof BadRequest || e instanceof HistoryError) return sendError(res, 400, e.message);
+    if (e instanceof CollectorBusy) return sendError(res, 503, e.message, { 'Retry-After': '1' });
+    sendError(res, 500, `internal error: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
+  }
+
+  /** Every request goes through here: any exception, sync or async, becomes an answer. */
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    req.on('error', () => res.destroy());
+    res.on('error', () => undefined);
+    try {
+      route(req, res).catch((e: unknown) => failed(res, e));
     } catch (e) {
-      if (e instanceof BadRequest || e instanceof HistoryError) return sendError(res, 400, e.message);
-      return sendError(res, 500, `internal error: ${(e as Error).message}`);
+      failed(res, e);
     }
   }
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer(
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: opts.headersTimeoutMs ?? 10_000,
+      requestTimeout: opts.requestTimeoutMs ?? 30_000,
+      // how often the two timeouts above are checked (Node's default is 30 s)
+      connectionsCheckingInterval: Math.min(1000, opts.headersTimeoutMs ?? 1000),
+      requireHostHeader: true,
+    },
+    handle,
+  );
   server.keepAliveTimeout = 5000;
+  server.maxHeadersCount = 100;
+  // Errors of the HTTP parser (bad request line, bad headers, too large, too slow) never reach
+  // handle(): answer them here with the specific status and close.
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable || (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+      return void socket.destroy();
+    }
+    const { status, message } = clientErrorStatus(err);
+    socket.end(rawErrorResponse(status, message, status === 405 ? { Allow: 'GET, HEAD' } : {}));
+    socket.destroySoon();
+  });
+  // CONNECT never reaches the request handler either
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => undefined);
+    socket.end(rawErrorResponse(405, 'CONNECT is not supported', { Allow: 'GET, HEAD' }));
+  });
+  server.on('connection', (socket: Socket) => socket.on('error', () => undefined));
+
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new Error(`port ${opts.port ?? 7780} on ${host} is already in use; pick another with --port`));
+      const p = opts.port ?? 7780;
+      if (e.code === 'EADDRINUSE') reject(new Error(`port ${p} on ${host} is already in use; pick another with --port`));
       else if (e.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${host}: no such address on this machine`));
-      else if (e.code === 'EACCES') reject(new Error(`not allowed to listen on port ${opts.port ?? 7780} (ports below 1024 need root)`));
-      else reject(e);
+      else if (e.code === 'EACCES') reject(new Error(`not allowed to listen on port ${p} (ports below 1024 need root)`));
+      else reject(new Error(`cannot listen on ${host} port ${p}: ${e.message}`));
     });
-    server.listen({ host: host.replace(/^\[|\]$/g, ''), port: opts.port ?? 7780 }, () => resolveListen());
+    server.listen({ host: bareHost, port: opts.port ?? 7780 }, () => resolveListen());
+  }).catch(async (e: unknown) => {
+    await collector.close?.();
+    throw e;
   });
+  server.on('error', (e) => log(`waitline serve: server error: ${e.message}`));
   port = (server.address() as AddressInfo).port;
-  allowed = allowedHosts(host.replace(/^\[|\]$/g, ''), port);
+  allowed = allowedHosts(bareHost, port);
+  served = hostPort(isWildcard(bareHost) ? '127.0.0.1' : bareHost, port);
 
   // keep idle event streams alive through proxies / SSH tunnels
   const keepAlive = setInterval(() => {
-    for (const res of streams) res.write(': keep-alive\n\n');
+    for (const res of streams) writeFrame(res, ': keep-alive\n\n');
   }, 15_000);
 
+  // the first snapshot before the URL is printed, then the loop
   await tickOnce();
+  if (!stopped) loop = startTickLoop({ periodMs: tickMs, tick: tickOnce, firstAfterMs: tickMs });
 
-  const urlHost = isWildcard(host) ? firstExternalAddress() ?? '127.0.0.1' : host.replace(/^\[|\]$/g, '');
+  const urlHost = isWildcard(bareHost) ? firstExternalAddress() ?? '127.0.0.1' : bareHost;
   const handle_: ServeHandle = {
     host,
     port,
@@ -361,10 +590,13 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     get clients() {
       return streams.size;
     },
+    get droppedClients() {
+      return dropped;
+    },
     async close() {
       if (stopped) return;
       stopped = true;
-      if (timer) clearTimeout(timer);
+      void loop?.stop(); // a tick in flight ends on its own; the worker is closed below
       clearInterval(keepAlive);
       for (const res of streams) res.end();
       streams.clear();
@@ -372,6 +604,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         server.close(() => r());
         server.closeAllConnections();
       });
+      await collector.close?.();
     },
   };
   return handle_;

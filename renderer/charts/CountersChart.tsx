@@ -3,7 +3,7 @@
 // and Tooltip while the pointer is over the chart.
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { useDashboard } from '../store/dashboard';
+import { useDashboard } from '../store/context';
 import {
   AXIS_FONT,
   CHART_MARGIN,

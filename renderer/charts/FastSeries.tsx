@@ -6,6 +6,10 @@
 // pointer is over a chart, recharts' own items and Tooltip take over (StateChart / CountersChart).
 import { memo, useEffect, useId } from 'react';
 import { usePlotArea } from 'recharts';
+import { markerKind } from '../../shared/alert-text';
+
+/** Marker icon per kind: tuning changes ⚙, alerts raised ▲, cleared ✓ (colours in styles.css). */
+const MARKER_ICON = { tuning: '⚙', 'alert-raised': '▲', 'alert-cleared': '✓' } as const;
 
 export interface PlotBox {
   x: number;
@@ -120,12 +124,13 @@ export const FastSeries = memo(function FastSeries({
       <g clipPath={`url(#${clipId})`}>
         {markers.map((m) => {
           const px = plot.x + (m.time - x0) * kx;
+          const kind = markerKind(m.label);
           return (
-            <g key={`${m.time}-${m.label}`} className="fast-marker">
+            <g key={`${m.time}-${m.label}`} className={`fast-marker marker-${kind}`} data-marker-kind={kind}>
               <line x1={px} x2={px} y1={plot.y} y2={bottom} stroke="var(--marker)" strokeDasharray="4 3" />
               {markerLabels && (
                 <text x={px + 4} y={plot.y + 12} fontSize={11} fill="var(--marker)">
-                  ⚙ {m.label}
+                  {MARKER_ICON[kind]} {m.label}
                 </text>
               )}
             </g>

@@ -1,13 +1,18 @@
 // Stacked chart of every TCP state over time. TIME_WAIT sits at the bottom of the stack in the loud
 // colour so its band reads at a glance; states that stayed at zero in the window are left out.
+// Beside 1,500 TIME_WAIT, 58 CLOSE_WAIT is a sliver: each legend item is a toggle button that hides
+// or shows its series (the axis rescales to what is shown), and a "log scale" toggle switches from
+// the linear stack to one line per state on a symmetric log axis (log(1 + v), so 0 stays on the
+// axis), where small counts get room. Both only change which values go to the overlay; the per-tick
+// cost is unchanged apart from one log1p per point in log mode.
 // recharts lays out the chart (axes, grid, markers); the live series are plain SVG paths placed with
 // recharts' scales (FastSeries). While the pointer is over the chart, recharts' own Area items and
 // Tooltip take over so values can be read point by point.
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { TCP_STATES, type TcpState } from '../../shared/tcp';
 import { STATE_COLORS } from '../format';
-import { setChartPoints, useDashboard } from '../store/dashboard';
+import { useDashboard, useDashboardStore } from '../store/context';
 import {
   AXIS_FONT,
   CHART_MARGIN,
@@ -37,38 +42,70 @@ const STACK_ORDER: TcpState[] = [
 ];
 
 const MARKER_LABEL_STYLE = { fontSize: 11, fill: 'var(--marker)' };
+const NO_HIDDEN: ReadonlySet<TcpState> = new Set();
+
+/** A log axis for counts up to `max`: 0, 1, 10, 100 … up to the next power of ten (at least 10). */
+export function logAxis(max: number): { domain: [number, number]; ticks: number[] } {
+  const top = 10 ** Math.max(1, Math.ceil(Math.log10(Math.max(1, max))));
+  const ticks = [0];
+  for (let v = 1; v <= top; v *= 10) ticks.push(v);
+  return { domain: [0, top], ticks };
+}
 
 export const StateChart = memo(function StateChart({ height = 280 }: { height?: number }) {
   const chart = useDashboard((s) => s.chart);
+  const { setChartPoints } = useDashboardStore().dashboard;
   const [ref, width] = useWidth<HTMLDivElement>();
   const [hover, hoverHandlers] = useHover();
   useEffect(() => {
     if (width > 0) setChartPoints(width);
-  }, [width]);
+  }, [width, setChartPoints]);
 
-  const { shownKey, items, maxStack } = useMemo(() => {
-    if (!chart) return { shownKey: '', items: [] as FastSeriesItem[], maxStack: 0 };
-    const shown = STACK_ORDER.filter((s) => chart.states[s].some((v) => v > 0));
-    let maxStack = 0;
+  const [hidden, setHidden] = useState<ReadonlySet<TcpState>>(NO_HIDDEN);
+  const [log, setLog] = useState(false);
+  const toggleSeries = useCallback(
+    (s: TcpState) =>
+      setHidden((old) => {
+        const next = new Set(old);
+        if (!next.delete(s)) next.add(s);
+        return next;
+      }),
+    [],
+  );
+  const toggleLog = useCallback(() => setLog((v) => !v), []);
+
+  const { presentKey, shownKey, items, maxY } = useMemo(() => {
+    if (!chart) return { presentKey: '', shownKey: '', items: [] as FastSeriesItem[], maxY: 0 };
+    const present = STACK_ORDER.filter((s) => chart.states[s].some((v) => v > 0));
+    const shown = present.filter((s) => !hidden.has(s));
+    let maxY = 0;
     for (let i = 0; i < chart.times.length; i++) {
       let sum = 0;
-      for (const s of shown) sum += chart.states[s][i];
-      if (sum > maxStack) maxStack = sum;
+      for (const s of shown) {
+        const v = chart.states[s][i];
+        if (log) {
+          if (v > sum) sum = v; // lines: the largest single value
+        } else sum += v; // stack: the sum
+      }
+      if (sum > maxY) maxY = sum;
     }
     const items = shown.map((s) => ({
       key: s,
       color: STATE_COLORS[s],
-      values: chart.states[s],
+      // the overlay draws linearly: hand it log(1 + v), the same transform as recharts' symlog axis
+      values: log ? chart.states[s].map(Math.log1p) : chart.states[s],
       strokeWidth: s === 'TIME_WAIT' ? 2 : 1,
       fillOpacity: s === 'TIME_WAIT' ? 0.55 : 0.25,
     }));
-    return { shownKey: shown.join(','), items, maxStack };
-  }, [chart]);
+    return { presentKey: present.join(','), shownKey: shown.join(','), items, maxY };
+  }, [chart, hidden, log]);
+  const present = useMemo(() => (presentKey ? (presentKey.split(',') as TcpState[]) : []), [presentKey]);
   const shown = useMemo(() => (shownKey ? (shownKey.split(',') as TcpState[]) : []), [shownKey]);
   const axis = useTimeAxis(chart?.fromMs ?? 0, chart?.toMs ?? 1, width);
-  const y = niceAxis(maxStack);
+  const y = log ? logAxis(maxY) : niceAxis(maxY);
   const yTicks = useStableNumbers(y.ticks);
   const yDomain = useStableNumbers(y.domain);
+  const overlayYDomain = useMemo(() => (log ? [Math.log1p(yDomain[0]!), Math.log1p(yDomain[1]!)] : yDomain), [log, yDomain]);
   // recharts' own items only while hovering (they need row objects; built on demand)
   const rows = useMemo(() => {
     if (!hover || !chart) return undefined;
@@ -102,6 +139,7 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
           />
           <YAxis
             type="number"
+            scale={log ? 'symlog' : 'linear'}
             domain={yDomain}
             ticks={yTicks}
             stroke="var(--axis)"
@@ -119,12 +157,12 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
                 key={s}
                 dataKey={s}
                 name={s}
-                stackId="states"
+                stackId={log ? undefined : 'states'}
                 type="linear"
                 stroke={STATE_COLORS[s]}
                 strokeWidth={s === 'TIME_WAIT' ? 2 : 1}
                 fill={STATE_COLORS[s]}
-                fillOpacity={s === 'TIME_WAIT' ? 0.55 : 0.25}
+                fillOpacity={log ? 0 : s === 'TIME_WAIT' ? 0.55 : 0.25}
                 isAnimationActive={false}
                 dot={false}
                 activeDot={false}
@@ -142,7 +180,7 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
           <PlotAreaReporter onChange={onPlot} />
         </AreaChart>
       ) : null,
-    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, yDomain, yTicks, hover, shown, markers, onPlot],
+    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, log, yDomain, yTicks, hover, shown, markers, onPlot],
   );
 
   const lastTime = chart && chart.times.length ? chart.times[chart.times.length - 1] : 0;
@@ -158,16 +196,32 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
     >
       {frame}
       {!hover && chart && plot && (
-        <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={yDomain} times={chart.times} items={items} stacked xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} markerLabels />
+        <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={overlayYDomain} times={chart.times} items={items} stacked={!log} xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} markerLabels />
       )}
-      {shown.length > 0 && (
-        <div className="chart-legend" aria-label="Legend">
-          {shown.map((s) => (
-            <span key={s} className={s === 'TIME_WAIT' ? 'strong' : ''}>
+      {present.length > 0 && (
+        <div className="chart-legend state-legend" role="group" aria-label="Legend: show or hide each state">
+          {present.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={s === 'TIME_WAIT' ? 'strong' : undefined}
+              aria-pressed={!hidden.has(s)}
+              title={hidden.has(s) ? `Show ${s}` : `Hide ${s}`}
+              onClick={() => toggleSeries(s)}
+            >
               <i style={{ background: STATE_COLORS[s] }} />
               {s}
-            </span>
+            </button>
           ))}
+          <button
+            type="button"
+            className="chart-scale-toggle"
+            aria-pressed={log}
+            title={log ? 'Back to the linear stack' : 'One line per state on a log scale, so small counts are visible'}
+            onClick={toggleLog}
+          >
+            log scale
+          </button>
         </div>
       )}
     </div>

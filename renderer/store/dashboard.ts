@@ -1,11 +1,16 @@
-// The dashboard store: one zustand store, actions at module level (the bridge wiring calls them
-// without hooks), exactly one `set` per snapshot tick. Components always select narrowly.
-import { create } from 'zustand';
+// The dashboard slice: one zustand store per dashboard instance (createDashboardSlice, called by
+// createDashboard), its actions as plain functions closing over it (start() calls them without
+// hooks), exactly one `set` per snapshot tick. Components always select narrowly. What the slice
+// remembers besides the store — the renderer's live history, the chart markers, the redraw counter —
+// lives in the closure, one copy per instance; this module holds only constants and pure helpers.
+import { createStore, type StoreApi } from 'zustand';
 import type { AppInfo, CollectorStatus, HistoryRateSeries, HistoryResult, ViewName } from '../../shared/api';
+import { alertMarkerLabel } from '../../shared/alert-text';
+import type { HistoryStore } from '../../shared/history';
 import type { Snapshot } from '../../shared/snapshot';
 import type { TcpState } from '../../shared/tcp';
 import { measureRender } from '../perf';
-import { liveHistory } from './live-history';
+import { createLiveHistory } from './live-history';
 import { loadSetting, saveSetting } from './settings';
 
 export type WindowKey = '1m' | '5m' | '1h' | '24h';
@@ -23,6 +28,7 @@ export const VIEWS: readonly { name: ViewName; label: string; key: string }[] = 
   { name: 'timewait', label: 'TIME_WAIT', key: '2' },
   { name: 'connections', label: 'Connections', key: '3' },
   { name: 'tuning', label: 'Tuning', key: '4' },
+  { name: 'alerts', label: 'Alerts', key: '5' },
 ];
 
 /** What the charts draw: parallel arrays, already downsampled to ≈ the chart's pixel width. */
@@ -55,41 +61,10 @@ export interface DashboardState {
 const isWindowKey = (v: unknown): v is WindowKey => typeof v === 'string' && v in CHART_WINDOWS;
 const isView = (v: unknown): v is ViewName => typeof v === 'string' && VIEWS.some((x) => x.name === v);
 
-export const useDashboard = create<DashboardState>(() => ({
-  transport: 'none',
-  info: null,
-  status: null,
-  fatal: null,
-  notice: null,
-  snapshot: null,
-  view: loadSetting<ViewName>('view', 'overview', isView),
-  windowKey: loadSetting<WindowKey>('chartWindow', '1m', isWindowKey),
-  paused: false,
-  chart: null,
-  chartPoints: 600,
-}));
+type Marker = ChartData['markers'][number];
 
-function chartFromResult(r: HistoryResult, fromMs: number, toMs: number): ChartData {
-  return { times: r.times, states: r.states, rates: r.rates, markers: r.markers, fromMs, toMs };
-}
-
-/** Chart data for a local window ending at `nowMs`, from the renderer's own history. */
-export function localChart(windowKey: WindowKey, nowMs: number, points: number): ChartData {
-  const fromMs = nowMs - CHART_WINDOWS[windowKey].ms;
-  const r = liveHistory.query({ fromMs, toMs: nowMs, maxPoints: Math.max(2, Math.min(points, 4000)) });
-  return chartFromResult(r, fromMs, nowMs);
-}
-
-// ---- actions -----------------------------------------------------------------------------------
-
-/** Markers (tuning applies) arrive with host history; keep them for local windows too. */
-let knownMarkers: { time: number; label: string }[] = [];
-
-/** Hook for the host-history fetch (set by the bridge wiring; tests may replace it). */
-let fetchHostHistory: ((fromMs: number, toMs: number, maxPoints: number) => Promise<HistoryResult>) | null = null;
-export function setHostHistoryFetcher(f: typeof fetchHostHistory): void {
-  fetchHostHistory = f;
-}
+/** Fetches downsampled host history for [fromMs, toMs] (the 24 h window). */
+export type HostHistoryFetcher = (fromMs: number, toMs: number, maxPoints: number) => Promise<HistoryResult>;
 
 /** Redraw a chart only when the newest sample moves it by at least one pixel: a 1 min window at
  *  1,200 px moves 24 px per second (redraw every tick), 1 h moves one pixel per 3 s, 24 h one per
@@ -98,149 +73,213 @@ export function ticksPerRedraw(windowKey: WindowKey, chartPoints: number, tickMs
   const msPerPixel = CHART_WINDOWS[windowKey].ms / Math.max(1, chartPoints * 2);
   return Math.max(1, Math.floor(msPerPixel / tickMs));
 }
-let ticksSinceRedraw = 0;
 
-/** One snapshot tick: record it, and update snapshot (+ chart when due) in a single `set`. */
-export function ingestSnapshot(snapshot: Snapshot): void {
-  const newest = liveHistory.newestMs;
-  if (newest === null || snapshot.time > newest) liveHistory.push(snapshot);
-  const s = useDashboard.getState();
-  const patch: Partial<DashboardState> = { snapshot };
-  if (s.status && s.status.state !== 'running') patch.status = { ...s.status, state: 'running', message: null };
-  if (!s.paused && ++ticksSinceRedraw >= ticksPerRedraw(s.windowKey, s.chartPoints)) {
-    ticksSinceRedraw = 0;
-    if (CHART_WINDOWS[s.windowKey].source === 'local') {
-      const chart = localChart(s.windowKey, snapshot.time, s.chartPoints);
-      chart.markers = knownMarkers.filter((m) => m.time >= chart.fromMs && m.time <= chart.toMs);
-      patch.chart = chart;
-    } else {
-      void refreshHostChart(snapshot.time);
-    }
+/** The union of two marker lists, one per (time, label) — also within each list — oldest first,
+ *  at most the newest 200. */
+export function mergeMarkers(a: ChartData['markers'], b: ChartData['markers']): ChartData['markers'] {
+  const seen = new Set<string>();
+  const out: ChartData['markers'] = [];
+  for (const m of [...a, ...b]) {
+    const key = `${m.time}|${m.label}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ time: m.time, label: m.label });
   }
-  useDashboard.setState(patch);
-}
-
-export async function refreshHostChart(nowMs: number = Date.now()): Promise<void> {
-  const s = useDashboard.getState();
-  if (!fetchHostHistory) return;
-  const fromMs = nowMs - CHART_WINDOWS[s.windowKey].ms;
-  try {
-    const r = await fetchHostHistory(fromMs, nowMs, Math.max(2, Math.min(s.chartPoints, 4000)));
-    knownMarkers = mergeMarkers(knownMarkers, r.markers);
-    const now = useDashboard.getState();
-    // a window switch or pause while the request was in flight wins
-    if (now.windowKey !== s.windowKey || now.paused) return;
-    measureRender('history', () => useDashboard.setState({ chart: chartFromResult(r, fromMs, nowMs), notice: null }));
-  } catch (e) {
-    useDashboard.setState({ notice: `Could not load history: ${(e as Error).message}` });
-  }
-}
-
-function mergeMarkers(a: ChartData['markers'], b: ChartData['markers']): ChartData['markers'] {
-  const seen = new Set(a.map((m) => `${m.time}|${m.label}`));
-  const out = [...a];
-  for (const m of b) if (!seen.has(`${m.time}|${m.label}`)) out.push(m);
   return out.sort((x, y) => x.time - y.time).slice(-200);
 }
 
-export function setMarkers(markers: ChartData['markers']): void {
-  knownMarkers = mergeMarkers(knownMarkers, markers);
-}
-
-function nowForChart(): number {
-  return useDashboard.getState().snapshot?.time ?? liveHistory.newestMs ?? Date.now();
-}
-
-export function setChartWindow(windowKey: WindowKey): void {
-  saveSetting('chartWindow', windowKey);
-  const s = useDashboard.getState();
-  if (CHART_WINDOWS[windowKey].source === 'local') {
-    useDashboard.setState({ windowKey, chart: s.paused ? s.chart : localChart(windowKey, nowForChart(), s.chartPoints) });
-  } else {
-    ticksSinceRedraw = 0;
-    useDashboard.setState({ windowKey });
-    if (!s.paused) void refreshHostChart(nowForChart());
+/** Chart markers for this tick's alert events (the same labels main adds to its history). */
+export function alertMarkersOf(snapshot: Snapshot): ChartData['markers'] {
+  const out: ChartData['markers'] = [];
+  for (const e of snapshot.alerts?.events ?? []) {
+    const label = alertMarkerLabel(e);
+    if (label !== null) out.push({ time: e.time, label });
   }
+  return out;
 }
 
-/** Pause freezes the charts; collection and the live counts continue. Resume catches up at once. */
-export function setPaused(paused: boolean): void {
-  const s = useDashboard.getState();
-  if (paused === s.paused) return;
-  if (paused) {
-    useDashboard.setState({ paused: true });
-    return;
-  }
-  if (CHART_WINDOWS[s.windowKey].source === 'local') {
-    useDashboard.setState({ paused: false, chart: localChart(s.windowKey, nowForChart(), s.chartPoints) });
-  } else {
-    useDashboard.setState({ paused: false });
-    void refreshHostChart(nowForChart());
-  }
+function chartFromResult(r: HistoryResult, fromMs: number, toMs: number): ChartData {
+  return { times: r.times, states: r.states, rates: r.rates, markers: r.markers, fromMs, toMs };
 }
 
-export function setView(view: ViewName): void {
-  saveSetting('view', view);
-  useDashboard.setState({ view });
-}
-
-/** Set from the chart's pixel width: one min/max bucket (two points) per two pixels. */
-export function setChartPoints(widthPx: number): void {
-  const p = Math.max(60, Math.min(Math.round(widthPx / 2), 2000));
-  if (p !== useDashboard.getState().chartPoints) useDashboard.setState({ chartPoints: p });
-}
-
-export function setStatus(status: CollectorStatus): void {
-  useDashboard.setState({ status });
-}
-
-export function setInfo(info: AppInfo): void {
-  useDashboard.setState({ info });
-}
-
-export function setFatal(fatal: string | null): void {
-  useDashboard.setState({ fatal });
-}
-
-export function setTransport(transport: DashboardState['transport']): void {
-  useDashboard.setState({ transport });
-}
-
-export function setNotice(notice: string | null): void {
-  useDashboard.setState({ notice });
-}
-
-/** Back-fill the local history from the host (the last hour), so charts start full. */
-export function backfill(r: HistoryResult): void {
-  for (let i = 0; i < r.times.length; i++) {
-    const newest = liveHistory.newestMs;
-    if (newest !== null && r.times[i] <= newest) continue;
-    const states: Partial<Record<TcpState, number>> = {};
-    for (const k of Object.keys(r.states) as TcpState[]) states[k] = r.states[k][i];
-    const rates: Partial<Record<HistoryRateSeries, number>> = {};
-    for (const k of Object.keys(r.rates) as HistoryRateSeries[]) rates[k] = r.rates[k][i];
-    liveHistory.pushSample(r.times[i], states, rates);
-  }
-  setMarkers(r.markers);
-}
-
-/** For tests: forget everything. */
-export function resetDashboard(): void {
-  liveHistory.clear();
-  knownMarkers = [];
-  ticksSinceRedraw = 0;
-  fetchHostHistory = null;
-  useDashboard.setState({
+/** The state a new dashboard starts with: the view and chart window persisted by the last launch. */
+export function initialDashboardState(): DashboardState {
+  return {
     transport: 'none',
     info: null,
     status: null,
     fatal: null,
     notice: null,
     snapshot: null,
-    view: 'overview',
-    windowKey: '1m',
+    view: loadSetting<ViewName>('view', 'overview', isView),
+    windowKey: loadSetting<WindowKey>('chartWindow', '1m', isWindowKey),
     paused: false,
     chart: null,
     chartPoints: 600,
-  });
+  };
+}
+
+/** The dashboard store and its actions (see createDashboardSlice). */
+export interface DashboardSlice {
+  readonly store: StoreApi<DashboardState>;
+  /** the renderer's own history (last hour at 1 s) the local chart windows are drawn from */
+  readonly liveHistory: HistoryStore;
+  /** One snapshot tick: record it, and update snapshot (+ chart when due) in a single `set`. */
+  ingestSnapshot(snapshot: Snapshot): void;
+  /** Fetch the host-history window ending at `nowMs` (the 24 h window) and draw it. */
+  refreshHostChart(nowMs?: number): Promise<void>;
+  /** Chart data for a local window ending at `nowMs`, from the renderer's own history. */
+  localChart(windowKey: WindowKey, nowMs: number, points: number): ChartData;
+  setChartWindow(windowKey: WindowKey): void;
+  /** Pause freezes the charts; collection and the live counts continue. Resume catches up at once. */
+  setPaused(paused: boolean): void;
+  setView(view: ViewName): void;
+  /** Set from the chart's pixel width: one min/max bucket (two points) per two pixels. */
+  setChartPoints(widthPx: number): void;
+  setStatus(status: CollectorStatus): void;
+  setInfo(info: AppInfo): void;
+  setFatal(fatal: string | null): void;
+  setTransport(transport: DashboardState['transport']): void;
+  setNotice(notice: string | null): void;
+  /** Back-fill the local history from the host (the last hour), so charts start full. */
+  backfill(r: HistoryResult): void;
+  /** Add chart markers (tuning applies, alerts): merged one per (time, label). */
+  addMarkers(markers: ChartData['markers']): void;
+  /** The markers the charts draw from, every window (a copy). */
+  markers(): ChartData['markers'];
+}
+
+/** Creates the dashboard store. `fetchHostHistory` serves the 24 h window (the host's downsampled
+ *  history, e.g. through WaitlineApi.getHistory). */
+export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): DashboardSlice {
+  const store = createStore<DashboardState>(initialDashboardState);
+  const liveHistory = createLiveHistory();
+  /** Markers (tuning applies, alerts raised and cleared) arrive with host history and, for alerts, live
+   *  with each snapshot's events; kept here for every window, one per (time, label). */
+  let knownMarkers: Marker[] = [];
+  /** ticks since the chart was last redrawn (see ticksPerRedraw) */
+  let ticksSinceRedraw = 0;
+
+  function localChart(windowKey: WindowKey, nowMs: number, points: number): ChartData {
+    const fromMs = nowMs - CHART_WINDOWS[windowKey].ms;
+    const r = liveHistory.query({ fromMs, toMs: nowMs, maxPoints: Math.max(2, Math.min(points, 4000)) });
+    const chart = chartFromResult(r, fromMs, nowMs);
+    chart.markers = knownMarkers.filter((m) => m.time >= fromMs && m.time <= nowMs);
+    return chart;
+  }
+
+  function ingestSnapshot(snapshot: Snapshot): void {
+    const newest = liveHistory.newestMs;
+    if (newest === null || snapshot.time > newest) liveHistory.push(snapshot);
+    const live = alertMarkersOf(snapshot);
+    if (live.length > 0) knownMarkers = mergeMarkers(knownMarkers, live);
+    const s = store.getState();
+    const patch: Partial<DashboardState> = { snapshot };
+    if (s.status && s.status.state !== 'running') patch.status = { ...s.status, state: 'running', message: null };
+    if (!s.paused && ++ticksSinceRedraw >= ticksPerRedraw(s.windowKey, s.chartPoints)) {
+      ticksSinceRedraw = 0;
+      if (CHART_WINDOWS[s.windowKey].source === 'local') {
+        patch.chart = localChart(s.windowKey, snapshot.time, s.chartPoints);
+      } else {
+        void refreshHostChart(snapshot.time);
+      }
+    }
+    store.setState(patch);
+  }
+
+  async function refreshHostChart(nowMs: number = Date.now()): Promise<void> {
+    const s = store.getState();
+    const fromMs = nowMs - CHART_WINDOWS[s.windowKey].ms;
+    try {
+      const r = await fetchHostHistory(fromMs, nowMs, Math.max(2, Math.min(s.chartPoints, 4000)));
+      knownMarkers = mergeMarkers(knownMarkers, r.markers);
+      const now = store.getState();
+      // a window switch or pause while the request was in flight wins
+      if (now.windowKey !== s.windowKey || now.paused) return;
+      const chart = chartFromResult(r, fromMs, nowMs);
+      // the host's markers plus live ones it may not have yet, one per (time, label)
+      chart.markers = knownMarkers.filter((m) => m.time >= fromMs && m.time <= nowMs);
+      measureRender('history', () => store.setState({ chart, notice: null }));
+    } catch (e) {
+      store.setState({ notice: `Could not load history: ${(e as Error).message}` });
+    }
+  }
+
+  function addMarkers(markers: ChartData['markers']): void {
+    knownMarkers = mergeMarkers(knownMarkers, markers);
+  }
+
+  function nowForChart(): number {
+    return store.getState().snapshot?.time ?? liveHistory.newestMs ?? Date.now();
+  }
+
+  function setChartWindow(windowKey: WindowKey): void {
+    saveSetting('chartWindow', windowKey);
+    const s = store.getState();
+    if (CHART_WINDOWS[windowKey].source === 'local') {
+      store.setState({ windowKey, chart: s.paused ? s.chart : localChart(windowKey, nowForChart(), s.chartPoints) });
+    } else {
+      ticksSinceRedraw = 0;
+      store.setState({ windowKey });
+      if (!s.paused) void refreshHostChart(nowForChart());
+    }
+  }
+
+  function setPaused(paused: boolean): void {
+    const s = store.getState();
+    if (paused === s.paused) return;
+    if (paused) {
+      store.setState({ paused: true });
+      return;
+    }
+    if (CHART_WINDOWS[s.windowKey].source === 'local') {
+      store.setState({ paused: false, chart: localChart(s.windowKey, nowForChart(), s.chartPoints) });
+    } else {
+      store.setState({ paused: false });
+      void refreshHostChart(nowForChart());
+    }
+  }
+
+  function setView(view: ViewName): void {
+    saveSetting('view', view);
+    store.setState({ view });
+  }
+
+  function setChartPoints(widthPx: number): void {
+    const p = Math.max(60, Math.min(Math.round(widthPx / 2), 2000));
+    if (p !== store.getState().chartPoints) store.setState({ chartPoints: p });
+  }
+
+  function backfill(r: HistoryResult): void {
+    for (let i = 0; i < r.times.length; i++) {
+      const newest = liveHistory.newestMs;
+      if (newest !== null && r.times[i] <= newest) continue;
+      const states: Partial<Record<TcpState, number>> = {};
+      for (const k of Object.keys(r.states) as TcpState[]) states[k] = r.states[k][i];
+      const rates: Partial<Record<HistoryRateSeries, number>> = {};
+      for (const k of Object.keys(r.rates) as HistoryRateSeries[]) rates[k] = r.rates[k][i];
+      liveHistory.pushSample(r.times[i], states, rates);
+    }
+    addMarkers(r.markers);
+  }
+
+  return {
+    store,
+    liveHistory,
+    ingestSnapshot,
+    refreshHostChart,
+    localChart,
+    setChartWindow,
+    setPaused,
+    setView,
+    setChartPoints,
+    setStatus: (status) => store.setState({ status }),
+    setInfo: (info) => store.setState({ info }),
+    setFatal: (fatal) => store.setState({ fatal }),
+    setTransport: (transport) => store.setState({ transport }),
+    setNotice: (notice) => store.setState({ notice }),
+    backfill,
+    addMarkers,
+    markers: () => [...knownMarkers],
+  };
 }

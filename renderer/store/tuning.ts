@@ -1,11 +1,12 @@
 // The tuning slice: the knobs' live values, the user's drafts, the change awaiting "keep these
-// settings?", and the calls to the bridge. Actions at module level; components select narrowly.
-import { create } from 'zustand';
-import type { ApplyTuningRequest, TuningChange, TuningResult, TuningState } from '../../shared/tuning';
-import { bridge } from '../bridge';
-import { markerLabel, planChanges, type Drafts } from '../features/tuning/model';
-import { setMarkers } from './dashboard';
+// settings?", and the calls to the host. One store per dashboard instance (createTuningSlice, called
+// by createDashboard with the WaitlineApi the bridge chose); components select narrowly.
+import { createStore, type StoreApi } from 'zustand';
+import { tuningMarkerLabel, type ApplyTuningRequest, type TuningChange, type TuningResult, type TuningState } from '../../shared/tuning';
+import { planChanges, type Drafts } from '../features/tuning/model';
+import type { ChartData } from './dashboard';
 
+/** The four calls of the WaitlineApi the tuning slice makes. */
 export interface TuningApi {
   getTuning(): Promise<TuningState>;
   applyTuning(r: ApplyTuningRequest): Promise<TuningResult>;
@@ -26,28 +27,32 @@ export interface TuningStore {
   message: { kind: 'ok' | 'error'; text: string } | null;
 }
 
-const initial: TuningStore = {
-  state: null,
-  loadError: null,
-  drafts: {},
-  persist: false,
-  reviewing: false,
-  busy: null,
-  pending: null,
-  message: null,
-};
-
-export const useTuning = create<TuningStore>(() => ({ ...initial }));
-
-let api: TuningApi = bridge;
-
-/** Tests (and nothing else) swap the transport. */
-export function setTuningApi(a: TuningApi): void {
-  api = a;
+function initialTuning(): TuningStore {
+  return {
+    state: null,
+    loadError: null,
+    drafts: {},
+    persist: false,
+    reviewing: false,
+    busy: null,
+    pending: null,
+    message: null,
+  };
 }
 
-export function resetTuningStore(): void {
-  useTuning.setState({ ...initial }, true);
+/** The tuning store and its actions (see createTuningSlice). */
+export interface TuningSlice {
+  readonly store: StoreApi<TuningStore>;
+  load(): Promise<void>;
+  setDraft(key: string, value: string): void;
+  resetDraft(key: string): void;
+  clearDrafts(): void;
+  setPersist(persist: boolean): void;
+  startReview(): void;
+  cancelReview(): void;
+  applyReviewed(): Promise<void>;
+  keepPending(): Promise<void>;
+  revertChange(id: string): Promise<void>;
 }
 
 /** The client's messages already say whether anything changed; only a helper failure needs a lead-in. */
@@ -55,99 +60,107 @@ function describeFailure(r: Extract<TuningResult, { ok: false }>): string {
   return r.code === 'helper_failed' ? `The helper failed: ${r.message}` : r.message;
 }
 
-export async function loadTuning(): Promise<void> {
-  useTuning.setState({ busy: useTuning.getState().busy ?? 'load' });
-  try {
-    const state = await api.getTuning();
-    const pendingNow = state.history.find((c) => c.state === 'pending_confirm') ?? null;
-    const s = useTuning.getState();
-    const patch: Partial<TuningStore> = { state, loadError: null, busy: s.busy === 'load' ? null : s.busy };
-    // the host reverted our pending change on its own (deadline passed): say so
-    if (s.pending && !pendingNow) {
-      const now = state.history.find((c) => c.id === s.pending!.id);
-      patch.pending = null;
-      if (now?.state === 'auto_reverted') patch.message = { kind: 'ok', text: 'Not confirmed in time: the previous values were restored.' };
-      else if (now?.state === 'failed') patch.message = { kind: 'error', text: 'The automatic revert failed; revert it from the history below.' };
-    } else if (pendingNow) patch.pending = pendingNow;
-    useTuning.setState(patch);
-  } catch (e) {
-    useTuning.setState({ loadError: `Could not read the tuning state: ${(e as Error).message}`, busy: null });
+/** Creates the tuning store over `api`; `addMarkers` puts an apply's marker on the charts. */
+export function createTuningSlice(api: TuningApi, addMarkers: (markers: ChartData['markers']) => void): TuningSlice {
+  const store = createStore<TuningStore>(initialTuning);
+
+  async function load(): Promise<void> {
+    store.setState({ busy: store.getState().busy ?? 'load' });
+    try {
+      const state = await api.getTuning();
+      const pendingNow = state.history.find((c) => c.state === 'pending_confirm') ?? null;
+      const s = store.getState();
+      const patch: Partial<TuningStore> = { state, loadError: null, busy: s.busy === 'load' ? null : s.busy };
+      // the host reverted our pending change on its own (deadline passed): say so
+      if (s.pending && !pendingNow) {
+        const now = state.history.find((c) => c.id === s.pending!.id);
+        patch.pending = null;
+        if (now?.state === 'auto_reverted') patch.message = { kind: 'ok', text: 'Not confirmed in time: the previous values were restored.' };
+        else if (now?.state === 'failed') patch.message = { kind: 'error', text: 'The automatic revert failed; revert it from the history below.' };
+      } else if (pendingNow) patch.pending = pendingNow;
+      store.setState(patch);
+    } catch (e) {
+      store.setState({ loadError: `Could not read the tuning state: ${(e as Error).message}`, busy: null });
+    }
   }
-}
 
-export function setDraft(key: string, value: string): void {
-  const s = useTuning.getState();
-  useTuning.setState({ drafts: { ...s.drafts, [key]: value }, reviewing: false, message: null });
-}
-
-export function resetDraft(key: string): void {
-  const drafts = { ...useTuning.getState().drafts };
-  delete drafts[key];
-  useTuning.setState({ drafts, reviewing: false });
-}
-
-export function clearDrafts(): void {
-  useTuning.setState({ drafts: {}, reviewing: false });
-}
-
-export function setPersist(persist: boolean): void {
-  useTuning.setState({ persist });
-}
-
-export function startReview(): void {
-  const s = useTuning.getState();
-  const plan = planChanges(s.state, s.drafts);
-  if (plan.errors.length || plan.diff.length === 0) return;
-  useTuning.setState({ reviewing: true, message: null });
-}
-
-export function cancelReview(): void {
-  useTuning.setState({ reviewing: false });
-}
-
-export async function applyReviewed(): Promise<void> {
-  const s = useTuning.getState();
-  if (s.busy) return;
-  const plan = planChanges(s.state, s.drafts);
-  if (plan.errors.length || plan.diff.length === 0) return;
-  useTuning.setState({ busy: 'apply', message: null });
-  let r: TuningResult;
-  try {
-    r = await api.applyTuning({ changes: plan.changes, persist: s.persist });
-  } catch (e) {
-    r = { ok: false, code: 'helper_failed', message: (e as Error).message };
+  function setDraft(key: string, value: string): void {
+    const s = store.getState();
+    store.setState({ drafts: { ...s.drafts, [key]: value }, reviewing: false, message: null });
   }
-  if (r.ok) {
-    setMarkers([{ time: r.change.time, label: markerLabel(r.change.changes) }]);
-    useTuning.setState({ busy: null, pending: r.change, drafts: {}, reviewing: false });
-  } else {
-    useTuning.setState({ busy: null, reviewing: false, message: { kind: 'error', text: describeFailure(r) } });
+
+  function resetDraft(key: string): void {
+    const drafts = { ...store.getState().drafts };
+    delete drafts[key];
+    store.setState({ drafts, reviewing: false });
   }
-  await loadTuning();
-}
 
-export async function keepPending(): Promise<void> {
-  const p = useTuning.getState().pending;
-  if (!p || useTuning.getState().busy) return;
-  useTuning.setState({ busy: 'confirm' });
-  const r = await api.confirmTuning(p.id).catch((e: Error): TuningResult => ({ ok: false, code: 'helper_failed', message: e.message }));
-  useTuning.setState({
-    busy: null,
-    pending: r.ok ? null : useTuning.getState().pending,
-    message: r.ok ? { kind: 'ok', text: 'Kept. You can revert it any time from the history.' } : { kind: 'error', text: describeFailure(r) },
-  });
-  await loadTuning();
-}
+  function clearDrafts(): void {
+    store.setState({ drafts: {}, reviewing: false });
+  }
 
-export async function revertChange(id: string): Promise<void> {
-  if (useTuning.getState().busy) return;
-  useTuning.setState({ busy: 'revert' });
-  const r = await api.revertTuning(id).catch((e: Error): TuningResult => ({ ok: false, code: 'helper_failed', message: e.message }));
-  const s = useTuning.getState();
-  useTuning.setState({
-    busy: null,
-    pending: r.ok && s.pending?.id === id ? null : s.pending,
-    message: r.ok ? { kind: 'ok', text: 'Reverted: the previous values are back.' } : { kind: 'error', text: describeFailure(r) },
-  });
-  await loadTuning();
+  function setPersist(persist: boolean): void {
+    store.setState({ persist });
+  }
+
+  function startReview(): void {
+    const s = store.getState();
+    const plan = planChanges(s.state, s.drafts);
+    if (plan.errors.length || plan.diff.length === 0) return;
+    store.setState({ reviewing: true, message: null });
+  }
+
+  function cancelReview(): void {
+    store.setState({ reviewing: false });
+  }
+
+  async function applyReviewed(): Promise<void> {
+    const s = store.getState();
+    if (s.busy) return;
+    const plan = planChanges(s.state, s.drafts);
+    if (plan.errors.length || plan.diff.length === 0) return;
+    store.setState({ busy: 'apply', message: null });
+    let r: TuningResult;
+    try {
+      r = await api.applyTuning({ changes: plan.changes, persist: s.persist });
+    } catch (e) {
+      r = { ok: false, code: 'helper_failed', message: (e as Error).message };
+    }
+    if (r.ok) {
+      // the same (time, label) main puts in its history: one marker per apply once they merge
+      addMarkers([{ time: r.change.time, label: tuningMarkerLabel(r.change, 'applied') }]);
+      store.setState({ busy: null, pending: r.change, drafts: {}, reviewing: false });
+    } else {
+      store.setState({ busy: null, reviewing: false, message: { kind: 'error', text: describeFailure(r) } });
+    }
+    await load();
+  }
+
+  async function keepPending(): Promise<void> {
+    const p = store.getState().pending;
+    if (!p || store.getState().busy) return;
+    store.setState({ busy: 'confirm' });
+    const r = await api.confirmTuning(p.id).catch((e: Error): TuningResult => ({ ok: false, code: 'helper_failed', message: e.message }));
+    store.setState({
+      busy: null,
+      pending: r.ok ? null : store.getState().pending,
+      message: r.ok ? { kind: 'ok', text: 'Kept. You can revert it any time from the history.' } : { kind: 'error', text: describeFailure(r) },
+    });
+    await load();
+  }
+
+  async function revertChange(id: string): Promise<void> {
+    if (store.getState().busy) return;
+    store.setState({ busy: 'revert' });
+    const r = await api.revertTuning(id).catch((e: Error): TuningResult => ({ ok: false, code: 'helper_failed', message: e.message }));
+    const s = store.getState();
+    store.setState({
+      busy: null,
+      pending: r.ok && s.pending?.id === id ? null : s.pending,
+      message: r.ok ? { kind: 'ok', text: 'Reverted: the previous values are back.' } : { kind: 'error', text: describeFailure(r) },
+    });
+    await load();
+  }
+
+  return { store, load, setDraft, resetDraft, clearDrafts, setPersist, startReview, cancelReview, applyReviewed, keepPending, revertChange };
 }

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-// the same flags the render bench uses (DESIGN.md: no network, no first-run, no sandbox as root)
-export { CHROMIUM_ARGS } from '../../electron/cli/bench-render';
-import { CHROMIUM_ARGS } from '../../electron/cli/bench-render';
+// the same flags the render bench uses: headless, no background network, no first-run UI, and no
+// sandbox (Chromium refuses to start as root with its sandbox on)
+export { CHROMIUM_ARGS } from '../../electron/bench/bench-render';
+import { CHROMIUM_ARGS } from '../../electron/bench/bench-render';
 
 export const CHROMIUM = '/usr/bin/chromium';
 

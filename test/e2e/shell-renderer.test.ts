@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { HistoryStore } from '../../shared/history';
-import { createAppProtocolHandler } from '../../electron/shell/app-protocol';
-import { CONTENT_SECURITY_POLICY } from '../../electron/shell/security';
-import { makeSnapshot } from '../unit/history-fixtures';
+import { createAppProtocolHandler } from '../../electron/main/app-protocol';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
+import { makeSnapshot } from '../unit/shared/history-fixtures';
 import { launchChromium, requireChromium } from './browser';
 
 const RENDERER_DIR = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');

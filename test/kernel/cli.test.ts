@@ -15,6 +15,10 @@ describe('waitline snapshot CLI (private network namespace)', { concurrency: fal
     if (process.getuid?.() !== 0) return;
     assert.ok(existsSync('dist/cli.mjs'), 'the CLI is built (npm test runs the build first)');
     ns = await createNetns('wl-cli');
+    // without tw_reuse every TIME_WAIT entry holds its port for its whole 60 s, so "held" does not
+    // depend on how long after the sockets the CLI runs (with the default 2 on loopback, entries older
+    // than 1 s would be reusable and not counted)
+    await ns.sysctl('net.ipv4.tcp_tw_reuse', '0');
     const f = new LineReader(
       ns.spawn(process.execPath, [
         'test/kernel/socket-factory.mjs',
@@ -46,8 +50,31 @@ describe('waitline snapshot CLI (private network namespace)', { concurrency: fal
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^TIME_WAIT\s+25\s+4\s+29$/m);
     assert.match(r.stdout, /TIME_WAIT: 29 sockets/);
-    assert.match(r.stdout, /127\.0\.0\.1 → 127\.0\.0\.1:6000\s+30 in use/);
+    // 25 TIME_WAIT + the open sockets toward :6000 hold 30 ports out of the namespace's whole range
+    const usable = /Port budget \(ephemeral (\d+)–(\d+), ([\d,]+) usable\)/.exec(r.stdout);
+    assert.ok(usable, 'budget header');
+    assert.equal(Number(usable[3].replace(/,/g, '')), Number(usable[2]) - Number(usable[1]) + 1);
+    const v4 = r.stdout.search(/127\.0\.0\.1 → 127\.0\.0\.1:6000\s+FINE: 30 of ([\d,]+) ports held \(0\.1 %\), 25 TIME_WAIT/);
+    const v6 = r.stdout.search(/::1 → \[::1\]:6001\s+FINE: 4 of [\d,]+ ports held/);
+    assert.ok(v4 > 0 && v6 > 0, r.stdout);
+    assert.ok(v4 < v6, 'the busier destination is listed first');
+    // ss is the oracle for "held": every socket toward 127.0.0.1:6000 from a port inside the range
+    const lo = Number(usable[1]);
+    const hi = Number(usable[2]);
+    const rows = (await ns!.exec('ss', ['-tanH', 'dst', '127.0.0.1', 'dport', '=', ':6000'])).stdout.trim().split('\n');
+    const held = rows.filter((l) => {
+      const port = Number(/:(\d+)\s/.exec(l.split(/\s+/).slice(3).join(' ') + ' ')?.[1]);
+      return port >= lo && port <= hi;
+    }).length;
+    assert.equal(held, 30, `ss counts ${held} sockets toward 127.0.0.1:6000 inside the range`);
     assert.match(r.stdout, /Counters \(rate over/);
+    // a namespace's counters start with it, and its negative ehash size is explained, not bare
+    assert.match(r.stdout, /total since this network namespace was created/);
+    const ehash = /^ {2}net\.ipv4\.tcp_ehash_entries\s+(.*)$/m.exec(r.stdout)?.[1] ?? '';
+    const raw = (await ns!.exec('cat', ['/proc/sys/net/ipv4/tcp_ehash_entries'])).stdout.trim();
+    if (raw === '') assert.match(ehash, /^unavailable — /);
+    else if (raw.startsWith('-')) assert.equal(ehash, `${raw}  (negative: this namespace shares the host's ${raw.slice(1)}-bucket hash table)`);
+    else assert.equal(ehash, raw);
   });
 
   it('--watch refreshes until interrupted', async (t) => {

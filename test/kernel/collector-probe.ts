@@ -4,9 +4,18 @@
 //   query {SocketQuery} → the SocketPage
 import readline from 'node:readline';
 import { createCollector } from '../../electron/collector/index';
+import { validateAlertSettings } from '../../shared/alerts';
 
 const source = (process.argv[2] ?? 'procfs') as 'procfs' | 'netlink' | 'auto';
-const collector = createCollector({ socketSource: source, minTableIntervalMs: 0, maxTableIntervalMs: 0 });
+// optional: alert settings (JSON) — the alert engine then runs and its state rides on each snapshot
+const alertPatch = process.argv[3] ? validateAlertSettings(JSON.parse(process.argv[3])) : null;
+if (alertPatch && !alertPatch.ok) throw new Error(`bad alert settings: ${JSON.stringify(alertPatch.errors)}`);
+const collector = createCollector({
+  socketSource: source,
+  minTableIntervalMs: 0,
+  maxTableIntervalMs: 0,
+  alerts: alertPatch?.ok ? alertPatch.settings : undefined,
+});
 collector.setDemand({ table: true, owners: true });
 const rl = readline.createInterface({ input: process.stdin });
 let queue = Promise.resolve();

@@ -88,10 +88,10 @@ describe('collector on real sockets (private network namespace)', { concurrency:
       assert.equal(r.pid, null, 'TIME_WAIT has no owner');
     }
     const snap = await tick();
-    assert.equal(snap.timeWait!.counts.reduce((a, b) => a + b, 0), snap.states.TIME_WAIT);
+    assert.equal(snap.timeWaitTimers!.counts.reduce((a, b) => a + b, 0), snap.states.TIME_WAIT);
     // all were made within the last few seconds, so all end 50–60 s from now
-    assert.equal(snap.timeWait!.counts.at(-1)! + snap.timeWait!.counts.at(-2)!, snap.states.TIME_WAIT);
-    assert.equal(snap.timeWait!.freedNext10s, 0);
+    assert.equal(snap.timeWaitTimers!.counts.at(-1)! + snap.timeWaitTimers!.counts.at(-2)!, snap.states.TIME_WAIT);
+    assert.equal(snap.timeWaitTimers!.freedNext10s, 0);
   });
 
   it('attributes CLOSE_WAIT sockets to the process that holds them, like ss -p', async (t) => {
@@ -149,7 +149,7 @@ describe('collector on real sockets (private network namespace)', { concurrency:
     await ns!.sysctl('net.ipv4.ip_local_reserved_ports', '40010-40019');
     const snap = await tick();
     assert.equal(snap.sysctls['net.ipv4.ip_local_port_range']?.available && snap.sysctls['net.ipv4.ip_local_port_range'].raw, '40000 40099');
-    assert.deepEqual(snap.ephemeral, { low: 40000, high: 40099, reserved: 10, usable: 90 });
+    assert.deepEqual(snap.ephemeral, { low: 40000, high: 40099, reserved: 10, usable: 90, bound: 0 }); // no listener in the range
     // the host is untouched
     const host = spawnSync('sysctl', ['-n', 'net.ipv4.ip_local_port_range'], { encoding: 'utf8' }).stdout.trim();
     assert.notEqual(host.replace(/\s+/g, ' '), '40000 40099');

@@ -42,6 +42,15 @@ export class LineReader {
     return line.slice(prefix.length).trim();
   }
 
+  /** the next line matching `re` (earlier lines are read and dropped), trimmed */
+  async until(re: RegExp, timeoutMs = 30_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const line = await this.next(Math.max(1, end - Date.now()));
+      if (re.test(line)) return line.trim();
+    }
+  }
+
   send(line: string): void {
     this.child.stdin!.write(line + '\n');
   }

@@ -2,6 +2,8 @@
 // and prints one JSON line.
 //   sandwich        → /proc, then netlink, then /proc again: { proc1, netlink, proc2 } tables as rows
 //   netlink MASK    → the netlink table dumped with the idiag_states bitmask MASK
+//   timing          → the CLOSE_WAIT rows with the kernel's peer-close bounds:
+//                     { timing: [[localPort, remotePort, inode, minMs, maxMs] …], error }
 import { nodeFileReader } from '../../electron/collector/sources/node-fs';
 import { createNetlinkSource } from '../../electron/collector/sources/netlink';
 import { createProcfsSource } from '../../electron/collector/sources/procfs';
@@ -47,8 +49,18 @@ async function main(): Promise<void> {
   } else if (cmd === 'netlink') {
     const n = await createNetlinkSource({ states: Number(arg) }).read();
     process.stdout.write(JSON.stringify({ netlink: rows(n.table) }) + '\n');
+  } else if (cmd === 'timing') {
+    const n = await createNetlinkSource().read();
+    const t = n.table;
+    const timing: [number, number, number, number | null, number | null][] = [];
+    for (let i = 0; i < t.length; i++) {
+      if (t.state[i] !== 8) continue;
+      const b = n.peerClosed?.byInode.get(t.inode[i]);
+      timing.push([t.localPort[i], t.remotePort[i], t.inode[i], b?.minMs ?? null, b?.maxMs ?? null]);
+    }
+    process.stdout.write(JSON.stringify({ timing, error: n.peerClosed?.error ?? null, present: n.peerClosed !== undefined }) + '\n');
   } else {
-    throw new Error(`usage: netlink-probe.ts sandwich | netlink MASK (got ${cmd})`);
+    throw new Error(`usage: netlink-probe.ts sandwich | netlink MASK | timing (got ${cmd})`);
   }
 }
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELPER_EXIT } from '../../electron/helper/constants';
 import { requirePrivileged } from './polkit';
-import { Backup, HELPER_SOURCE, Netns, STATE_DIR, backupTuningState, hashNetSysctls, hashTree, run } from './tuning-env';
+import { Backup, HELPER_SOURCE, Netns, STATE_DIR, backupTuningState, hashNetSysctls, hashTree, run, sandbox, tagged } from './tuning-env';
 
 const skip = requirePrivileged(['ip', 'shellcheck', 'sha256sum']);
 
@@ -21,12 +21,110 @@ interface Case {
   error: RegExp;
 }
 
+/** A hostile file system: SETUP runs first (in a throwaway mount + network namespace), then RUN, whose
+ *  last helper result must exit with EXIT and CODE; the canary and every sysctl stay as they were. */
+interface FsCase {
+  name: string;
+  setup: string;
+  run: string;
+  exit: number;
+  code: string | null;
+  /** extra checks on the tagged output */
+  check?: (t: Map<string, string>) => void;
+  /** the case itself changes sysctls on purpose (its check says how) */
+  changesNet?: boolean;
+}
+
+const J = '/var/lib/waitline/journal';
+const CONF = '/etc/sysctl.d/90-waitline.conf';
+const SET = '$H set net.ipv4.tcp_fin_timeout=33';
+
+function fsCases(): FsCase[] {
+  const sym = (path: string, target = '$CANARY_DIR/file') => `ln -s ${target} ${path}`;
+  const state = 'mkdir -m 755 -p /var/lib/waitline/journal';
+  return [
+    { name: 'lock is a symlink to a file', setup: `${state}; ${sym('/var/lib/waitline/lock')}`, run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'lock is a dangling symlink', setup: `${state}; ${sym('/var/lib/waitline/lock', '$CANARY_DIR/created')}`, run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'lock is a directory', setup: `${state}; mkdir /var/lib/waitline/lock`, run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'lock is a FIFO (no hang)', setup: `${state}; mkfifo /var/lib/waitline/lock`, run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'state directory is a symlink', setup: sym('/var/lib/waitline', '$CANARY_DIR'), run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'state directory is a file', setup: 'echo x >/var/lib/waitline', run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'state directory owned by another user', setup: 'mkdir -m 777 /var/lib/waitline; chown 65534 /var/lib/waitline', run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'journal directory is a symlink', setup: `mkdir -m 755 /var/lib/waitline; ${sym(J, '$CANARY_DIR')}`, run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'journal directory is a file', setup: `mkdir -m 755 /var/lib/waitline; echo x >${J}`, run: SET, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'the drop-in is a symlink (--persist)', setup: sym(CONF), run: `${SET} --persist`, exit: E.unsafePath, code: 'unsafe_path' },
+    { name: 'the drop-in is a dangling symlink (--persist)', setup: sym(CONF, '$CANARY_DIR/created'), run: `${SET} --persist`, exit: E.unsafePath, code: 'unsafe_path' },
+    {
+      name: 'the drop-in is a directory (--persist): exit 9, never "persisted": true',
+      setup: `mkdir ${CONF}`,
+      run: `${SET} --persist`,
+      exit: E.persist,
+      code: 'persist_failed',
+      check: (t) => assert.doesNotMatch(t.get('out')!, /"persisted":true/),
+    },
+    {
+      name: "the old fixed temp name is a symlink: never used (random noclobber temp names)",
+      setup: sym(`${CONF}.waitline-tmp`),
+      run: `${SET} --persist`,
+      exit: 0,
+      code: null,
+      check: (t) => assert.equal(t.get('conf'), 'net.ipv4.tcp_fin_timeout = 33'),
+    },
+    {
+      name: 'a journal entry replaced by a symlink is not read (unknown id), its target untouched',
+      setup: `${state}; A=$(id_of "$($H set net.ipv4.tcp_fin_timeout=33)"); $H revert "$A" >/dev/null; rm ${J}/$A.journal; ${sym(`${J}/$A.journal`)}; echo "@A $A"`,
+      run: '$H revert "$A"',
+      exit: E.unknownId,
+      code: 'unknown_id',
+    },
+    {
+      name: 'the drop-in made a symlink before confirm: confirm refused (15); the root waiter reverts',
+      setup: `A=$(id_of "$($H set --confirm-within 5 --persist net.ipv4.tcp_fin_timeout=34)"); ${sym(CONF)}`,
+      run: '$H confirm "$A"; rc=$?; sleep 7; (exit $rc)',
+      exit: E.unsafePath,
+      code: 'unsafe_path',
+      changesNet: true,
+      check: (t) => assert.equal(t.get('fin'), '60', 'reverted by the waiter at the deadline'),
+    },
+    {
+      name: 'the drop-in made a symlink before reverting a persisted change: refused, values kept',
+      setup: `A=$(id_of "$($H set --persist net.ipv4.tcp_fin_timeout=34)"); rm ${CONF}; ${sym(CONF)}; $H revert "$A" >/dev/null; echo "@fin34 $(fin)"; rm ${CONF}; echo 'net.ipv4.tcp_fin_timeout = 34' >${CONF}; ${sym(CONF + '.x')}; mv -T ${CONF}.x ${CONF}`,
+      run: '$H revert "$A"',
+      exit: E.unsafePath,
+      code: 'unsafe_path',
+      check: (t) => assert.equal(t.get('fin34'), '34'),
+    },
+    {
+      name: 'a full disk under /var/lib/waitline: exit 13 for set, revert and confirm-within; journal intact, no waiter',
+      setup: `${state}; A=$(id_of "$($H set net.ipv4.tcp_tw_reuse=1)"); mkdir /tmp/save; cp -a /var/lib/waitline/. /tmp/save/
+mount -t tmpfs -o size=16k,mode=755 tmpfs /var/lib/waitline; cp -a /tmp/save/. /var/lib/waitline/
+dd if=/dev/zero of=/var/lib/waitline/fill bs=1k count=64 2>/dev/null
+echo "@jsum $(sha256sum <${J}/$A.journal)"
+out=$($H set --confirm-within 5 net.ipv4.tcp_fin_timeout=35 2>/dev/null); echo "@cw $? $out"
+echo "@waiters $(pgrep -f 'waitline-helper [e]xpire' | wc -l)"
+out=$($H revert "$A" 2>/dev/null); echo "@rv $? $out"
+echo "@reuse $(cat /proc/sys/net/ipv4/tcp_tw_reuse)"`,
+      run: SET,
+      exit: E.journalWrite,
+      code: 'journal_write',
+      check: (t) => {
+        assert.match(t.get('cw')!, new RegExp(`^${E.journalWrite} .*nothing was changed`));
+        assert.equal(t.get('waiters'), '0');
+        assert.match(t.get('rv')!, new RegExp(`^${E.journalWrite} `));
+        assert.equal(t.get('reuse'), '1', 'the refused revert changed nothing');
+        assert.equal(t.get('jsum'), t.get('jsum-after'), 'the existing journal entry is intact');
+        assert.equal(t.get('tmpfiles'), '0', 'no temp files left');
+      },
+    },
+  ];
+}
+
 const E = HELPER_EXIT;
 const REUSE = 'net.ipv4.tcp_tw_reuse';
 const FIN = 'net.ipv4.tcp_fin_timeout';
 const RANGE = 'net.ipv4.ip_local_port_range';
 const RESERVED = 'net.ipv4.ip_local_reserved_ports';
-const ID_SHAPE = /is not a change id \(like 20260101T120000Z-1234\)/;
+const ID_SHAPE = /is not a change id \(like 20260101T120000Z-0123456789abcdef\)/;
 
 function cases(): Case[] {
   const c: Case[] = [];
@@ -186,7 +284,7 @@ function cases(): Case[] {
 
   // unknown subcommands
   for (const sub of ['', 'SET', 'frob', 'sets', 'set;id', '--help', '-h', 'rm', '$(id)', 'get', 'persist']) {
-    add([sub, `${REUSE}=1`], E.usage, /unknown command .* \(expected set, revert or list\)/);
+    add([sub, `${REUSE}=1`], E.usage, /unknown command .* \(expected set, confirm, revert or list\)/);
   }
   add([], E.usage, /usage: waitline-helper set/);
   add(['list', 'extra'], E.usage, /list takes no arguments/);
@@ -213,6 +311,33 @@ function cases(): Case[] {
     add(['revert', id], E.invalid, ID_SHAPE);
   }
   add(['revert', '20260101T000000Z-1'], E.unknownId, /no change with id 20260101T000000Z-1 in the journal/);
+  add(['revert', '20260101T000000Z-0123456789abcdef'], E.unknownId, /no change with id/);
+  add(['revert', '--cascade', '20260101T000000Z-0123456789abcdef'], E.unknownId, /no change with id/);
+  add(['revert', '--cascade', '--cascade', '20260101T000000Z-1'], E.usage, /--cascade given twice/);
+  add(['revert', '--cascade'], E.usage, /revert takes exactly one change id/);
+  for (const id of ['20260101T000000Z-0123456789ABCDEF', '20260101T000000Z-0123456789abcdeg', '20260101T000000Z-0123456789abcdef0', '20260101T000000Z-0123456789abcde']) {
+    add(['revert', id], E.invalid, ID_SHAPE);
+  }
+
+  // confirm and the confirmation window
+  add(['confirm'], E.usage, /confirm takes exactly one change id/);
+  add(['confirm', '20260101T000000Z-1', '20260101T000000Z-2'], E.usage, /confirm takes exactly one change id/);
+  for (const id of ['', '../x', '20260101T000000Z-1;id', '*']) add(['confirm', id], E.invalid, ID_SHAPE);
+  add(['confirm', '20260101T000000Z-0123456789abcdef'], E.unknownId, /no change with id/);
+  for (const w of ['0', '4', '601', '-1', '05', '5s', '1e2', '', '99999999999']) {
+    add(['set', '--confirm-within', w, `${REUSE}=1`], E.usage, /--confirm-within takes whole seconds from 5 to 600/);
+  }
+  add(['set', `${REUSE}=1`, '--confirm-within'], E.usage, /--confirm-within needs a number of seconds/);
+  add(['set', '--confirm-within', '30', '--confirm-within', '30', `${REUSE}=1`], E.usage, /--confirm-within given twice/);
+  add(['set', '--confirm-within=30', `${REUSE}=1`], E.usage, /unknown option --confirm-within=30/);
+  add(['set', '--confirm-within', '30'], E.usage, /set needs at least one KEY=VALUE/);
+  add(['set', '--confirm-within', '30', `${REUSE}=9`], E.invalid, /net\.ipv4\.tcp_tw_reuse: 9 is not one of 0, 1, 2/);
+
+  // the internal waiter entry point
+  add(['expire'], E.usage, /expire takes a change id and a delay/);
+  add(['expire', '../x', '5'], E.invalid, ID_SHAPE);
+  add(['expire', '20260101T000000Z-0123456789abcdef', '601'], E.usage, /expire: bad delay 601/);
+  add(['expire', '20260101T000000Z-0123456789abcdef', '$(id)'], E.usage, /expire: bad delay/);
   add(['revert', '19700101T000000Z-4294967295'], E.unknownId, /no change with id/);
   return c;
 }
@@ -298,6 +423,36 @@ describe('the helper refuses hostile input, and nothing changes', { skip }, () =
     assert.ok(JSON.parse(l.stdout).ok);
     assert.equal(existsSync(join(evilBin, 'PWNED')), false, 'a tool from the hostile PATH ran');
   });
+
+  for (const fc of fsCases()) {
+    it(`hostile file system: ${fc.name}`, () => {
+      const script = `echo canary >$CANARY_DIR/file
+canary() { sha256sum <$CANARY_DIR/file; ls -A $CANARY_DIR | tr '\\n' ' '; }
+nethash() { grep -r . /proc/sys/net 2>/dev/null | sha256sum; }
+${fc.setup}
+echo "@canary0 $(canary)"; echo "@net0 $(nethash)"
+out=$({ ${fc.run}; } 2>/tmp/stderr); echo "@rc $?"; echo "@fin $(fin)"; echo "@out $out"; echo "@err $(cat /tmp/stderr)"
+echo "@canary1 $(canary)"; echo "@net1 $(nethash)"
+echo "@conf $(tail -n 1 ${CONF} 2>/dev/null)"
+[ -z "\${A:-}" ] || echo "@jsum-after $(sha256sum <${J}/$A.journal 2>/dev/null)"
+echo "@tmpfiles $(ls -A ${J} 2>/dev/null | grep -c '\\.tmp$')"
+`;
+      const r = sandbox(script, 60_000);
+      assert.equal(r.status, 0, r.stderr);
+      const t = tagged(r.stdout);
+      const detail = `${r.stdout}\n${r.stderr}`;
+      assert.equal(t.get('rc'), String(fc.exit), detail);
+      if (fc.code) {
+        const j = JSON.parse(t.get('out')!) as { ok: boolean; code: string; error: string };
+        assert.equal(j.ok, false);
+        assert.equal(j.code, fc.code, detail);
+        assert.equal(t.get('err'), `waitline-helper: ${j.error}`, 'the same sentence on stderr, nothing else');
+        if (!fc.changesNet) assert.equal(t.get('net1'), t.get('net0'), 'no sysctl changed in the namespace');
+      }
+      assert.equal(t.get('canary1'), t.get('canary0'), 'the canary (file and folder) is untouched');
+      fc.check?.(t);
+    });
+  }
 
   it('leaves /proc/sys/net (namespace and host), kernel.core_pattern, kernel.sysrq and /etc/sysctl.d identical', () => {
     assert.deepEqual(snapshot(), sums);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH } from '../../electron/helper/constants';
-import { dryRunPackages } from '../unit/packaging-helpers';
+import { dryRunPackages } from '../unit/packaging/packaging-helpers';
 import { requirePrivileged } from './polkit';
 
 const skip = requirePrivileged(['unshare', 'mount', 'stat', 'readlink']);

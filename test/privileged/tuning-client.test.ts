@@ -1,6 +1,7 @@
 // The real TuningClient driving the real helper (as root, in a throwaway network namespace): an
-// unconfirmed change is reverted automatically at its deadline (shortened from 30 s); a confirmed one
-// stays until reverted by hand. The journal and drop-in are moved aside and restored.
+// unconfirmed change is reverted at its deadline (shortened from 30 s to the helper's minimum, 5 s)
+// by the helper's root waiter, and the client reports it; a confirmed one stays until reverted by
+// hand. The journal and drop-in are moved aside and restored.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ describe('TuningClient with the real helper', { skip }, () => {
   }
 
   it('reverts an unconfirmed change when its deadline passes', () => {
-    const lines = drive('auto', 800);
+    const lines = drive('auto', 5000);
     const applied = lines.find((l) => l.event === 'applied')!;
     assert.deepEqual(applied.values, ['21', '41000 51001']);
     assert.deepEqual(lines.filter((l) => l.event === 'changed').map((l) => l.state), ['pending_confirm', 'auto_reverted']);
@@ -52,7 +53,7 @@ describe('TuningClient with the real helper', { skip }, () => {
   });
 
   it('keeps a confirmed change past the deadline, until reverted by hand', () => {
-    const lines = drive('confirm', 400);
+    const lines = drive('confirm', 5000);
     const late = lines.find((l) => l.event === 'after-deadline')!;
     assert.deepEqual(late.values, ['21', '41000 51001']);
     assert.equal(late.history![0], 'kept');

@@ -152,3 +152,44 @@ export function writeFileAtomic(path: string, text: string, mode = 0o644): void 
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text, { mode });
 }
+
+/**
+ * Throwaway mount + network namespace for running the helper as root: a tmpfs over /tmp, an overlay
+ * (upper layer on that tmpfs) over /var/lib with /var/lib/waitline removed in it, and an empty tmpfs
+ * over /etc/sysctl.d. Nothing the script writes reaches the host; everything vanishes when the last
+ * process in the namespaces exits. `$H` is a byte-for-byte copy of the helper on that tmpfs (the
+ * checkout itself may be under /tmp); `$CANARY_DIR` a scratch folder.
+ */
+export const SANDBOX_PRELUDE = `set -u
+# the helper is read before /tmp is covered: a checkout under /tmp would otherwise vanish with it
+HELPER_TEXT=$(cat '${HELPER_SOURCE}') || exit 93
+mount -t tmpfs -o size=32m,mode=755 tmpfs /tmp || exit 90
+mkdir -m 755 /tmp/.bin && printf '%s\\n' "$HELPER_TEXT" >/tmp/.bin/waitline-helper && chmod 755 /tmp/.bin/waitline-helper || exit 94
+unset HELPER_TEXT
+mkdir /tmp/.ovl-u /tmp/.ovl-w /tmp/canary
+mount -t overlay overlay -o lowerdir=/var/lib,upperdir=/tmp/.ovl-u,workdir=/tmp/.ovl-w /var/lib || exit 91
+rm -rf /var/lib/waitline
+mount -t tmpfs -o mode=755 tmpfs /etc/sysctl.d || exit 92
+H=/tmp/.bin/waitline-helper
+CANARY_DIR=/tmp/canary
+# id_of JSON: the "id" of a helper result
+id_of() { printf '%s' "$1" | sed -n 's/.*"id":"\\([^"]*\\)".*/\\1/p'; }
+fin() { cat /proc/sys/net/ipv4/tcp_fin_timeout; }
+`;
+
+export function sandbox(script: string, timeoutMs = 120_000): SpawnSyncReturns<string> {
+  return spawnSync('unshare', ['-m', '-n', '--propagation', 'private', 'sh', '-c', SANDBOX_PRELUDE + script], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+}
+
+/** Lines "KEY VALUE…" printed by a sandbox script, as a map (last one wins). */
+export function tagged(stdout: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (line.startsWith('@') && sp > 0) m.set(line.slice(1, sp), line.slice(sp + 1));
+  }
+  return m;
+}

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -45,6 +46,7 @@ describe('tuning through real pkexec and polkitd', { skip }, () => {
   let ns: Netns;
   let work: string;
   let cli: string;
+  let driver: string;
   const hostBefore: Record<string, string> = {};
 
   /** `waitline tune …` as `user`, inside the namespace, through su (so pkexec does the elevation). */
@@ -70,6 +72,18 @@ describe('tuning through real pkexec and polkitd', { skip }, () => {
       banner: { js: "import { createRequire as __wlCreateRequire } from 'node:module'; const require = __wlCreateRequire(import.meta.url);" },
     });
     chmodSync(cli, 0o644);
+    driver = join(work, 'driver.mjs');
+    await build({
+      entryPoints: [join(REPO, 'test/privileged/tuning-client-driver.ts')],
+      outfile: driver,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      external: ['electron', '*.node'],
+      logLevel: 'error',
+    });
+    chmodSync(driver, 0o644);
     backupTuningState(backup);
     installHelperAndPolicy(backup);
     backup.save(RULES_PATH);
@@ -117,7 +131,7 @@ polkit.addRule(function(action, subject) {
     assert.equal(r.status, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
     const out = JSON.parse(r.stdout) as { change: { id: string; changes: { key: string; before: string; after: string }[]; state: string } };
     changeId = out.change.id;
-    assert.match(changeId, /^[0-9]{8}T[0-9]{6}Z-[0-9]+$/);
+    assert.match(changeId, /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{16}$/);
     assert.equal(out.change.state, 'kept');
     assert.deepEqual(
       out.change.changes.map((c) => [c.key, c.after]),
@@ -249,7 +263,7 @@ polkit.addRule(function(action, subject) {
   it('a global-only key is reported unavailable in a child namespace and never written', () => {
     const r = tuneAs(GRANTED, ['set', 'tcp_max_orphans=65536']);
     assert.equal(r.status, 3, r.stderr);
-    assert.match(r.stderr, /net\.ipv4\.tcp_max_orphans: not present here: it is global/);
+    assert.match(r.stderr, /net\.ipv4\.tcp_max_orphans: (not present|unavailable) here: it is global/);
     const direct = ns.exec(HELPER_INSTALLED_PATH, ['set', 'net.ipv4.tcp_max_orphans=65536']);
     assert.equal(direct.status, 5);
     assert.match(direct.stdout, /"code":"unavailable"/);
@@ -280,6 +294,70 @@ polkit.addRule(function(action, subject) {
       else assert.deepEqual([k.min, k.max], [e.min, e.max], k.key);
     }
     assert.deepEqual(list.removed, SYSCTL_CATALOG.filter((e) => e.kind === 'removed').map((e) => e.key));
+  });
+
+  /** The real TuningClient as the granted user, through pkexec, in the namespace; resolves at "applied". */
+  function startDriver(mode: string, ms: number) {
+    const cmd = [process.execPath, driver, mode, String(ms), 'pkexec'].map(shq).join(' ');
+    const child = spawn('ip', ['netns', 'exec', ns.name, 'su', GRANTED.name, '-s', '/bin/sh', '-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const lines: { event: string; pid?: number; values?: string[]; result?: { ok: boolean; change?: { id: string; confirmDeadline: number } }; history?: string[]; ok?: boolean }[] = [];
+    const applied = new Promise<(typeof lines)[number]>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        let nl;
+        while ((nl = out.indexOf('\n')) >= 0) {
+          const l = JSON.parse(out.slice(0, nl)) as (typeof lines)[number];
+          out = out.slice(nl + 1);
+          lines.push(l);
+          if (l.event === 'applied') resolve(l);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`driver exited (${code}) before applying: ${err}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { applied, exited, lines, stderr: () => err };
+  }
+
+  const waiters = () => run('pgrep', ['-f', 'waitline-helper expire']).stdout.trim().split('\n').filter(Boolean);
+
+  it('auto-revert is root\'s: the app (a granted user through pkexec) is SIGKILLed during the countdown, and the value still returns within S+3 s', async () => {
+    const original = [ns.sysctl('net.ipv4.tcp_fin_timeout'), ns.sysctl('net.ipv4.ip_local_port_range')];
+    const d = startDriver('hold', 5000);
+    const a = await d.applied;
+    const t0 = Date.now();
+    assert.equal(a.result?.ok, true, d.stderr());
+    assert.deepEqual(a.values, ['21', '41000 51001']);
+    assert.equal(ns.sysctl('net.ipv4.tcp_fin_timeout'), '21');
+    const id = a.result!.change!.id;
+    assert.equal(waiters().length, 1, 'one root waiter');
+    process.kill(a.pid!, 'SIGKILL');
+    await d.exited;
+    while (Date.now() - t0 < 8000 && ns.sysctl('net.ipv4.tcp_fin_timeout') !== original[0]) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual([ns.sysctl('net.ipv4.tcp_fin_timeout'), ns.sysctl('net.ipv4.ip_local_port_range')], original, 'reverted without the app');
+    assert.ok(Date.now() - t0 <= 8000);
+    const entry = readFileSync(join(JOURNAL_DIR, `${id}.journal`), 'utf8');
+    assert.match(entry, /^status=reverted$/m);
+    assert.match(entry, /^reverted_how=auto$/m);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(waiters(), [], 'the waiter is gone');
+  });
+
+  it('confirm through pkexec cancels the root waiter: the value stays past S+3 s, no waiter left', async () => {
+    const d = startDriver('confirm', 5000);
+    const a = await d.applied;
+    assert.equal(a.result?.ok, true, d.stderr());
+    const code = await d.exited;
+    assert.equal(code, 0, d.stderr());
+    const confirmed = d.lines.find((l) => l.event === 'confirmed')!;
+    assert.equal(confirmed.ok, true, JSON.stringify(confirmed));
+    const late = d.lines.find((l) => l.event === 'after-deadline')!;
+    assert.deepEqual(late.values, ['21', '41000 51001'], 'kept 10 s after a 5 s window');
+    assert.equal(late.history![0], 'kept');
+    assert.equal(d.lines.find((l) => l.event === 'reverted')!.ok, true);
+    assert.deepEqual(waiters(), []);
   });
 
   it('leaves no stray files: temp files of atomic writes are gone', () => {

@@ -2,7 +2,7 @@
 // destinations by TIME_WAIT / CLOSE_WAIT, and the port budget per destination. One pass over the
 // columnar table plus small maps; the result is bounded (top-N) whatever the table size.
 
-import { portBudget, type DestinationCounts, type ReuseSettings } from '../../../shared/port-budget';
+import { compareBudgets, portBudget, reuseApplies, type BudgetTrend, type DestinationCounts, type ReuseSettings } from '../../../shared/port-budget';
 import {
   SNAPSHOT_LIMITS,
   type DestinationCount,
@@ -12,10 +12,15 @@ import {
 } from '../../../shared/snapshot';
 import { emptyStateCounts, STATE_BY_CODE, TIME_WAIT_SECONDS, type StateCounts } from '../../../shared/tcp';
 
-export { portBudget, reuseApplies, verdictFor, type ReuseSettings } from '../../../shared/port-budget';
+
+/** Remembers destinations across table reads (growth of open connections, exhausted since when). */
+export interface BudgetTrendSource {
+  trend(acc: DestinationCounts): BudgetTrend;
+  settle(budgets: readonly PortBudget[]): void;
+}
 import type { SocketTable } from '../types';
 
-// kernel state codes (KERNEL.md §3)
+// kernel state codes (docs/kernel.md, "/proc/net/tcp: columns, states and timers")
 const ESTABLISHED = 1;
 const SYN_SENT = 2;
 const FIN_WAIT1 = 4;
@@ -47,18 +52,20 @@ export interface AggregateOptions {
   /** close rates are measured from TIME_WAIT entries younger than this (their timers say their age) */
   rateWindowS?: number;
   histogramBucketS?: number;
+  /** the collector's memory of destinations across reads; without it each read stands alone */
+  trends?: BudgetTrendSource;
 }
 
 export interface Aggregates {
   states: StateCounts;
   statesByFamily: { ipv4: StateCounts; ipv6: StateCounts };
   total: number;
-  timeWait: TimeWaitTimers;
+  timeWaitTimers: TimeWaitTimers;
   topTimeWait: DestinationCount[];
   topCloseWait: DestinationCount[];
   portBudgets: PortBudget[];
-  /** distinct local ports with a LISTEN socket */
-  listeningPorts: Set<number>;
+  /** ports in the ephemeral range bound by listeners: connect() skips them for every destination */
+  boundInRange: number;
 }
 
 interface Group {
@@ -69,7 +76,13 @@ interface Group {
   count: number;
 }
 
-type BudgetAcc = DestinationCounts;
+interface BudgetAcc extends DestinationCounts {
+  reuse: boolean;
+  oldestRecentAgeMs: number;
+  blockingTimeWait: number;
+  firstFreeMs: number | null;
+  freedWithin10s: number;
+}
 
 function isReserved(reserved: [number, number][], port: number): boolean {
   for (const [a, b] of reserved) {
@@ -91,6 +104,12 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
   const listeningPorts = new Set<number>();
   for (let i = 0; i < n; i++) if (t.state[i] === LISTEN) listeningPorts.add(t.localPort[i]);
 
+  let boundInRange = 0;
+  if (opts.ephemeral) {
+    const e = opts.ephemeral;
+    for (const p of listeningPorts) if (p >= e.low && p <= e.high && !isReserved(e.reserved, p)) boundInRange++;
+  }
+
   const byCode4 = new Float64Array(16);
   const byCode6 = new Float64Array(16);
   const hist = new Array<number>(nBuckets).fill(0);
@@ -101,6 +120,8 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
   const cwGroups: Nest<Group> = new Map();
   const budgets: Nest<BudgetAcc> = new Map();
   const eph = opts.ephemeral;
+  // where tcp_tw_reuse applies, a TIME_WAIT entry stops blocking connect() once older than the delay
+  const reusableAfterLeftMs = twLenMs - opts.reuse.delayMs;
 
   for (let i = 0; i < n; i++) {
     const st = t.state[i];
@@ -135,13 +156,33 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
           inUse: 0,
           timeWait: 0,
           recentTimeWait: 0,
+          reuse: reuseApplies(opts.reuse, t.localAddr[i]),
+          oldestRecentAgeMs: 0,
+          blockingTimeWait: 0,
+          firstFreeMs: null,
+          freedWithin10s: 0,
         };
         nestSet(budgets, t.localAddr[i], t.remoteAddr[i], t.remotePort[i], acc);
       }
       acc.inUse++;
       if (st === TIME_WAIT) {
         acc.timeWait++;
-        if (young) acc.recentTimeWait++;
+        const left = t.timerLeftMs[i];
+        if (young) {
+          acc.recentTimeWait++;
+          const age = Math.max(0, twLenMs - left);
+          if (age > acc.oldestRecentAgeMs) acc.oldestRecentAgeMs = age;
+        }
+        // without reuse an entry blocks until its timer really fires: the kernel reports 0 ms left
+        // for an entry whose nominal 60 s are up but whose timer-wheel slot has not run yet (up to a
+        // few seconds at this range), and connect() still fails then (docs/exhaustion.md, "Timer slack").
+        // The reuse check compares timestamps directly, so with reuse the delay is exact.
+        const untilFree = Math.max(0, acc.reuse ? left - reusableAfterLeftMs : left);
+        if (!acc.reuse || untilFree > 0) {
+          acc.blockingTimeWait++;
+          if (acc.firstFreeMs === null || untilFree < acc.firstFreeMs) acc.firstFreeMs = untilFree;
+          if (untilFree <= 10_000) acc.freedWithin10s++;
+        }
       }
     }
   }
@@ -163,11 +204,11 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
     states,
     statesByFamily: { ipv4, ipv6 },
     total: n,
-    timeWait: { bucketS, counts: hist, freedNext10s, finWait2Timewait: fw2tw, total: twTotal },
+    timeWaitTimers: { bucketS, counts: hist, freedNext10s, finWait2Timewait: fw2tw, total: twTotal },
     topTimeWait: topGroups(twGroups),
     topCloseWait: topGroups(cwGroups),
-    portBudgets: eph ? topBudgets(budgets, eph, opts.reuse, windowS) : [],
-    listeningPorts,
+    portBudgets: eph ? topBudgets(budgets, eph.usable - boundInRange, opts, windowS) : [],
+    boundInRange,
   };
 }
 
@@ -205,17 +246,11 @@ function topGroups(groups: Nest<Group>): DestinationCount[] {
     .slice(0, SNAPSHOT_LIMITS.topDestinations);
 }
 
-function topBudgets(budgets: Nest<BudgetAcc>, eph: EphemeralRange, reuse: ReuseSettings, windowS: number): PortBudget[] {
+function topBudgets(budgets: Nest<BudgetAcc>, usable: number, opts: AggregateOptions, windowS: number): PortBudget[] {
   // rank cheaply by occupancy first, then build full records for the top candidates only
-  const candidates = [...nestValues(budgets)]
-    .sort((a, b) => Math.max(b.inUse, b.recentTimeWait * 6) - Math.max(a.inUse, a.recentTimeWait * 6))
-    .slice(0, SNAPSHOT_LIMITS.portBudgets * 3);
-  return candidates
-    .map((acc) => portBudget(acc, eph.usable, reuse, windowS))
-    .sort(
-      (a, b) =>
-        Math.max(b.steadyStatePercent, b.percentUsed) - Math.max(a.steadyStatePercent, a.percentUsed) ||
-        b.inUse - a.inUse,
-    )
-    .slice(0, SNAPSHOT_LIMITS.portBudgets);
+  const load = (a: BudgetAcc) => Math.max(a.inUse - a.timeWait + a.blockingTimeWait, a.recentTimeWait * 6);
+  const candidates = [...nestValues(budgets)].sort((a, b) => load(b) - load(a)).slice(0, SNAPSHOT_LIMITS.portBudgets * 3);
+  const built = candidates.map((acc) => portBudget(acc, usable, opts.reuse, windowS, opts.trends?.trend(acc) ?? null));
+  opts.trends?.settle(built);
+  return built.sort(compareBudgets).slice(0, SNAPSHOT_LIMITS.portBudgets);
 }

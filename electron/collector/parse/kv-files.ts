@@ -8,10 +8,16 @@ export interface Parsed<T> {
   skipped: number;
 }
 
+/** A record keyed by input: no prototype, so a key such as "__proto__" or "constructor" is an
+ *  ordinary own entry — it can neither reach Object.prototype nor read an inherited value. */
+function keyedByInput<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** "PREFIX: key value key value …" lines → { PREFIX: { key: value } }. Extra fields are kept, so a
- *  newer kernel's additions never break parsing. */
+ *  newer kernel's additions never break parsing. Both levels are null-prototype records. */
 export function parseKeyValueLines(text: string): Parsed<Record<string, Record<string, number>>> {
-  const out: Record<string, Record<string, number>> = {};
+  const out = keyedByInput<Record<string, number>>();
   let skipped = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -26,7 +32,7 @@ export function parseKeyValueLines(text: string): Parsed<Record<string, Record<s
       skipped++;
       continue;
     }
-    const rec: Record<string, number> = (out[prefix] ??= {});
+    const rec: Record<string, number> = (out[prefix] ??= keyedByInput<number>());
     for (let i = 0; i < words.length; i += 2) {
       const v = Number(words[i + 1]);
       if (!/^-?\d+$/.test(words[i + 1]) || !Number.isFinite(v)) {
@@ -39,13 +45,13 @@ export function parseKeyValueLines(text: string): Parsed<Record<string, Record<s
   return { value: out, skipped };
 }
 
-/** sockstat + sockstat6 (KERNEL.md §4). Throws with the reason when the TCP line is missing. */
+/** sockstat + sockstat6 (docs/kernel.md, "sockstat scopes"). Throws with the reason when the TCP line is missing. */
 export function parseSockstat(sockstat: string, sockstat6: string | null): Parsed<Sockstat> {
   const a = parseKeyValueLines(sockstat);
-  const b = sockstat6 === null ? { value: {}, skipped: 0 } : parseKeyValueLines(sockstat6);
+  const b = sockstat6 === null ? { value: keyedByInput<Record<string, number>>(), skipped: 0 } : parseKeyValueLines(sockstat6);
   const tcp = a.value['TCP'];
   if (!tcp || tcp.inuse === undefined) throw new Error('no "TCP: inuse …" line in /proc/net/sockstat');
-  const tcp6 = (b.value as Record<string, Record<string, number>>)['TCP6'];
+  const tcp6 = b.value['TCP6'];
   return {
     value: {
       inuse4: tcp.inuse,
@@ -61,9 +67,10 @@ export function parseSockstat(sockstat: string, sockstat6: string | null): Parse
 }
 
 /** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
- *  Returns "Prefix.Name" → value. A header/value pair whose lengths differ is skipped. */
+ *  Returns "Prefix.Name" → value (a null-prototype record). A header/value pair whose lengths
+ *  differ is skipped. */
 export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
-  const out: Record<string, number> = {};
+  const out = keyedByInput<number>();
   let skipped = 0;
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   for (let i = 0; i < lines.length; i++) {

@@ -1,4 +1,4 @@
-// Parser for /proc/net/tcp and /proc/net/tcp6 (KERNEL.md §3). Pure: it takes bytes in chunks and
+// Parser for /proc/net/tcp and /proc/net/tcp6 (the format of get_tcp4_sock / get_tcp6_sock in net/ipv4/tcp_ipv4.c, net/ipv6/tcp_ipv6.c). Pure: it takes bytes in chunks and
 // never holds the whole file, so a million-line table costs the columnar table plus one chunk.
 // Bad lines are skipped and counted; unknown state codes are kept (state 0) and counted.
 //
@@ -259,7 +259,7 @@ export class ProcNetTcpParser {
   }
 }
 
-/** The kernel printed four network-order bytes as one native u32 (KERNEL.md §3). */
+/** The kernel printed four network-order bytes as one native u32 (%08X of a __be32 in get_tcp4_sock). */
 function wordToBytes(v: number, out: Uint8Array, off: number, littleEndian: boolean): void {
   const b0 = v & 0xff;
   const b1 = (v >>> 8) & 0xff;

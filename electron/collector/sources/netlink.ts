@@ -1,19 +1,19 @@
 // The fast socket source: netlink sock_diag through the native addon (native/sockdiag.c), the way
-// `ss` reads sockets (KERNEL.md §5). The collector prefers it and falls back to /proc/net/tcp when
-// it is unavailable — the addon was not built, or the socket is refused (a seccomp sandbox, an LSM):
-// createNetlinkSource() then throws a NetlinkUnavailableError whose message says why.
+// `ss` reads sockets (docs/kernel.md, "Reading sockets through sock_diag"). The collector prefers it
+// and falls back to /proc/net/tcp when it is unavailable — the addon was not built, or the socket is
+// refused (a seccomp sandbox, an LSM): createNetlinkSource() then throws a NetlinkUnavailableError whose message says why.
 
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SocketSource, SocketTableResult } from '../types';
-import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION } from './sockdiag-layout';
-
-export { ALL_TCP_STATES_MASK, stateBit } from './sockdiag-layout';
+import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, stateBit, TCP_CLOSE_WAIT } from './sockdiag-layout';
 
 /** What the addon exports. */
 export interface SockDiagAddon {
-  /** states: idiag_states bitmask (bit n = state n); families: bit 0 IPv4, bit 1 IPv6 */
-  dump(states: number, families: number): ArrayBuffer;
+  /** states: idiag_states bitmask (bit n = state n); families: bit 0 IPv4, bit 1 IPv6; infoStates:
+   *  states whose sockets also get their tcp_info, by a second dump filtered to those states that runs
+   *  only for a family whose main dump found such sockets */
+  dump(states: number, families: number, infoStates?: number): ArrayBuffer;
   layoutVersion: number;
 }
 
@@ -85,14 +85,15 @@ export interface NetlinkSourceOptions {
   states?: number;
   ipv4?: boolean;
   ipv6?: boolean;
+  /** ask the kernel for the tcp_info of CLOSE_WAIT sockets (how long ago their peer closed); default
+   *  true. It costs a second dump, filtered to CLOSE_WAIT in the kernel, only when there are some. */
+  closeWaitTiming?: boolean;
   /** injected addon (tests) */
   addon?: SockDiagAddon;
 }
 
 export interface NetlinkSource extends SocketSource {
   readonly name: 'netlink';
-  /** whether the kernel flagged the last dump as interrupted (the table changed mid-walk) */
-  readonly lastDumpInterrupted: boolean;
 }
 
 const SOURCE_KEY = 'netlink sock_diag';
@@ -105,26 +106,25 @@ export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSou
     throw new RangeError(`netlink states mask must be a 32-bit unsigned integer, got ${states}`);
   }
   const families = (opts.ipv4 === false ? 0 : 1) | (opts.ipv6 === false ? 0 : 2);
+  const infoStates = opts.closeWaitTiming === false ? 0 : states & stateBit(TCP_CLOSE_WAIT);
   const addon = opts.addon ?? loadSockDiagAddon();
   try {
     decodeSockDiagDump(addon.dump(0, families)); // states 0: the kernel answers at once with nothing
   } catch (e) {
     throw new NetlinkUnavailableError(`netlink sock_diag is unavailable: ${(e as Error).message}`);
   }
-  let interrupted = false;
   return {
     name: 'netlink',
-    get lastDumpInterrupted() {
-      return interrupted;
-    },
     async read(): Promise<SocketTableResult> {
-      const d = decodeSockDiagDump(addon.dump(states, families));
-      interrupted = d.interrupted;
+      const d = decodeSockDiagDump(addon.dump(states, families, infoStates));
       return {
+        interrupted: d.interrupted,
         table: d.table,
         source: 'netlink',
         skipped: d.skipped ? { [SOURCE_KEY]: d.skipped } : {},
         unknownStates: d.unknownStates,
+        // without the timing dump (not asked for, or no CLOSE_WAIT socket) there is nothing to time
+        ...(infoStates ? { peerClosed: d.peerClosed } : {}),
       };
     },
   };

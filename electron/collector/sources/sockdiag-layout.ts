@@ -3,14 +3,20 @@
 // distinct address is formatted once, so the per-row work left in JavaScript is two array fills.
 
 import { formatAddressBytes } from '../../../shared/address';
-import type { SocketTable } from '../types';
+import type { PeerClosedAge, PeerClosedTiming, SocketTable } from '../types';
 
 export const SOCKDIAG_MAGIC = 0x44534c57; // "WLSD"
-export const SOCKDIAG_LAYOUT_VERSION = 1;
+export const SOCKDIAG_LAYOUT_VERSION = 2;
 export const SOCKDIAG_HEADER_WORDS = 16;
 export const SOCKDIAG_ADDR_ENTRY_BYTES = 20;
+/** one tcp_info entry: u64 cookie, u32 inode, u32 payload length, the first 64 bytes of tcp_info */
+export const SOCKDIAG_INFO_ENTRY_BYTES = 80;
+export const SOCKDIAG_INFO_PREFIX_BYTES = 64;
+/** kernel state code of CLOSE_WAIT */
+export const TCP_CLOSE_WAIT = 8;
 
-/** idiag_states bit of each kernel state code: bit n = state n (KERNEL.md §5). */
+/** idiag_states bit of each kernel state code: bit n = state n (docs/kernel.md, "Reading sockets through
+ *  sock_diag"). */
 export function stateBit(code: number): number {
   return 2 ** code;
 }
@@ -28,12 +34,55 @@ export interface DecodedDump {
   interrupted: boolean;
   /** IPv4 rows come first */
   ipv4Rows: number;
+  /** peer-close bounds of the sockets whose tcp_info was asked for (infoStates); null when no such
+   *  dump ran (none was asked for, or the main dump found no socket in those states) */
+  peerClosed: PeerClosedTiming | null;
+}
+
+/** The fields of struct tcp_info (include/uapi/linux/tcp.h) Waitline reads. Offsets are fixed since
+ *  the struct's first version: the kernel only ever appends fields. */
+export const TCP_INFO_OFFSETS = { state: 0, lastDataRecv: 52, lastAckRecv: 56 } as const;
+/** bytes of tcp_info needed for the fields above */
+export const TCP_INFO_MIN_BYTES = 60;
+
+export interface TcpInfoTimes {
+  /** tcpi_state: the kernel state code */
+  state: number;
+  /** tcpi_last_data_recv: ms since the last segment carrying data arrived (icsk_ack.lrcvtime; the
+   *  connection's start when the peer never sent data). A FIN without data does not move it. */
+  lastDataRecvMs: number;
+  /** tcpi_last_ack_recv: ms since the last acceptable ACK arrived (tp->rcv_tstamp) — every segment
+   *  of an established peer carries one, its FIN included */
+  lastAckRecvMs: number;
+}
+
+/** Reads the timing fields of a struct tcp_info payload of `len` bytes (only the first `bytes.length`
+ *  may be present); null when the kernel sent too little. */
+export function decodeTcpInfoTimes(bytes: Uint8Array, len: number = bytes.length): TcpInfoTimes | null {
+  if (len < TCP_INFO_MIN_BYTES || bytes.length < TCP_INFO_MIN_BYTES) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, TCP_INFO_MIN_BYTES);
+  return {
+    state: dv.getUint8(TCP_INFO_OFFSETS.state),
+    lastDataRecvMs: dv.getUint32(TCP_INFO_OFFSETS.lastDataRecv, true),
+    lastAckRecvMs: dv.getUint32(TCP_INFO_OFFSETS.lastAckRecv, true),
+  };
+}
+
+/** Bounds on how long ago the peer of a CLOSE_WAIT socket closed, from its tcp_info (docs/kernel.md,
+ *  "CLOSE_WAIT age"): the FIN carried an ACK, so tcpi_last_ack_recv ≤ time since the FIN arrived
+ *  (a later segment — an ACK of data we sent, a keepalive answer — only makes it smaller); the FIN
+ *  came with or after the last data, so tcpi_last_data_recv ≥ it. Null when the socket was not in
+ *  CLOSE_WAIT when asked. */
+export function peerClosedBounds(t: TcpInfoTimes): PeerClosedAge | null {
+  if (t.state !== TCP_CLOSE_WAIT) return null;
+  return { minMs: t.lastAckRecvMs, maxMs: Math.max(t.lastAckRecvMs, t.lastDataRecvMs) };
 }
 
 const align8 = (x: number): number => (x + 7) & ~7;
 
-/** Byte offsets of each column for `n` rows, and the total size for `addrs` addresses. */
-export function sockDiagLayout(n: number, addrs: number) {
+/** Byte offsets of each column for `n` rows, and the total size for `addrs` addresses, `infos` tcp_info
+ *  entries and `errBytes` of error text. */
+export function sockDiagLayout(n: number, addrs: number, infos = 0, errBytes = 0) {
   let off = SOCKDIAG_HEADER_WORDS * 4;
   const cookie = off;
   off = align8(off + 8 * n);
@@ -46,7 +95,9 @@ export function sockDiagLayout(n: number, addrs: number) {
   const u8 = off;
   off = align8(off + 3 * n);
   const addrTable = off;
-  return { cookie, inode, u32, u16, u8, addrTable, size: addrTable + addrs * SOCKDIAG_ADDR_ENTRY_BYTES };
+  const infoTable = align8(addrTable + addrs * SOCKDIAG_ADDR_ENTRY_BYTES);
+  const errText = infoTable + infos * SOCKDIAG_INFO_ENTRY_BYTES;
+  return { cookie, inode, u32, u16, u8, addrTable, infoTable, errText, size: errText + errBytes };
 }
 
 export class SockDiagLayoutError extends Error {
@@ -66,9 +117,13 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
   }
   const n = h[2];
   const naddrs = h[3];
-  const L = sockDiagLayout(n, naddrs);
+  const ninfos = h[8];
+  const errBytes = h[10];
+  const L = sockDiagLayout(n, naddrs, ninfos, errBytes);
   if (buf.byteLength !== L.size) {
-    throw new SockDiagLayoutError(`sock_diag dump is ${buf.byteLength} bytes; ${n} rows and ${naddrs} addresses need ${L.size}`);
+    throw new SockDiagLayoutError(
+      `sock_diag dump is ${buf.byteLength} bytes; ${n} rows, ${naddrs} addresses, ${ninfos} tcp_info entries and ${errBytes} bytes of error text need ${L.size}`,
+    );
   }
   if (h[7] > n) throw new SockDiagLayoutError(`sock_diag dump claims ${h[7]} IPv4 rows of ${n}`);
 
@@ -112,5 +167,31 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
     inode: new Float64Array(buf, L.inode, n),
     cookie: new BigUint64Array(buf, L.cookie, n),
   };
-  return { table, skipped: h[4], unknownStates: h[5], interrupted: (h[6] & 1) !== 0, ipv4Rows: h[7] };
+  return {
+    table,
+    skipped: h[4],
+    unknownStates: h[5],
+    interrupted: (h[6] & 1) !== 0,
+    ipv4Rows: h[7],
+    peerClosed: decodeInfoEntries(buf, L.infoTable, ninfos, h[9], L.errText, errBytes),
+  };
+}
+
+function decodeInfoEntries(buf: ArrayBuffer, at: number, count: number, flags: number, errAt: number, errBytes: number): PeerClosedTiming | null {
+  if ((flags & 1) === 0) return null;
+  if ((flags & 2) !== 0) {
+    const text = String.fromCharCode(...new Uint8Array(buf, errAt, errBytes));
+    return { byInode: new Map(), error: `the CLOSE_WAIT tcp_info dump failed: ${text || 'no reason given'}` };
+  }
+  const byInode = new Map<number, PeerClosedAge>();
+  const dv = new DataView(buf, at, count * SOCKDIAG_INFO_ENTRY_BYTES);
+  for (let e = 0; e < count; e++) {
+    const o = e * SOCKDIAG_INFO_ENTRY_BYTES;
+    const inode = dv.getUint32(o + 8, true);
+    const len = dv.getUint32(o + 12, true);
+    const times = decodeTcpInfoTimes(new Uint8Array(buf, at + o + 16, SOCKDIAG_INFO_PREFIX_BYTES), len);
+    const bounds = times && peerClosedBounds(times);
+    if (bounds && inode !== 0) byInode.set(inode, bounds);
+  }
+  return { byInode, error: null };
 }

@@ -4,10 +4,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { SocketSortKey } from '../../../shared/snapshot';
 import { TCP_STATES, type TcpState } from '../../../shared/tcp';
-import { bridge } from '../../bridge';
 import { fmtCount, STATE_COLORS } from '../../format';
 import { measureRender } from '../../perf';
-import { useDashboard } from '../../store/dashboard';
+import { useDashboard, useDashboardStore } from '../../store/context';
 import { type ConnectionFilters, loadFilters, portError, saveFilters, toQuery, DEFAULT_FILTERS } from './filters';
 import { ConnectionsModel, type DisplayRow, ownerText, PAGE_SIZE } from './model';
 
@@ -131,6 +130,7 @@ export function ConnectionsView() {
     setFiltersState(f);
   }, []);
   const tick = useDashboard((s) => s.snapshot?.seq ?? -1);
+  const { api } = useDashboardStore();
   const modelRef = useRef(new ConnectionsModel());
   const model = modelRef.current;
   const [, rerender] = useReducer((x: number) => x + 1, 0);
@@ -168,7 +168,7 @@ export function ConnectionsView() {
     const base = toQuery(filters);
     inFlight.current = true;
     let cancelled = false;
-    Promise.all(pages.map((p) => bridge.querySockets({ ...base, offset: p * PAGE_SIZE, limit: PAGE_SIZE })))
+    Promise.all(pages.map((p) => api.querySockets({ ...base, offset: p * PAGE_SIZE, limit: PAGE_SIZE })))
       .then((results) => {
         if (cancelled) return;
         measureRender('table', () => {

@@ -143,7 +143,8 @@ export class ConnectionsModel {
   }
 }
 
-/** What the process column says. TIME_WAIT entries have no socket file and so no owner (KERNEL.md §6). */
+/** What the process column says. TIME_WAIT entries have no socket file and so no owner (docs/kernel.md,
+ *  "Who owns a socket"). */
 export function ownerText(r: SocketRow): { text: string; kernel: boolean } {
   if (r.comm !== null && r.pid !== null) return { text: `${r.comm} (${r.pid})`, kernel: false };
   if (r.inode === 0) {

@@ -1,20 +1,25 @@
 // CLOSE_WAIT leak detector: the peer closed, the local program has not called close(). Per process:
-// count, age of the oldest, growth — and where the closed connections came from.
+// count, how long ago the peers closed (a lower bound, from the kernel where it can tell), growth —
+// plus the sockets no listed process holds, so the rows add up to the total — and where the closed
+// connections came from. The rows are built by close-wait-model.ts.
 import { memo } from 'react';
-import { fmtCount, fmtDuration, fmtEndpoint, fmtRate } from '../../format';
-import { useDashboard } from '../../store/dashboard';
+import { fmtCount, fmtEndpoint } from '../../format';
+import { useDashboard } from '../../store/context';
+import { closeWaitView } from './close-wait-model';
 
 export const CloseWaitLeaks = memo(function CloseWaitLeaks() {
-  const total = useDashboard((s) => s.snapshot?.states.CLOSE_WAIT ?? 0);
-  const procs = useDashboard((s) => s.snapshot?.owners?.closeWait ?? null);
-  const peers = useDashboard((s) => s.snapshot?.topCloseWait ?? null);
+  const snapshot = useDashboard((s) => s.snapshot);
+  const view = closeWaitView(snapshot);
+  const peers = snapshot?.topCloseWait ?? null;
   return (
     <div className="card" data-testid="close-wait">
       <div className="card-head">
-        <h3>CLOSE_WAIT</h3>
+        <h3>
+          CLOSE_WAIT <span data-testid="close-wait-total">{fmtCount(view.total)}</span>
+        </h3>
         <span className="muted small">the peer closed; the program has not called close() — growth means a leak</span>
       </div>
-      {total === 0 ? (
+      {view.total === 0 ? (
         <p className="empty">No sockets in CLOSE_WAIT.</p>
       ) : (
         <div className="table-wrap">
@@ -23,34 +28,25 @@ export const CloseWaitLeaks = memo(function CloseWaitLeaks() {
               <tr>
                 <th>Process</th>
                 <th className="num">CLOSE_WAIT</th>
-                <th className="num">Oldest</th>
+                <th className="num" title="a lower bound on the time since the oldest socket's peer closed">
+                  Oldest
+                </th>
                 <th className="num">Growth</th>
                 <th>Verdict</th>
               </tr>
             </thead>
             <tbody>
-              {(procs ?? []).map((p) => (
-                <tr key={p.pid}>
-                  <td className="mono">
-                    {p.comm} ({p.pid})
+              {view.rows.map((r) => (
+                <tr key={r.key} className={r.kind === 'process' ? undefined : 'muted'} data-testid={`close-wait-row-${r.kind}`}>
+                  <td className={r.kind === 'process' ? 'mono' : 'small'}>{r.label}</td>
+                  <td className="num">{fmtCount(r.count)}</td>
+                  <td className="num" title={r.ageDetail || undefined}>
+                    {r.age}
                   </td>
-                  <td className="num">{fmtCount(p.count)}</td>
-                  <td className="num">{fmtDuration(p.oldestAgeS)}</td>
-                  <td className="num">{p.growthPerMin > 0 ? `+${fmtRate(p.growthPerMin)}/min` : '—'}</td>
-                  <td className="small">
-                    {p.growthPerMin > 0 || p.oldestAgeS > 300
-                      ? `${p.comm} is not closing sockets its peers closed: look for a missing close() or a stuck reader`
-                      : 'recent; normal if the program closes them soon'}
-                  </td>
+                  <td className="num">{r.growth}</td>
+                  <td className="small">{r.verdict}</td>
                 </tr>
               ))}
-              {(!procs || procs.length === 0) && (
-                <tr>
-                  <td colSpan={5} className="muted small">
-                    {fmtCount(total)} sockets, owners not visible (another user’s processes need privileges).
-                  </td>
-                </tr>
-              )}
             </tbody>
           </table>
           {peers && peers.length > 0 && (

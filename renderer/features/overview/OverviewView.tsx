@@ -1,14 +1,17 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
+import { rateSeriesOf } from '../../../shared/history';
 import { CountersChart } from '../../charts/CountersChart';
 import { StateChart } from '../../charts/StateChart';
 import { fmtCount, fmtRate } from '../../format';
-import { CHART_WINDOWS, setChartWindow, setPaused, useDashboard, WINDOW_KEYS } from '../../store/dashboard';
+import { useDashboard, useDashboardStore } from '../../store/context';
+import { CHART_WINDOWS, WINDOW_KEYS } from '../../store/dashboard';
 import { CloseWaitLeaks } from './CloseWaitLeaks';
 import { StateCounts } from './StateCounts';
 
 function WindowPicker() {
   const windowKey = useDashboard((s) => s.windowKey);
   const paused = useDashboard((s) => s.paused);
+  const { setChartWindow, setPaused } = useDashboardStore().dashboard;
   return (
     <div className="chart-tools">
       <div className="segmented" role="group" aria-label="Time window">
@@ -26,20 +29,23 @@ function WindowPicker() {
 }
 
 const ChurnSummary = memo(function ChurnSummary() {
-  const rates = useDashboard((s) => s.snapshot?.counters?.rates ?? null);
+  const snapshot = useDashboard((s) => s.snapshot);
+  // the same rate series the charts and the host's history use (shared/history.ts); null before the
+  // second tick, when no rate exists yet
+  const series = useMemo(() => (snapshot?.counters?.rates ? rateSeriesOf(snapshot) : null), [snapshot]);
   const sockstat = useDashboard((s) => s.snapshot?.sockstat ?? null);
   const maxTw = useDashboard((s) => {
     const v = s.snapshot?.sysctls['net.ipv4.tcp_max_tw_buckets'];
     return v && v.available ? Number(v.raw) : null;
   });
-  const arrivals = rates ? (rates['TcpExt.TW'] ?? 0) + (rates['TcpExt.TWKilled'] ?? 0) : null;
+  const arrivals = series?.timeWaitArrivals ?? null;
   const items: [string, string, string][] = [
     ['TIME_WAIT arrivals', `${fmtRate(arrivals)}/s`, 'TcpExt TW + TWKilled: timewait entries created'],
     ['Steady state', arrivals === null ? '—' : `≈ ${fmtCount(arrivals * 60)}`, 'arrival rate × 60 s (Little’s law)'],
-    ['Active opens', `${fmtRate(rates?.['Tcp.ActiveOpens'])}/s`, 'connect() calls that sent a SYN'],
-    ['Passive opens', `${fmtRate(rates?.['Tcp.PassiveOpens'])}/s`, 'connections accepted'],
-    ['Resets', `${fmtRate(rates ? (rates['Tcp.EstabResets'] ?? 0) + (rates['Tcp.OutRsts'] ?? 0) : null)}/s`, 'EstabResets + OutRsts'],
-    ['TW overflow', `${fmtRate(rates?.['TcpExt.TCPTimeWaitOverflow'])}/s`, 'TIME_WAIT skipped: tcp_max_tw_buckets reached'],
+    ['Active opens', `${fmtRate(series?.activeOpens)}/s`, 'connect() calls that sent a SYN'],
+    ['Passive opens', `${fmtRate(series?.passiveOpens)}/s`, 'connections accepted'],
+    ['Resets', `${fmtRate(series?.resets)}/s`, 'EstabResets + OutRsts'],
+    ['TW overflow', `${fmtRate(series?.twOverflow)}/s`, 'TIME_WAIT skipped: tcp_max_tw_buckets reached'],
     ['sockstat tw', fmtCount(sockstat?.tw), `timewait objects in this namespace (incl. FIN_WAIT2 orphans)${maxTw ? ` · limit ${fmtCount(maxTw)}` : ''}`],
     ['Orphans', fmtCount(sockstat?.orphan), 'orphaned full sockets (whole host)'],
   ];

@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { TCP_STATES, type TcpState } from '../../../shared/tcp';
 import { fmtCount, STATE_COLORS } from '../../format';
-import { useDashboard } from '../../store/dashboard';
+import { useDashboard } from '../../store/context';
 
 const HINTS: Partial<Record<TcpState, string>> = {
   TIME_WAIT: 'closed first by this host; held 60 s by the kernel',

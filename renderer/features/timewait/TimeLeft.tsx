@@ -3,10 +3,10 @@ import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import { useWidth } from '../../charts/useWidth';
 import { fmtCount } from '../../format';
-import { useDashboard } from '../../store/dashboard';
+import { useDashboard } from '../../store/context';
 
 export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
-  const timers = useDashboard((s) => s.snapshot?.timeWait ?? null);
+  const timers = useDashboard((s) => s.snapshot?.timeWaitTimers ?? null);
   const [ref, width] = useWidth<HTMLDivElement>();
   const data = useMemo(
     () =>

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { DestinationCount } from '../../../shared/snapshot';
 import { fmtCount, fmtEndpoint } from '../../format';
-import { useDashboard } from '../../store/dashboard';
+import { useDashboard } from '../../store/context';
 import { PortBudgets } from './PortBudgets';
 import { TimeLeftHistogram } from './TimeLeft';
 

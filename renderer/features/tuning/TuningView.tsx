@@ -6,20 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { CatalogEntry } from '../../../shared/sysctl-catalog';
 import type { TuningChange } from '../../../shared/tuning';
 import { fmtClock, fmtCount, fmtEndpoint, fmtPercent, fmtRate } from '../../format';
-import { useDashboard } from '../../store/dashboard';
-import {
-  applyReviewed,
-  cancelReview,
-  clearDrafts,
-  keepPending,
-  loadTuning,
-  resetDraft,
-  revertChange,
-  setDraft,
-  setPersist,
-  startReview,
-  useTuning,
-} from '../../store/tuning';
+import { useDashboard, useDashboardStore, useTuning } from '../../store/context';
 import { budgetPreview, knobRows, planChanges, secondsLeft, type BudgetFigures, type KnobRow } from './model';
 
 // The panel's own few rules, scoped by the tuning- prefix (rendered once with the view, so the view
@@ -52,6 +39,7 @@ const KnobInput = memo(function KnobInput({ row }: { row: KnobRow }) {
   const e = row.entry;
   const value = row.draft ?? row.current ?? '';
   const id = `knob-${row.key}`;
+  const { setDraft } = useDashboardStore().tuning;
   if (e.kind === 'enum') {
     return (
       <select
@@ -89,6 +77,7 @@ const KnobInput = memo(function KnobInput({ row }: { row: KnobRow }) {
 const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
   const e = row.entry;
   const dflt = e.default === null ? (e.defaultNote ?? 'varies') : `${show(e.default)}${e.defaultNote ? ` (${e.defaultNote})` : ''}`;
+  const { resetDraft } = useDashboardStore().tuning;
   return (
     <div
       className={`card tuning-knob${row.available ? '' : ' unavailable'}${row.changed ? ' changed' : ''}`}
@@ -213,6 +202,7 @@ function BudgetPreviewCard({ changes }: { changes: Record<string, string> }) {
 function PendingBanner() {
   const pending = useTuning((s) => s.pending);
   const busy = useTuning((s) => s.busy);
+  const { load: loadTuning, keepPending, revertChange } = useDashboardStore().tuning;
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!pending) return;
@@ -226,7 +216,7 @@ function PendingBanner() {
     // the host reverts it now; read back what happened
     const t = setTimeout(() => void loadTuning(), 1500);
     return () => clearTimeout(t);
-  }, [pending, left]);
+  }, [pending, left, loadTuning]);
   if (!pending) return null;
   return (
     <div className="banner warn" role="alertdialog" aria-labelledby="keep-title" data-testid="keep-banner">
@@ -258,6 +248,7 @@ function ReviewCard({ writable }: { writable: boolean }) {
     useShallow((s) => ({ state: s.state, drafts: s.drafts, reviewing: s.reviewing, persist: s.persist, busy: s.busy })),
   );
   const pending = useTuning((s) => s.pending);
+  const { setPersist, startReview, applyReviewed, cancelReview, clearDrafts } = useDashboardStore().tuning;
   const plan = useMemo(() => planChanges(state, drafts), [state, drafts]);
   const hasDrafts = Object.keys(drafts).length > 0;
   if (!hasDrafts) return null;
@@ -349,6 +340,7 @@ const STATE_TEXT: Record<TuningChange['state'], string> = {
 function History({ writable }: { writable: boolean }) {
   const history = useTuning((s) => s.state?.history ?? null);
   const busy = useTuning((s) => s.busy);
+  const { revertChange } = useDashboardStore().tuning;
   if (!history || history.length === 0) return null;
   return (
     <div className="card" data-testid="history">
@@ -393,9 +385,10 @@ export function TuningView() {
     useShallow((s) => ({ state: s.state, loadError: s.loadError, drafts: s.drafts, message: s.message })),
   );
   const readOnlyTransport = useDashboard((s) => s.info?.readOnly === true || s.transport === 'serve');
+  const { load: loadTuning } = useDashboardStore().tuning;
   useEffect(() => {
     void loadTuning();
-  }, []);
+  }, [loadTuning]);
   const writable = !readOnlyTransport && state?.writable === true;
   const rows = useMemo(() => knobRows(state, drafts, writable), [state, drafts, writable]);
   const plan = useMemo(() => planChanges(state, drafts), [state, drafts]);

@@ -1,6 +1,7 @@
 // Pure logic of the tuning panel: knob rows from the catalog + the live values, inline validation of
-// proposed values, the diff shown before applying, warnings drawn from KERNEL.md, and the port-budget
-// preview against the current worst destination (KERNEL.md §7). No React, no bridge: unit-tested.
+// proposed values, the diff shown before applying, warnings drawn from docs/kernel.md ("Sysctls Waitline
+// reads and tunes"), and the port-budget preview against the current worst destination
+// (docs/exhaustion.md, "What runs out"). No React, no bridge: unit-tested.
 
 import {
   SYSCTL_CATALOG,
@@ -11,7 +12,7 @@ import {
   validateSysctlValue,
   type CatalogEntry,
 } from '../../../shared/sysctl-catalog';
-import { portBudget, type ReuseSettings } from '../../../shared/port-budget';
+import { portBudget, rankBudgets, type ReuseSettings } from '../../../shared/port-budget';
 import type { PortBudget, Snapshot } from '../../../shared/snapshot';
 import { TIME_WAIT_SECONDS } from '../../../shared/tcp';
 import type { TuningKnobState, TuningState } from '../../../shared/tuning';
@@ -127,7 +128,8 @@ function num(v: string | null | undefined): number | null {
   return v !== null && v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : null;
 }
 
-/** Consequences worth a second look, from KERNEL.md §1 and §9. */
+/** Consequences worth a second look, from docs/kernel.md: "Sysctls Waitline reads and tunes" (what goes
+ *  wrong when they are set badly) and "Myths Waitline corrects". */
 export function warningsFor(state: TuningState | null, changes: Record<string, string>): string[] {
   const w: string[] = [];
   const cur = (k: string) => knobFor(state, k)?.value ?? null;
@@ -184,11 +186,12 @@ export interface BudgetPreview {
   affected: boolean;
 }
 
-/** The destination closest to exhaustion in the snapshot. */
+/** The destination closest to exhaustion in the snapshot, by the one ranking every view uses
+ *  (rankBudgets: exhausted first, then by the larger of current use and steady state). */
 export function worstDestination(snapshot: Snapshot | null): PortBudget | null {
   const b = snapshot?.portBudgets ?? [];
   if (b.length === 0) return null;
-  return [...b].sort((x, y) => y.steadyStatePercent - x.steadyStatePercent)[0]!;
+  return rankBudgets(b)[0]!;
 }
 
 function figures(
@@ -210,13 +213,18 @@ function figures(
   }
   // the collector's own formula, fed the destination's counts and the proposed values
   const b = portBudget({ ...dest, recentTimeWait: dest.closeRatePerS * dest.rateWindowS }, usable, settings, dest.rateWindowS);
+  // While a destination is exhausted no connection can be made, so none closes: its close rate says
+  // nothing about demand and a steady state from it would read below what is held now. Never show less
+  // than the ports held now (under the proposed values).
+  const floor = dest.verdict === 'exhausted' ? b.blocking : 0;
+  const steadyState = Math.max(b.steadyState, floor);
   return {
     usable,
     holdSeconds: b.holdSeconds,
     reuse: b.reuseApplies,
     sustainablePerS: b.holdSeconds > 0 ? usable / b.holdSeconds : usable,
-    steadyState: b.steadyState,
-    steadyStatePercent: usable > 0 ? b.steadyStatePercent : null,
+    steadyState,
+    steadyStatePercent: usable > 0 ? (steadyState / usable) * 100 : null,
   };
 }
 
@@ -257,9 +265,3 @@ export function secondsLeft(deadline: number | null, now: number): number {
   return Math.max(0, Math.ceil((deadline - now) / 1000));
 }
 
-/** Chart marker label for an applied change. */
-export function markerLabel(changes: { key: string; after: string }[]): string {
-  const parts = changes.map((c) => `${c.key.split('.').pop()}=${c.after === '' ? '(empty)' : c.after}`);
-  const text = parts.slice(0, 3).join(', ') + (parts.length > 3 ? ` +${parts.length - 3}` : '');
-  return `tuning: ${text}`;
-}

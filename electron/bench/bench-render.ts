@@ -1,0 +1,382 @@
+// Renderer benchmark: per-tick render cost in real Chromium, measured by the page itself with the
+// Performance API (renderer/perf.ts records `waitline:tick`, `waitline:history`, `waitline:table`:
+// store update → React render + commit → style + layout, all synchronous).
+//
+// The page is the production build served by the real `waitline serve` server; only its data source
+// is synthetic so the load is exact and repeatable: 24 h of 1 s history (86,400 samples) in the
+// server's HistoryStore, and a 50,000-row socket table paged by the collector's own table query.
+// Plain Node; never imports `electron`.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { SNAPSHOT_SCHEMA, type DestinationCount, type PortBudget, type Snapshot, type SocketPage, type SocketQuery } from '../../shared/snapshot';
+import { emptyStateCounts, stateCode, type TcpState } from '../../shared/tcp';
+import { querySocketTable } from '../collector/table-query';
+import type { SocketTable } from '../collector/types';
+import { startServe, type ServeCollector } from '../serve/server';
+
+export interface BenchRenderOptions {
+  /** built renderer (default dist/renderer) */
+  staticDir?: string;
+  /** default /usr/bin/chromium */
+  chromiumPath?: string;
+  /** ticks measured per scenario (default 30) */
+  ticks?: number;
+  /** tick period of the synthetic collector, ms (default 500: twice the real rate, to finish sooner) */
+  tickMs?: number;
+  /** rows in the socket table scenario (default 50,000) */
+  tableRows?: number;
+  /** history samples (default 86,400 = 24 h at 1 s) */
+  historySamples?: number;
+  log?: (line: string) => void;
+}
+
+export interface RenderStats {
+  /** mean per-tick render cost, ms (including any history/table update that tick caused, amortized) */
+  mean: number;
+  p95: number;
+  max: number;
+  samples: number;
+}
+
+export interface BenchRenderResult {
+  /** Overview at the 24 h window with 24 h of history: mean ms per tick, one history refresh amortized */
+  perTickMs24h: number;
+  /** Connections view over a 50,000-row table: mean ms per tick */
+  perTickMsTable50k: number;
+  /** Overview at the default 1 min window */
+  perTickMs1m: number;
+  overview24h: RenderStats;
+  table50k: RenderStats;
+  overview1m: RenderStats;
+  /** one 24 h history refresh (fetch excluded, render included): ms */
+  historyRefreshMs: number;
+  /** ticks between two 24 h refreshes (one per pixel of movement) */
+  ticksPerHistoryRefresh: number;
+  /** the 4 ms per tick goal */
+  goalMs: number;
+  chromium: string;
+  historySamples: number;
+  tableRows: number;
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// ---- synthetic but realistic data ------------------------------------------------------------------
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run renders the same load. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticStates(i: number, r: () => number): Record<TcpState, number> {
+  const s = emptyStateCounts();
+  // a daily load curve with bursts
+  const day = Math.sin((i / 86_400) * 2 * Math.PI);
+  s.TIME_WAIT = Math.round(18_000 + 9_000 * day + 3_000 * r() + (i % 3600 < 60 ? 8_000 : 0));
+  s.ESTABLISHED = Math.round(2_500 + 800 * day + 200 * r());
+  s.CLOSE_WAIT = Math.round(40 + 30 * r() + (i % 7200 > 7000 ? 400 : 0));
+  s.LISTEN = 24;
+  s.FIN_WAIT2 = Math.round(60 * r());
+  s.SYN_SENT = Math.round(15 * r());
+  s.LAST_ACK = Math.round(5 * r());
+  return s;
+}
+
+function syntheticTable(rows: number): SocketTable {
+  const r = rng(7);
+  const states: TcpState[] = ['TIME_WAIT', 'TIME_WAIT', 'TIME_WAIT', 'ESTABLISHED', 'CLOSE_WAIT', 'FIN_WAIT2'];
+  const peers = Array.from({ length: 40 }, (_, i) => `10.1.${i >> 4}.${(i * 7) % 250}`);
+  const t: SocketTable = {
+    length: rows,
+    family: new Uint8Array(rows).fill(4),
+    state: new Uint8Array(rows),
+    localAddr: new Array<string>(rows).fill('10.0.0.5'),
+    localPort: new Uint16Array(rows),
+    remoteAddr: new Array<string>(rows),
+    remotePort: new Uint16Array(rows),
+    txQueue: new Uint32Array(rows),
+    rxQueue: new Uint32Array(rows),
+    timer: new Uint8Array(rows),
+    timerLeftMs: new Uint32Array(rows),
+    retransmits: new Uint32Array(rows),
+    uid: new Uint32Array(rows),
+    inode: new Float64Array(rows),
+    cookie: null,
+  };
+  for (let i = 0; i < rows; i++) {
+    const st = states[Math.floor(r() * states.length)];
+    t.state[i] = stateCode(st);
+    t.localPort[i] = 32768 + (i % 28_000);
+    t.remoteAddr[i] = peers[Math.floor(r() * peers.length)];
+    t.remotePort[i] = [443, 5432, 6379, 80][i % 4];
+    t.timer[i] = st === 'TIME_WAIT' ? 3 : 0;
+    t.timerLeftMs[i] = st === 'TIME_WAIT' ? Math.floor(r() * 60_000) : 0;
+    t.uid[i] = st === 'TIME_WAIT' ? 0 : 1000;
+    t.inode[i] = st === 'TIME_WAIT' ? 0 : 100_000 + i;
+  }
+  return t;
+}
+
+class SyntheticCollector implements ServeCollector {
+  private seq = 0;
+  private readonly r = rng(42);
+  constructor(
+    private readonly table: SocketTable | null,
+    private readonly startIndex: number,
+  ) {}
+
+  async tick(): Promise<Snapshot> {
+    const i = this.startIndex + this.seq;
+    const states = syntheticStates(i, this.r);
+    const now = Date.now();
+    const total = Object.values(states).reduce((a, b) => a + b, 0);
+    const tops: DestinationCount[] = Array.from({ length: 10 }, (_, k) => ({
+      direction: 'outbound',
+      peerAddr: `10.1.0.${k + 1}`,
+      servicePort: [443, 5432, 6379, 80][k % 4],
+      localAddr: '10.0.0.5',
+      count: Math.round(states.TIME_WAIT / (k + 2)),
+    }));
+    const budgets: PortBudget[] = tops.map((d, k) => {
+      const percentUsed = (d.count / 28_232) * 100;
+      const steadyStatePercent = percentUsed * (1 + k / 10);
+      return {
+        localAddr: d.localAddr,
+        remoteAddr: d.peerAddr,
+        remotePort: d.servicePort,
+        inUse: d.count + 30,
+        timeWait: d.count,
+        blocking: d.count + 30,
+        usable: 28_232,
+        percentUsed,
+        closeRatePerS: d.count / 60,
+        rateWindowS: 10,
+        activeGrowthPerS: 0,
+        forecastBasisS: 10,
+        firstFreeS: 1,
+        freedWithin10s: Math.round(d.count / 6),
+        exhaustedSince: null,
+        holdSeconds: 60,
+        reuseApplies: false,
+        steadyState: (steadyStatePercent * 28_232) / 100,
+        steadyStatePercent,
+        secondsToExhaustion: steadyStatePercent > 100 ? 120 : null,
+        verdict: steadyStatePercent > 100 ? 'will_exhaust' : steadyStatePercent > 80 ? 'at_risk' : 'fine',
+      };
+    });
+    const counts = Array.from({ length: 12 }, () => Math.round((states.TIME_WAIT / 12) * (0.8 + 0.4 * this.r())));
+    const snap: Snapshot = {
+      schema: SNAPSHOT_SCHEMA,
+      time: now,
+      seq: this.seq++,
+      intervalMs: 1000,
+      states,
+      statesByFamily: { ipv4: states, ipv6: emptyStateCounts() },
+      totalSockets: total,
+      sockstat: { inuse4: total - states.TIME_WAIT, inuse6: 0, orphan: 3, tw: states.TIME_WAIT, alloc: total, memPages: 900, socketsUsed: total + 100 },
+      counters: {
+        totals: {},
+        rates: {
+          'TcpExt.TW': 300 + 100 * this.r(),
+          'TcpExt.TWKilled': 0,
+          'Tcp.ActiveOpens': 310 + 100 * this.r(),
+          'Tcp.PassiveOpens': 40 * this.r(),
+          'Tcp.EstabResets': 2 * this.r(),
+          'Tcp.OutRsts': 3 * this.r(),
+          'TcpExt.TCPTimeWaitOverflow': 0,
+          'TcpExt.TWRecycled': 0,
+        },
+        currEstab: states.ESTABLISHED,
+      },
+      timeWaitTimers: { bucketS: 5, counts, freedNext10s: counts[0] + counts[1], finWait2Timewait: states.FIN_WAIT2, total: states.TIME_WAIT },
+      topTimeWait: tops,
+      topCloseWait: [],
+      portBudgets: budgets,
+      ephemeral: { low: 32768, high: 60999, reserved: 0, usable: 28_232 },
+      sysctls: { 'net.ipv4.tcp_max_tw_buckets': { available: true, raw: '262144', scope: 'netns' } },
+      owners: null,
+      health: {
+        socketSource: 'netlink',
+        fallbackReason: null,
+        durationMs: 12,
+        tableRead: true,
+        tableAt: now,
+        skippedLines: {},
+        degraded: [],
+      },
+    };
+    return snap;
+  }
+
+  querySockets(q: SocketQuery): SocketPage {
+    return querySocketTable(this.table, Date.now(), q, null);
+  }
+
+  setDemand(): void {}
+}
+
+// ---- measuring in the page ----------------------------------------------------------------------
+
+/** Installs an observer in the page collecting every waitline:* measure. */
+async function observe(page: Page): Promise<void> {
+  // Strings, not functions: this file is type-checked without the DOM library.
+  await page.evaluate(`(() => {
+    window.__wlMeasures = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name.startsWith('waitline:')) window.__wlMeasures.push({ name: e.name, duration: e.duration });
+    }).observe({ type: 'measure' });
+  })()`);
+}
+
+type Measure = { name: string; duration: number };
+
+async function collect(page: Page, ticks: number, timeoutMs: number): Promise<Measure[]> {
+  await page.evaluate('window.__wlMeasures.length = 0');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = (await page.evaluate('window.__wlMeasures.slice()')) as Measure[];
+    const n = m.filter((x) => x.name === 'waitline:tick').length;
+    if (n >= ticks) return m;
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${ticks} ticks were rendered in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Per-tick cost: each tick's own render plus, amortized, the history/table renders it caused. */
+function perTick(measures: { name: string; duration: number }[], extra: string[]): RenderStats {
+  const perTickCosts: number[] = [];
+  let pending = 0;
+  // attribute each extra measure to the tick before it
+  for (const m of measures) {
+    if (m.name === 'waitline:tick') {
+      if (perTickCosts.length) perTickCosts[perTickCosts.length - 1] += pending;
+      pending = 0;
+      perTickCosts.push(m.duration);
+    } else if (extra.includes(m.name)) {
+      pending += m.duration;
+    }
+  }
+  if (perTickCosts.length) perTickCosts[perTickCosts.length - 1] += pending;
+  const sorted = [...perTickCosts].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    mean: round(mean),
+    p95: round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0),
+    max: round(sorted[sorted.length - 1] ?? 0),
+    samples: sorted.length,
+  };
+}
+
+export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchRenderResult> {
+  const staticDir = resolve(opts.staticDir ?? 'dist/renderer');
+  const chromiumPath = opts.chromiumPath ?? '/usr/bin/chromium';
+  const ticks = opts.ticks ?? 30;
+  const tickMs = opts.tickMs ?? 500;
+  const tableRows = opts.tableRows ?? 50_000;
+  const historySamples = opts.historySamples ?? 86_400;
+  const log = opts.log ?? (() => {});
+  if (!existsSync(resolve(staticDir, 'index.html'))) throw new Error(`the renderer is not built (${staticDir}); run \`npm run build\``);
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath} (apt-get install chromium)`);
+
+  const collector = new SyntheticCollector(syntheticTable(tableRows), historySamples);
+  const server = await startServe({ collector, staticDir, port: 0, tickMs, historyCapacity: Math.max(historySamples + 1000, 86_400) });
+  // 24 h of history ending now, one sample per second
+  const r = rng(1);
+  const now = Date.now();
+  for (let i = 0; i < historySamples; i++) {
+    server.history.pushSample(now - (historySamples - i) * 1000, syntheticStates(i, r), {
+      timeWaitArrivals: 300 + 100 * r(),
+      activeOpens: 300 + 100 * r(),
+      passiveOpens: 40 * r(),
+      resets: 5 * r(),
+      twOverflow: i % 5000 === 0 ? 50 : 0,
+      twRecycled: 0,
+    });
+  }
+  server.history.addMarker(now - 6 * 3600_000, 'tcp_tw_reuse=1');
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/waitline', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/waitline' },
+  });
+  try {
+    const chromiumVersion = browser.version();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const timeout = ticks * tickMs * 4 + 20_000;
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="state-chart"]', { timeout: 20_000 });
+    await observe(page);
+
+    log('overview, 1 min window…');
+    await page.click('[data-testid="window-1m"]');
+    const m1 = await collect(page, ticks, timeout);
+    const overview1m = perTick(m1, []);
+
+    log(`overview, 24 h window over ${historySamples} samples…`);
+    await page.evaluate('window.__wlMeasures.length = 0');
+    await page.click('[data-testid="window-24h"]');
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="state-chart"]')?.getAttribute('data-points')) > 300`, null, {
+      timeout: 20_000,
+    });
+    // the switch itself fetched and drew the 24 h range: that is the cost of one history refresh
+    await page.waitForFunction(`window.__wlMeasures.some((m) => m.name === 'waitline:history')`, null, { timeout: 20_000 });
+    const switchMeasures = (await page.evaluate('window.__wlMeasures.slice()')) as Measure[];
+    const hist = switchMeasures.filter((m) => m.name === 'waitline:history').map((m) => m.duration);
+    const historyRefreshMs = Math.round((hist.reduce((a, b) => a + b, 0) / hist.length) * 1000) / 1000;
+    // The 24 h chart is refetched when the newest sample moves it by one pixel (renderer/store):
+    // every (24 h / chart width) seconds at 1 s ticks. Amortize one refresh over that many ticks.
+    const points = Number(await page.getAttribute('[data-testid="state-chart"]', 'data-points'));
+    const ticksPerRefresh = Math.max(1, Math.floor(86_400_000 / Math.max(1, points * 2) / 1000));
+    const m24 = await collect(page, ticks, timeout);
+    const ticks24 = perTick(m24, ['waitline:history']);
+    const amortized = Math.round((historyRefreshMs / ticksPerRefresh) * 1000) / 1000;
+    const overview24h: RenderStats = { ...ticks24, mean: Math.round((ticks24.mean + amortized) * 1000) / 1000 };
+
+    log(`connections, ${tableRows} rows…`);
+    await page.click('[data-testid="nav-connections"]');
+    await page.waitForFunction(
+      `(document.querySelector('[data-testid="connections-total"]')?.textContent ?? '').replace(/[^0-9 ]/g, '').includes('${tableRows}')`,
+      null,
+      { timeout: 20_000 },
+    );
+    const mt = await collect(page, ticks, timeout);
+    const table50k = perTick(mt, ['waitline:table']);
+
+    return {
+      perTickMs24h: overview24h.mean,
+      perTickMsTable50k: table50k.mean,
+      perTickMs1m: overview1m.mean,
+      overview24h,
+      table50k,
+      overview1m,
+      historyRefreshMs,
+      ticksPerHistoryRefresh: ticksPerRefresh,
+      goalMs: 4,
+      chromium: chromiumVersion,
+      historySamples,
+      tableRows,
+    };
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.close();
+  }
+}

@@ -1,0 +1,224 @@
+// `npm run bench [-- --sockets N[,N…]] [--json] [--repeats R] [--ticks T] [--cpu-seconds S]`
+//
+// As root, builds a private network namespace per socket count, fills it with real sockets (mostly
+// TIME_WAIT, plus IPv6, ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, made by native/sockmaker.c) and
+// measures side by side, medians over repeats: Waitline's full snapshot (table + aggregates), `ss
+// -tan` (wall, output to /dev/null), and reading /proc/net/tcp. Then, with 1,000 sockets: collector
+// CPU at 1 Hz, memory after 86,400 simulated ticks, and the per-tick payload; and the renderer's
+// per-tick cost when electron/bench/bench-render.ts exists. With --json the last line printed is one
+// JSON object (waitline_ms, ss_ms, procfs_ms, ratio_vs_ss for the largest N, and everything else).
+//
+// The host's sysctls are never touched: only the namespace's (bench-measure.ts checks it is in one).
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, UsageError } from '../cli/args';
+import { measureSize, measureSteady, SOCKMAKER, type SizeResult, type SteadyResult } from './bench-measure';
+
+const USAGE = `usage: npm run bench [-- options]
+
+Measures Waitline's collector against ss and /proc in private network namespaces (needs root).
+
+options:
+  --sockets N[,N...]  socket counts to measure (default 1000,10000,100000; each 16..500000)
+  --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
+  --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
+  --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
+  --json              print one JSON object as the last line
+  --help              this text`;
+
+interface BenchOptions {
+  sockets: number[];
+  repeats: number;
+  ticks: number;
+  cpuSeconds: number;
+  json: boolean;
+}
+
+function intFlag(v: string | true | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  if (v === true || !/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions & { inner: string | null; help: boolean } {
+  const { flags } = parseArgs(argv, {
+    booleans: ['json', 'help'],
+    values: ['sockets', 'repeats', 'ticks', 'cpu-seconds', 'inner'],
+  });
+  let sockets = [1000, 10_000, 100_000];
+  if (flags.sockets !== undefined) {
+    const raw = flags.sockets === true ? '' : flags.sockets;
+    sockets = raw.split(',').map((s) => intFlag(s.trim(), 'sockets', 0, 16, 500_000));
+    sockets = [...new Set(sockets)].sort((a, b) => a - b);
+  }
+  const inner = typeof flags.inner === 'string' ? flags.inner : null;
+  if (inner !== null && !/^(size|steady):\d+$/.test(inner)) throw new UsageError(`--inner is internal (size:N or steady:N)`);
+  return {
+    sockets,
+    repeats: intFlag(flags.repeats, 'repeats', 7, 1, 101),
+    ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
+    cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
+    json: flags.json === true,
+    help: flags.help === true,
+    inner,
+  };
+}
+
+const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
+
+/** Runs one measurement in a fresh namespace: this script again, under `ip netns exec`. */
+async function inNamespace<T>(job: string, opts: BenchOptions): Promise<T> {
+  const ns = `wl-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const add = await run('ip', ['netns', 'add', ns]);
+  if (add.code !== 0) throw new Error(`cannot create a network namespace (ip netns add): ${add.stderr.trim()}`);
+  try {
+    const args = [
+      'netns', 'exec', ns, process.execPath, '--expose-gc', '--import', 'tsx', join('electron', 'cli', 'bench.ts'),
+      '--inner', job, '--repeats', String(opts.repeats), '--ticks', String(opts.ticks), '--cpu-seconds', String(opts.cpuSeconds),
+    ];
+    const r = await run('ip', args, true);
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.code !== 0 || !line.startsWith('RESULT ')) {
+      throw new Error(`the measurement "${job}" failed (exit ${r.code}): ${line || r.stderr.trim().split('\n').pop()}`);
+    }
+    return JSON.parse(line.slice(7)) as T;
+  } finally {
+    await run('ip', ['netns', 'del', ns]);
+  }
+}
+
+function run(cmd: string, args: string[], passStderr = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (passStderr) process.stderr.write(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function renderCost(): Promise<Record<string, unknown> | { error: string } | null> {
+  const file = join('electron', 'cli', 'bench-render.ts');
+  if (!existsSync(file)) return null;
+  try {
+    // optional module written by the dashboard work; loaded by path so this file compiles without it
+    const load = require as (id: string) => unknown;
+    const mod = load(join(process.cwd(), file)) as { benchRender?: () => Promise<Record<string, unknown>> };
+    if (typeof mod.benchRender !== 'function') return { error: 'bench-render.ts does not export benchRender()' };
+    return await mod.benchRender();
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function table(rows: SizeResult[]): string {
+  const head = ['sockets', 'source', 'waitline ms', '(read ms)', 'ss -tan ms', '/proc read ms', '/proc parse ms', 'ratio vs ss', 'payload B'];
+  const body = rows.map((r) => [
+    String(r.sockets), r.socket_source, r.waitline_ms.toFixed(1), r.source_ms.toFixed(1), r.ss_ms.toFixed(1),
+    r.procfs_ms.toFixed(1), r.procfs_table_ms.toFixed(1), r.ratio_vs_ss.toFixed(3), String(r.payload_bytes_max),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: ReturnType<typeof parseBenchArgs>;
+  try {
+    opts = parseBenchArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`bench: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (opts.inner) {
+    const [kind, n] = opts.inner.split(':');
+    const result = kind === 'size' ? await measureSize(Number(n), opts.repeats) : await measureSteady(Number(n), opts.cpuSeconds, opts.ticks);
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    return 0;
+  }
+
+  if (process.getuid?.() !== 0) {
+    console.error('bench: needs root — it builds private network namespaces (ip netns) and sets sysctls only inside them. Run it as root.');
+    return 1;
+  }
+  if (!existsSync(SOCKMAKER)) {
+    console.error(`bench: ${SOCKMAKER} is missing — run \`npm run build:native\` (needs g++) from the repository root.`);
+    return 1;
+  }
+
+  const sizes: SizeResult[] = [];
+  for (const n of opts.sockets) {
+    log(`${n} sockets: making them in a fresh namespace and timing ${opts.repeats} rounds…`);
+    const r = await inNamespace<SizeResult>(`size:${n}`, opts);
+    log(`${n} sockets (${r.sockets} in the table, ss printed ${r.ss_rows}; made in ${r.make_s} s): waitline ${r.waitline_ms} ms, ss ${r.ss_ms} ms, /proc ${r.procfs_ms} ms`);
+    sizes.push(r);
+  }
+  log(`1000 sockets: CPU at 1 Hz for ${opts.cpuSeconds} s, then memory over ${opts.ticks} simulated ticks…`);
+  const steady = await inNamespace<SteadyResult>('steady:1000', opts);
+  log('renderer per-tick cost…');
+  const render = await renderCost();
+
+  const largest = sizes[sizes.length - 1];
+  const payloadMax = Math.max(steady.payload_bytes_max, ...sizes.map((s) => s.payload_bytes_max));
+  const summary = {
+    sockets: largest.sockets,
+    socket_source: largest.socket_source,
+    waitline_ms: largest.waitline_ms,
+    ss_ms: largest.ss_ms,
+    procfs_ms: largest.procfs_ms,
+    ratio_vs_ss: largest.ratio_vs_ss,
+    cpu_pct_1hz_1k: steady.cpu_pct_1hz,
+    memory_flat: steady.memory_flat,
+    heap_growth_mb: steady.heap_growth_mb,
+    payload_bytes_max: payloadMax,
+    targets: {
+      // the target is stated for 100,000 sockets; smaller runs do not decide it
+      snapshot_le_half_ss: largest.sockets_requested >= 100_000 ? largest.ratio_vs_ss <= 0.5 : null,
+      cpu_le_1pct_at_1hz_1k: steady.cpu_pct_1hz <= 1,
+      memory_flat: steady.memory_flat,
+      payload_le_16kb: payloadMax <= 16 * 1024,
+    },
+    sizes,
+    steady,
+    render,
+  };
+
+  console.log('');
+  console.log(table(sizes));
+  console.log('');
+  console.log(
+    `collector CPU at 1 Hz, ${steady.sockets} sockets: ${steady.cpu_pct_1hz} % of a core over ${steady.cpu_seconds} s ` +
+      `(${steady.cpu_ms_per_tick} ms per tick all in; a tick itself ${steady.tick_cpu_ms_median} ms median; ${steady.owner_scans_in_window} owner scans)`,
+  );
+  console.log(`memory over ${steady.ticks_simulated} simulated ticks (${steady.sim_wall_s} s): heap ${steady.heap_mb_after_warmup} → ${steady.heap_mb_end} MB (max ${steady.heap_mb_max}), rss ${steady.rss_mb_after_warmup} → ${steady.rss_mb_end} MB — ${steady.memory_flat ? 'flat' : 'GROWING'}`);
+  console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);
+  console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/bench/bench-render.ts is not there)' : JSON.stringify(render)}`);
+  const verdict = (ok: boolean | null) => (ok === null ? 'n/a (needs --sockets 100000)' : ok ? 'MET' : 'MISSED');
+  console.log(`targets: ${Object.entries(summary.targets).map(([k, ok]) => `${k} ${verdict(ok)}`).join(', ')}`);
+  if (opts.json) console.log(JSON.stringify(summary));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,22 @@
+// The one table of `waitline` subcommands: name, one-line summary (for `waitline --help`) and a lazy
+// loader, so `waitline snapshot` never loads the server. main.ts dispatches over it.
+
+export interface Subcommand {
+  usage: string;
+  /** returns the process exit code */
+  run(argv: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<Subcommand>;
+}
+
+export const COMMANDS: ReadonlyMap<string, CommandEntry> = new Map<string, CommandEntry>([
+  ['snapshot', { summary: 'print one snapshot (a richer `ss -s`), or --watch it', load: async () => (await import('./snapshot')).snapshotCommand }],
+  ['tune', { summary: 'read and change TCP sysctls through the pkexec helper', load: async () => (await import('./tune')).tuneCommand }],
+  [
+    'serve',
+    { summary: 'serve the dashboard over HTTP (read-only; for SSH tunnels and headless machines)', load: async () => (await import('./serve')).serveCommand },
+  ],
+]);

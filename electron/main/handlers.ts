@@ -1,0 +1,66 @@
+// The main process's answer to every invoke channel: runtime validation (electron/ipc/validate.ts)
+// paired with the domain call. A channel without a handler is a compile error (InvokeHandlers).
+
+import type { AppInfo } from '../../shared/api';
+import type { AlertService } from '../settings/alert-service';
+import type { SocketPage, SocketQuery } from '../../shared/snapshot';
+import type { InvokeHandlers } from '../ipc/ipc-main';
+import {
+  validateAlertSettingsPatch,
+  validateApplyTuning,
+  validateChangeId,
+  validateHistoryQuery,
+  validateNoArgs,
+  validateSocketQuery,
+} from '../ipc/validate';
+import type { HistoryService } from './history-service';
+import type { TuningService } from './tuning-service';
+
+export interface HandlerDeps {
+  info(): AppInfo;
+  history: Pick<HistoryService, 'query'>;
+  sockets: { querySockets(q: SocketQuery): Promise<SocketPage> };
+  tuning: Pick<TuningService, 'getState' | 'apply' | 'confirm' | 'revert'>;
+  alerts: Pick<AlertService, 'get' | 'set'>;
+}
+
+export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
+  return {
+    'waitline:getInfo': {
+      validate: (args) => validateNoArgs('waitline:getInfo', args),
+      run: () => deps.info(),
+    },
+    'waitline:getHistory': {
+      validate: validateHistoryQuery,
+      run: (q) => deps.history.query(q),
+    },
+    'waitline:querySockets': {
+      validate: validateSocketQuery,
+      run: (q) => deps.sockets.querySockets(q),
+    },
+    'waitline:getTuning': {
+      validate: (args) => validateNoArgs('waitline:getTuning', args),
+      run: () => deps.tuning.getState(),
+    },
+    'waitline:applyTuning': {
+      validate: validateApplyTuning,
+      run: (req) => deps.tuning.apply(req),
+    },
+    'waitline:confirmTuning': {
+      validate: (args) => validateChangeId('waitline:confirmTuning', args),
+      run: (id) => deps.tuning.confirm(id),
+    },
+    'waitline:revertTuning': {
+      validate: (args) => validateChangeId('waitline:revertTuning', args),
+      run: (id) => deps.tuning.revert(id),
+    },
+    'waitline:getAlertSettings': {
+      validate: (args) => validateNoArgs('waitline:getAlertSettings', args),
+      run: () => deps.alerts.get(),
+    },
+    'waitline:setAlertSettings': {
+      validate: validateAlertSettingsPatch,
+      run: (patch) => deps.alerts.set(patch),
+    },
+  };
+}

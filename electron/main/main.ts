@@ -1,0 +1,258 @@
+// Electron main process: the composition root of the desktop shell. It wires real Electron objects into
+// the pieces under electron/main/ and electron/ipc/ (which are tested under plain Node with doubles):
+// one hardened window served from app://waitline, the collector in a supervised utilityProcess whose
+// snapshots reach the renderer over a MessagePort, history, tuning and alert settings answered over typed
+// IPC, desktop notifications for the alerts the collector process raises.
+
+import {
+  app,
+  BrowserWindow,
+  Menu,
+  MessageChannelMain,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+  type MessagePortMain,
+} from 'electron';
+import { readFile } from 'node:fs/promises';
+import { hostname, release } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import type { AppInfo, CollectorStatus, ViewName } from '../../shared/api';
+import { createMainIpc } from '../ipc/electron-main';
+import { sendEvent, sendPort, type MainIpc } from '../ipc/ipc-main';
+import { trustedSender } from '../ipc/sender';
+import { TuningClient } from '../privileged/client';
+import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type NotificationFactory } from '../settings/alert-service';
+import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './app-protocol';
+import { CollectorConnection, type CollectorChild } from './collector-connection';
+import { createInvokeHandlers } from './handlers';
+import { HistoryService } from './history-service';
+import { buildMenuTemplate } from './menu';
+import { nodeFiles } from '../settings/node-files';
+import { denyAllPermissions, guardContents, isAllowedExternalUrl } from './security';
+import { TuningService } from './tuning-service';
+import { MIN_WINDOW_SIZE, WindowStateStore } from '../settings/window-state';
+
+const TICK_MS = 1000;
+/** dist/electron (this bundle's directory) → dist/renderer, dist/electron/preload.cjs … */
+const RENDERER_DIR = resolve(__dirname, '..', 'renderer');
+const PRELOAD_PATH = join(__dirname, 'preload.cjs');
+const COLLECTOR_HOST_PATH = join(__dirname, 'collector-host.cjs');
+
+function log(message: string): void {
+  console.error(`waitline: ${message}`);
+}
+
+// Must run before `ready`: app:// behaves like https (standard, secure origin, fetch, CSP).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+let ipc: MainIpc | null = null;
+let quitting = false;
+
+const history = new HistoryService();
+// The client reports the 30 s auto-revert through onChanged; the service marks it on the charts.
+const tuningClient = new TuningClient({ onChanged: (change) => tuning.onClientChange(change) });
+const tuning = new TuningService(tuningClient, history);
+
+function pushStatus(status: CollectorStatus): void {
+  if (status.state === 'restarting' || status.state === 'failed') log(`collector ${status.state}: ${status.message ?? ''}`);
+  if (mainWindow !== null) sendEvent(mainWindow.webContents, 'waitline:collectorStatus', status);
+}
+
+const collector = new CollectorConnection<MessagePortMain>({
+  spawn: (): CollectorChild =>
+    utilityProcess.fork(COLLECTOR_HOST_PATH, [], { serviceName: 'Waitline collector', stdio: 'inherit' }),
+  createChannel: () => new MessageChannelMain(),
+  onSample: (sample) => history.pushSample(sample),
+  onAlerts: (events) => alerts?.onEvents(events),
+  onStatus: pushStatus,
+  onTickError: (message) => log(`collector tick failed: ${message}`),
+});
+
+function appInfo(): AppInfo {
+  return {
+    transport: 'electron',
+    version: app.getVersion(),
+    kernel: release(),
+    hostname: hostname(),
+    readOnly: false,
+    tickMs: TICK_MS,
+  };
+}
+
+function openExternal(url: string): void {
+  if (!isAllowedExternalUrl(url)) {
+    log(`refused to open ${url}: not on the external allowlist`);
+    return;
+  }
+  void shell.openExternal(url);
+}
+
+function navigate(view: ViewName): void {
+  if (mainWindow !== null) sendEvent(mainWindow.webContents, 'waitline:navigate', view);
+}
+
+/** Brings the window back (restored, shown, focused): a second launch, a notification click. */
+function focusWindow(): void {
+  if (mainWindow === null) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+/** Created once the app is ready (userData is known then); until then events are dropped. */
+let alerts: AlertService | null = null;
+
+function notificationFactory(): NotificationFactory | null {
+  if (!Notification.isSupported()) {
+    log('desktop notifications are not supported here; alerts are shown in the window only');
+    return null;
+  }
+  return (options) => new Notification({ title: options.title, body: options.body });
+}
+
+async function readRendererFile(rel: string): Promise<Uint8Array | null> {
+  const full = resolve(RENDERER_DIR, rel);
+  if (!full.startsWith(RENDERER_DIR + sep)) return null;
+  try {
+    return await readFile(full);
+  } catch {
+    return null;
+  }
+}
+
+function createWindow(): BrowserWindow {
+  const stateStore = new WindowStateStore(join(app.getPath('userData'), 'window-state.json'), nodeFiles);
+  const state = stateStore.load(screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
+    title: 'Waitline',
+    show: false,
+    backgroundColor: '#0f1419',
+    webPreferences: {
+      preload: PRELOAD_PATH,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => stateStore.save(win.getNormalBounds(), win.isMaximized()));
+  win.on('closed', () => {
+    collector.disconnectRenderer();
+    if (mainWindow === win) mainWindow = null;
+  });
+  // After every page load (first load and reloads): a fresh snapshot port and the current status.
+  win.webContents.on('did-finish-load', () => {
+    collector.connectRenderer((port) => sendPort(win.webContents, 'waitline:snapshotPort', null, port));
+    sendEvent(win.webContents, 'waitline:collectorStatus', collector.status);
+  });
+  win.webContents.on('render-process-gone', (_e, details) => log(`renderer gone: ${details.reason}`));
+  void win.loadURL(APP_INDEX_URL);
+  return win;
+}
+
+function installMenu(): void {
+  const template = buildMenuTemplate(
+    {
+      navigate,
+      reload: () => mainWindow?.webContents.reload(),
+      about: () => app.showAboutPanel(),
+      openExternal,
+      quit: () => app.quit(),
+    },
+    { devTools: !app.isPackaged },
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function start(): Promise<void> {
+  app.setAboutPanelOptions({
+    applicationName: 'Waitline',
+    applicationVersion: app.getVersion(),
+    version: `Electron ${process.versions.electron}, kernel ${release()}`,
+    copyright: 'MIT License',
+  });
+  denyAllPermissions(session.defaultSession, (permission) => log(`denied permission request: ${permission}`));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ readFile: readRendererFile }));
+
+  ipc = createMainIpc(
+    trustedSender({ windowContentsId: () => mainWindow?.webContents.id ?? null, expectedUrl: APP_INDEX_URL }),
+    { onRejected: (channel, reason) => log(`rejected ${channel}: ${reason}`) },
+  );
+  alerts = new AlertService({
+    store: new AlertSettingsStore(join(app.getPath('userData'), ALERT_SETTINGS_FILE), nodeFiles, log),
+    collector,
+    history,
+    notification: notificationFactory(),
+    show: (view) => {
+      focusWindow();
+      navigate(view);
+    },
+    log,
+  });
+  ipc.handleAll(
+    createInvokeHandlers({
+      info: appInfo,
+      history,
+      sockets: collector,
+      tuning,
+      alerts,
+    }),
+  );
+
+  installMenu();
+  collector.start();
+  mainWindow = createWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Waitline is running: it gets focused (second-instance) and this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', focusWindow);
+
+  // Every webContents (ours, and any a bug might create) is locked down the same way.
+  app.on('web-contents-created', (_event, contents) => {
+    guardContents(contents, {
+      openExternal,
+      onBlocked: (what, url) => log(`blocked ${what}${url ? ` to ${url}` : ''}`),
+    });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  // Graceful quit: stop the collector process (it finishes its tick and exits) before leaving.
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    ipc?.dispose();
+    void collector.stop().finally(() => app.quit());
+  });
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      log(`failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,114 @@
+// The one check of the read-only queries a transport carries (a socket page, a history range): the
+// Electron IPC handlers (electron/ipc/validate.ts) and `waitline serve` (electron/serve/validate.ts)
+// both call these, so the two cannot disagree on what is allowed. Each transport only unwraps its
+// own framing (argument lists; URL parameters and JSON) and words the error for its caller.
+// Pure: no Node, no DOM.
+import type { HistoryQuery } from './api';
+import { MAX_HISTORY_POINTS } from './history';
+import type { SocketQuery, SocketSortKey } from './snapshot';
+import { TCP_STATES, type TcpState } from './tcp';
+
+/** The most rows one socket page may ask for (SocketQuery.limit), and the collector's cap. */
+export const MAX_SOCKET_PAGE = 1000;
+/** The longest address or process filter text. */
+export const MAX_FILTER_TEXT = 200;
+
+export const SOCKET_SORT_KEYS: readonly SocketSortKey[] = [
+  'state',
+  'local',
+  'remote',
+  'localPort',
+  'remotePort',
+  'timerLeftMs',
+  'txQueue',
+  'rxQueue',
+  'uid',
+  'process',
+];
+
+const SOCKET_QUERY_FIELDS: readonly string[] = ['states', 'address', 'port', 'process', 'sort', 'descending', 'offset', 'limit'];
+const HISTORY_QUERY_FIELDS: readonly string[] = ['fromMs', 'toMs', 'maxPoints'];
+
+/** A query that is not acceptable; the message names the field and says what is allowed. */
+export class QueryError extends Error {}
+
+/** A value as an error message shows it: short, never an object dump. */
+export function showValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+}
+
+function plainObject(what: string, v: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new QueryError(`${what} must be an object, got ${showValue(v)}`);
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw new QueryError(`${what} must be a plain object`);
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) throw new QueryError(`${what} has an unknown field ${showValue(k)}`);
+  }
+  return v as Record<string, unknown>;
+}
+
+function integerIn(field: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new QueryError(`${field} must be an integer from ${min} to ${max}, got ${showValue(v)}`);
+  }
+  return v;
+}
+
+function finiteNumber(field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new QueryError(`${field} must be a finite number, got ${showValue(v)}`);
+  return v;
+}
+
+function shortText(field: string, v: unknown): string {
+  if (typeof v !== 'string') throw new QueryError(`${field} must be a string, got ${showValue(v)}`);
+  if (v.length > MAX_FILTER_TEXT) throw new QueryError(`${field} is longer than ${MAX_FILTER_TEXT} characters`);
+  return v;
+}
+
+/** A fresh SocketQuery holding only the known fields; states de-duplicated in their given order. */
+export function checkSocketQuery(v: unknown): SocketQuery {
+  const o = plainObject('the socket query', v, SOCKET_QUERY_FIELDS);
+  const q: SocketQuery = {};
+  if (o.states !== undefined) {
+    if (!Array.isArray(o.states)) throw new QueryError(`states must be an array of TCP state names, got ${showValue(o.states)}`);
+    if (o.states.length > TCP_STATES.length) throw new QueryError(`states lists more than ${TCP_STATES.length} entries`);
+    const states: TcpState[] = [];
+    for (const s of o.states as unknown[]) {
+      if (typeof s !== 'string' || !(TCP_STATES as readonly string[]).includes(s)) {
+        throw new QueryError(`states contains ${showValue(s)}, which is not a TCP state (expected one of ${TCP_STATES.join(', ')})`);
+      }
+      if (!states.includes(s as TcpState)) states.push(s as TcpState);
+    }
+    q.states = states;
+  }
+  if (o.address !== undefined) q.address = shortText('address', o.address);
+  if (o.port !== undefined) q.port = integerIn('port', o.port, 0, 65535);
+  if (o.process !== undefined) q.process = shortText('process', o.process);
+  if (o.sort !== undefined) {
+    if (typeof o.sort !== 'string' || !(SOCKET_SORT_KEYS as readonly string[]).includes(o.sort)) {
+      throw new QueryError(`sort must be one of ${SOCKET_SORT_KEYS.join(', ')}, got ${showValue(o.sort)}`);
+    }
+    q.sort = o.sort as SocketSortKey;
+  }
+  if (o.descending !== undefined) {
+    if (typeof o.descending !== 'boolean') throw new QueryError(`descending must be true or false, got ${showValue(o.descending)}`);
+    q.descending = o.descending;
+  }
+  if (o.offset !== undefined) q.offset = integerIn('offset', o.offset, 0, Number.MAX_SAFE_INTEGER);
+  if (o.limit !== undefined) q.limit = integerIn('limit', o.limit, 1, MAX_SOCKET_PAGE);
+  return q;
+}
+
+/** A fresh HistoryQuery: finite times, to ≥ from, 1 … MAX_HISTORY_POINTS points. */
+export function checkHistoryQuery(v: unknown): HistoryQuery {
+  const o = plainObject('the history query', v, HISTORY_QUERY_FIELDS);
+  const q: HistoryQuery = {
+    fromMs: finiteNumber('fromMs', o.fromMs),
+    toMs: finiteNumber('toMs', o.toMs),
+    maxPoints: integerIn('maxPoints', o.maxPoints, 1, MAX_HISTORY_POINTS),
+  };
+  if (q.toMs < q.fromMs) throw new QueryError(`toMs (${q.toMs}) is before fromMs (${q.fromMs})`);
+  return q;
+}

@@ -1,0 +1,347 @@
+// The tuning panel in jsdom: knobs with live values and defaults, unavailable knobs greyed with the
+// reason, inline validation, the diff and warnings before applying, the port-budget preview,
+// "keep these settings?" with its countdown and the automatic revert, history with revert, the
+// not-authorized message, and the read-only transport. The API behind the store is an in-memory
+// implementation of the four tuning calls (the real chain is tested in test/privileged/).
+import { dom } from './tuning-jsdom-env';
+import assert from 'node:assert/strict';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import type { Snapshot } from '../../../shared/snapshot';
+import type { ApplyTuningRequest, TuningChange, TuningResult, TuningState } from '../../../shared/tuning';
+import { TuningView } from '../../../renderer/features/tuning/TuningView';
+import { DashboardProvider } from '../../../renderer/store/context';
+import { createDashboard, type Dashboard } from '../../../renderer/store/create-dashboard';
+import type { TuningApi } from '../../../renderer/store/tuning';
+import { TuningService } from '../../../electron/main/tuning-service';
+import { FakeApi } from './renderer-fake-api';
+
+const VALUES: Record<string, string | null> = {
+  'net.ipv4.tcp_tw_reuse': '2',
+  'net.ipv4.tcp_tw_reuse_delay': '1000',
+  'net.ipv4.tcp_fin_timeout': '60',
+  'net.ipv4.tcp_max_tw_buckets': '131072',
+  'net.ipv4.ip_local_port_range': '32768\t60999', // as a transport passing the kernel's text sends it
+  'net.ipv4.ip_local_reserved_ports': '',
+  'net.ipv4.tcp_timestamps': '1',
+  'net.ipv4.tcp_max_orphans': null,
+  'net.ipv4.tcp_orphan_retries': '0',
+  'net.ipv4.tcp_syn_retries': '6',
+  'net.ipv4.tcp_synack_retries': '5',
+  'net.ipv4.tcp_max_syn_backlog': '2048',
+  'net.core.somaxconn': '4096',
+  'net.ipv4.tcp_syncookies': '1',
+  'net.ipv4.tcp_keepalive_time': '7200',
+  'net.ipv4.tcp_keepalive_intvl': '75',
+  'net.ipv4.tcp_keepalive_probes': '9',
+  'net.ipv4.tcp_rfc1337': '0',
+  'net.ipv4.tcp_tw_recycle': null,
+  'net.ipv4.ip_unprivileged_port_start': '1024',
+  'net.ipv4.tcp_ehash_entries': '-262144',
+};
+
+/** An in-memory host: keeps values, applies, confirms, reverts, auto-reverts at the deadline. */
+class MemoryHost {
+  values = { ...VALUES };
+  history: TuningChange[] = [];
+  requests: ApplyTuningRequest[] = [];
+  confirms: string[] = [];
+  reverts: string[] = [];
+  deny = false;
+  confirmMs = 30_000;
+  private seq = 0;
+
+  private settle(): void {
+    for (const c of this.history) {
+      if (c.state === 'pending_confirm' && c.confirmDeadline !== null && Date.now() >= c.confirmDeadline) {
+        this.restore(c);
+        c.state = 'auto_reverted';
+        c.confirmDeadline = null;
+      }
+    }
+  }
+  private restore(c: TuningChange): void {
+    for (const x of c.changes) this.values[x.key] = x.before;
+  }
+  api = {
+    getTuning: async (): Promise<TuningState> => {
+      this.settle();
+      return {
+        writable: true,
+        readOnlyReason: null,
+        knobs: Object.entries(this.values).map(([key, value]) => ({
+          key,
+          available: value !== null,
+          unavailableReason: value === null ? (key.endsWith('max_orphans') ? 'not present here: it is global' : 'removed') : null,
+          value,
+        })),
+        history: this.history.map((c) => ({ ...c })).reverse(),
+      };
+    },
+    applyTuning: async (r: ApplyTuningRequest): Promise<TuningResult> => {
+      this.requests.push(r);
+      if (this.deny) return { ok: false, code: 'not_authorized', message: 'not authorized, or no authentication agent is running; nothing was changed. Fix: …' };
+      const change: TuningChange = {
+        id: `20260101T12000${this.seq++}Z-1`,
+        time: Date.now(),
+        changes: Object.entries(r.changes).map(([key, after]) => ({ key, before: this.values[key] ?? '', after })),
+        persisted: r.persist,
+        state: 'pending_confirm',
+        confirmDeadline: Date.now() + this.confirmMs,
+      };
+      for (const x of change.changes) this.values[x.key] = x.after;
+      this.history.push(change);
+      return { ok: true, change: { ...change } };
+    },
+    confirmTuning: async (id: string): Promise<TuningResult> => {
+      this.confirms.push(id);
+      const c = this.history.find((x) => x.id === id)!;
+      c.state = 'kept';
+      c.confirmDeadline = null;
+      return { ok: true, change: { ...c } };
+    },
+    revertTuning: async (id: string): Promise<TuningResult> => {
+      this.reverts.push(id);
+      const c = this.history.find((x) => x.id === id)!;
+      this.restore(c);
+      c.state = 'reverted';
+      c.confirmDeadline = null;
+      return { ok: true, change: { ...c } };
+    },
+  };
+}
+
+function budgetSnapshot(remoteAddr: string): Snapshot {
+  return {
+    portBudgets: [
+      {
+        localAddr: '10.0.0.1',
+        remoteAddr,
+        remotePort: 443,
+        inUse: 20000,
+        timeWait: 19000,
+        usable: 28232,
+        percentUsed: 70.8,
+        closeRatePerS: 400,
+        rateWindowS: 10,
+        holdSeconds: 60,
+        reuseApplies: false,
+        steadyState: 25000,
+        steadyStatePercent: 88.6,
+        secondsToExhaustion: null,
+        verdict: 'at_risk',
+      },
+    ],
+    ephemeral: { low: 32768, high: 60999, reserved: 0, usable: 28232 },
+    sysctls: {},
+  } as unknown as Snapshot;
+}
+
+let host: MemoryHost;
+/** this test's dashboard instance */
+let dash: Dashboard;
+
+/** A new dashboard whose tuning calls go to `tuning` (the rest of its API is in memory). */
+function createDashboardOver(tuning: TuningApi): void {
+  dash = createDashboard(Object.assign(new FakeApi(), tuning));
+  dash.dashboard.store.setState({ transport: 'electron', info: null, snapshot: null });
+}
+
+async function renderPanel() {
+  render(
+    <DashboardProvider dashboard={dash}>
+      <TuningView />
+    </DashboardProvider>,
+  );
+  await screen.findByTestId('current-net.ipv4.tcp_fin_timeout');
+}
+
+function type(key: string, value: string) {
+  fireEvent.change(screen.getByTestId(`input-${key}`), { target: { value } });
+}
+
+after(() => dom.window.close());
+
+beforeEach(() => {
+  host = new MemoryHost();
+  createDashboardOver(host.api);
+});
+afterEach(() => cleanup());
+
+describe('tuning panel', () => {
+  it('shows every knob with its current value and default; unavailable ones greyed with the reason', async () => {
+    await renderPanel();
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '60 s');
+    assert.equal(screen.getByTestId('current-net.ipv4.ip_local_port_range').textContent?.trim(), '32768 60999');
+    const recycle = screen.getByTestId('knob-net.ipv4.tcp_tw_recycle');
+    assert.equal(recycle.getAttribute('aria-disabled'), 'true');
+    assert.match(screen.getByTestId('unavailable-net.ipv4.tcp_tw_recycle').textContent!, /Removed in Linux 4\.12; it cannot be applied/);
+    assert.equal(within(recycle).queryByRole('textbox'), null, 'no input for a removed knob');
+    assert.match(screen.getByTestId('unavailable-net.ipv4.tcp_max_orphans').textContent!, /global/);
+    // explanation and myths are there
+    const fin = screen.getByTestId('knob-net.ipv4.tcp_fin_timeout');
+    assert.match(fin.textContent!, /orphaned socket/);
+    assert.match(screen.getByTestId('myths-net.ipv4.tcp_fin_timeout').textContent!, /TIME_WAIT is a fixed 60 s/);
+    assert.equal(screen.queryByTestId('read-only'), null);
+  });
+
+  it('validates as you type and blocks applying an invalid value', async () => {
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '0x10');
+    assert.match(screen.getByTestId('error-net.ipv4.tcp_fin_timeout').textContent!, /0x10 is hexadecimal/);
+    assert.match(screen.getByTestId('plan-errors').textContent!, /net\.ipv4\.tcp_fin_timeout: 0x10 is hexadecimal/);
+    assert.equal((screen.getByTestId('review-button') as HTMLButtonElement).disabled, true);
+    type('net.ipv4.ip_local_port_range', '1000 2000');
+    assert.match(screen.getByTestId('error-net.ipv4.ip_local_port_range').textContent!, /below net\.ipv4\.ip_unprivileged_port_start \(1024\)/);
+    type('net.ipv4.tcp_fin_timeout', '30');
+    assert.equal(screen.queryByTestId('error-net.ipv4.tcp_fin_timeout'), null);
+    type('net.ipv4.ip_local_port_range', '32768 60999');
+    assert.equal(screen.queryByTestId('error-net.ipv4.ip_local_port_range'), null);
+    assert.deepEqual(within(screen.getByTestId('diff')).getAllByRole('row').slice(1).map((r) => r.textContent), ['net.ipv4.tcp_fin_timeout6030'], 'an unchanged range is not in the diff');
+  });
+
+  it('shows the diff and warnings, applies exactly the changed values, then asks to keep them', async () => {
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '30');
+    type('net.ipv4.tcp_keepalive_time', '7200'); // unchanged: not in the diff
+    fireEvent.change(screen.getByTestId('input-net.ipv4.tcp_tw_reuse'), { target: { value: '1' } });
+    const diff = screen.getByTestId('diff');
+    const rows = within(diff).getAllByRole('row').slice(1).map((r) => r.textContent);
+    assert.deepEqual(rows, ['net.ipv4.tcp_tw_reuse21', 'net.ipv4.tcp_fin_timeout6030']);
+    const warnings = screen.getByTestId('warnings').textContent!;
+    assert.match(warnings, /TIME_WAIT stays 60 s/);
+    assert.match(warnings, /helps only connections this host opens/);
+    fireEvent.click(screen.getByTestId('persist'));
+    fireEvent.click(screen.getByTestId('review-button'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    assert.deepEqual(host.requests, [{ changes: { 'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.tcp_fin_timeout': '30' }, persist: true }]);
+    const banner = await screen.findByTestId('keep-banner');
+    assert.match(banner.textContent!, /Keep these settings\?/);
+    assert.match(screen.getByTestId('keep-countdown').textContent!, /in (30|29) s/);
+    assert.match(banner.textContent!, /net\.ipv4\.tcp_fin_timeout: 60 → 30/);
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '30 s', 'refreshed after applying');
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('keep-button'));
+    });
+    assert.equal(host.confirms.length, 1);
+    assert.equal(screen.queryByTestId('keep-banner'), null);
+    assert.match(screen.getByTestId('tuning-message').textContent!, /Kept/);
+  });
+
+  it("one chart marker per apply: the renderer's live marker and main's history marker merge", async () => {
+    // main's real TuningService in front of the in-memory host, marking into a history list
+    const hostMarkers: { time: number; label: string }[] = [];
+    const service = new TuningService(
+      {
+        getState: host.api.getTuning,
+        apply: host.api.applyTuning,
+        confirm: host.api.confirmTuning,
+        revert: host.api.revertTuning,
+      },
+      { addMarker: (time, label) => hostMarkers.push({ time, label }) },
+    );
+    createDashboardOver({ ...host.api, applyTuning: (r) => service.apply(r) });
+    const before = dash.dashboard.markers().length;
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '30');
+    fireEvent.click(screen.getByTestId('review-button'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    await screen.findByTestId('keep-banner');
+    assert.deepEqual(
+      hostMarkers.map((m) => m.label),
+      ['applied: tcp_fin_timeout 60→30'],
+    );
+    // the 24 h history fetch brings main's marker: still one marker for the change
+    dash.dashboard.addMarkers(hostMarkers);
+    const added = dash.dashboard.markers().slice(before);
+    assert.deepEqual(added, hostMarkers, 'exactly the one marker main recorded');
+  });
+
+  it('reverts automatically when not confirmed, and says so', async () => {
+    host.confirmMs = 1000;
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '30');
+    fireEvent.click(screen.getByTestId('review-button'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    await screen.findByTestId('keep-banner');
+    const msg = await screen.findByText(/Not confirmed in time: the previous values were restored/, {}, { timeout: 8000 });
+    assert.ok(msg);
+    assert.equal(screen.queryByTestId('keep-banner'), null);
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '60 s');
+    assert.equal(host.confirms.length, 0);
+  });
+
+  it('lists applied changes and reverts one from the history', async () => {
+    await renderPanel();
+    type('net.ipv4.tcp_syn_retries', '3');
+    fireEvent.click(screen.getByTestId('review-button'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    await act(async () => {
+      fireEvent.click(await screen.findByTestId('keep-button'));
+    });
+    const id = host.history[0]!.id;
+    assert.match(screen.getByTestId(`history-${id}`).textContent!, /tcp_syn_retries: 6 → 3.*kept/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId(`revert-${id}`));
+    });
+    assert.deepEqual(host.reverts, [id]);
+    assert.match(screen.getByTestId(`history-${id}`).textContent!, /reverted/);
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_syn_retries').textContent?.trim(), '6');
+  });
+
+  it('shows "not authorized" clearly and keeps the values', async () => {
+    host.deny = true;
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '30');
+    fireEvent.click(screen.getByTestId('review-button'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    assert.match(screen.getByTestId('tuning-message').textContent!, /^not authorized, or no authentication agent is running; nothing was changed/);
+    assert.equal(screen.queryByTestId('keep-banner'), null);
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '60 s');
+  });
+
+  it('previews the port budget of the busiest destination before and after', async () => {
+    dash.dashboard.store.setState({ snapshot: budgetSnapshot('10.0.0.2') });
+    await renderPanel();
+    const now = screen.getByTestId('budget-preview');
+    assert.match(now.textContent!, /10\.0\.0\.1 → 10\.0\.0\.2:443/);
+    assert.match(now.textContent!, /28,232/);
+    assert.match(now.textContent!, /60 s \(TIME_WAIT\)/);
+    type('net.ipv4.ip_local_port_range', '20000 60999');
+    const p = screen.getByTestId('budget-preview').textContent!;
+    assert.match(p, /before → after/);
+    assert.match(p, /41,000/, 'widened range: 60999 − 20000 + 1 usable ports');
+    // 1,000 + 400/s × 60 s = 25,000 ports held: 61 % of 41,000
+    assert.match(p, /25,000 ports \(61 %\)/);
+    fireEvent.change(screen.getByTestId('input-net.ipv4.tcp_tw_reuse'), { target: { value: '1' } });
+    const q = screen.getByTestId('budget-preview').textContent!;
+    assert.match(q, /1 s \(tcp_tw_reuse\)/, 'reuse=1 applies to a non-loopback destination: held for the 1 s delay');
+    assert.match(q, /41,000\/s/);
+  });
+
+  it('keeps tcp_tw_reuse=2 from shortening the hold toward a non-loopback destination', async () => {
+    dash.dashboard.store.setState({ snapshot: budgetSnapshot('10.0.0.2') });
+    await renderPanel();
+    type('net.ipv4.tcp_tw_reuse_delay', '500');
+    const p = screen.getByTestId('budget-preview').textContent!;
+    assert.doesNotMatch(p, /tcp_tw_reuse\)/);
+  });
+
+  it('is read-only over `waitline serve`: says so and disables every input', async () => {
+    dash.dashboard.store.setState({ transport: 'serve' });
+    await renderPanel();
+    assert.match(screen.getByTestId('read-only').textContent!, /read-only: `waitline serve` never changes kernel settings/);
+    assert.equal((screen.getByTestId('input-net.ipv4.tcp_fin_timeout') as HTMLInputElement).disabled, true);
+    assert.equal((screen.getByTestId('input-net.ipv4.tcp_tw_reuse') as HTMLSelectElement).disabled, true);
+  });
+});
