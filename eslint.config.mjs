@@ -17,24 +17,28 @@ export const LAYERS = [
   // The dashboard (browser or Electron renderer): talks to the host only through renderer/bridge.ts.
   { name: 'renderer', files: ['renderer/'], allow: ['shared'], packages: ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual'] },
   // Plain Node: the kernel readers (in the Electron utility process, in serve's worker, in the CLI).
-  { name: 'collector', files: ['electron/collector/'], allow: ['shared'], packages: ['node:'] },
+  { name: 'collector', files: ['electron/collector/'], allow: ['native', 'shared'], packages: ['node:'] },
   // Constants shared by the root helper script's installation and the client that runs it.
   { name: 'helper', files: ['electron/helper/'], allow: [], packages: [] },
   // Plain Node: runs the helper through pkexec, parses its answers.
   { name: 'privileged', files: ['electron/privileged/'], allow: ['helper', 'shared'], packages: ['node:'] },
+  // Plain Node: locating the project's native files (build/Release, the packaged app's unpacked folder).
+  { name: 'native', files: ['electron/native/'], allow: [], packages: ['node:'] },
+  // Plain Node: history on disk (SQLite through the sqlite3 package) and exports.
+  { name: 'history', files: ['electron/history/'], allow: ['native', 'shared'], packages: ['node:', 'sqlite3'] },
   // Plain Node, used by the desktop app and serve alike: the settings files and the alert service.
   { name: 'settings', files: ['electron/settings/'], allow: ['shared'], packages: ['node:'] },
   // Plain Node: `waitline serve`'s HTTP server and its collector worker.
-  { name: 'serve', files: ['electron/serve/'], allow: ['collector', 'settings', 'shared'], packages: ['node:'] },
+  { name: 'serve', files: ['electron/serve/'], allow: ['collector', 'history', 'settings', 'shared'], packages: ['node:'] },
   // Plain Node: the `waitline` command.
-  { name: 'cli', files: ['electron/cli/'], allow: ['collector', 'serve', 'privileged', 'settings', 'shared', 'package'], packages: ['node:'] },
+  { name: 'cli', files: ['electron/cli/'], allow: ['collector', 'history', 'serve', 'privileged', 'settings', 'shared', 'package'], packages: ['node:'] },
   { name: 'package', files: ['package.json'], allow: [], packages: [] },
   // Plain Node: every benchmark (npm run bench), measured against ss and /proc.
-  { name: 'bench', files: ['electron/bench/'], allow: ['cli', 'collector', 'serve', 'settings', 'ipc', 'main', 'shared'], packages: ['node:', 'playwright-core'] },
+  { name: 'bench', files: ['electron/bench/'], allow: ['cli', 'collector', 'history', 'serve', 'settings', 'ipc', 'main', 'shared'], packages: ['node:', 'playwright-core'] },
   // The typed IPC wrappers, every channel's argument check, and the main ⇄ utility-process protocol.
   { name: 'ipc', files: ['electron/ipc/'], allow: ['shared'], packages: ['electron'] },
   // The Electron main process: its services, window, menu, security and the collector supervisor.
-  { name: 'main', files: ['electron/main/'], allow: ['ipc', 'settings', 'privileged', 'collector', 'shared'], packages: ['electron', 'node:'] },
+  { name: 'main', files: ['electron/main/'], allow: ['ipc', 'history', 'settings', 'privileged', 'collector', 'shared'], packages: ['electron', 'node:'] },
   // The preload script (renderer process, isolated world): the WaitlineApi over the typed IPC.
   { name: 'preload', files: ['electron/preload/'], allow: ['ipc', 'shared'], packages: ['electron'] },
   // The collector's Electron utility process: the host core around the collector.

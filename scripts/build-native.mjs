@@ -6,7 +6,7 @@
 // /proc instead and says so in its health. So a failed build is a warning — except in CI (CI=true),
 // where the tests depend on it and it fails loudly.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 function nodeGypScript() {
@@ -40,3 +40,12 @@ if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h'
 }
 const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 if (r.status !== 0) fail(`node-gyp rebuild failed (exit ${r.status ?? r.signal}); the netlink addon was not built.`);
+
+// The SQLite binding (the sqlite3 package, N-API) next to the netlink addon: the bundles load it from
+// build/Release (electron/history/sqlite-native.cjs), and the packaged app unpacks that folder.
+const sqliteAddon = join('node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+if (existsSync(sqliteAddon)) {
+  copyFileSync(sqliteAddon, join('build', 'Release', 'node_sqlite3.node'));
+} else {
+  fail(`${sqliteAddon} is missing (the sqlite3 package did not build); history is kept in memory only.`);
+}

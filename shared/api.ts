@@ -60,6 +60,18 @@ export interface HistoryResult {
   markers: { time: number; label: string }[];
   /** oldest sample still held */
   oldestMs: number | null;
+  /** where history is kept and why not on disk, when it is not (absent from the renderer's own store) */
+  storage?: HistoryStorage;
+}
+
+/** Where the host keeps history (docs/history.md): `disk` records to its file; `read-only` shows a file
+ *  another Waitline records to; `memory` keeps only what this run saw (message says why). */
+export interface HistoryStorage {
+  mode: 'disk' | 'read-only' | 'memory';
+  /** the history file, when there is one */
+  path: string | null;
+  /** a sentence for the status line when something is not as it should be; null when all is well */
+  message: string | null;
 }
 
 /** The views the app menu can switch to (renderer/features/). */

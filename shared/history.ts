@@ -48,7 +48,8 @@ export class HistoryError extends Error {
   override name = 'HistoryError';
 }
 
-function checkQuery(q: HistoryQuery): void {
+/** Throws a HistoryError saying what is wrong with a query. */
+export function assertHistoryQuery(q: HistoryQuery): void {
   if (q === null || typeof q !== 'object') throw new HistoryError('history query must be an object');
   if (typeof q.fromMs !== 'number' || !Number.isFinite(q.fromMs)) {
     throw new HistoryError(`history query fromMs must be a finite number (epoch ms), got ${String(q.fromMs)}`);
@@ -176,7 +177,7 @@ export class HistoryStore {
   }
 
   query(q: HistoryQuery): HistoryResult {
-    checkQuery(q);
+    assertHistoryQuery(q);
     const from = this.bound(q.fromMs, false);
     const to = this.bound(q.toMs, true); // toMs is inclusive
     const window = { start: this.physical(from), count: Math.max(0, to - from), capacity: this.capacity };

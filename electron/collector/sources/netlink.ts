@@ -3,8 +3,8 @@
 // and falls back to /proc/net/tcp when it is unavailable — the addon was not built, or the socket is
 // refused (a seccomp sandbox, an LSM): createNetlinkSource() then throws a NetlinkUnavailableError whose message says why.
 
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { nativeFileCandidates } from '../../native/find-addon';
 import type { SocketSource, SocketTableResult } from '../types';
 import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, stateBit, TCP_CLOSE_WAIT } from './sockdiag-layout';
 
@@ -22,33 +22,9 @@ export class NetlinkUnavailableError extends Error {
 }
 
 const ADDON_FILE = 'waitline_sockdiag.node';
-/** Where the addon lives relative to this module: the source tree (electron/collector/sources),
- *  the CLI bundle (dist/cli.mjs) and the Electron bundles (dist/electron/*.cjs). */
-const RELATIVE_CANDIDATES = ['../../../build/Release', '../build/Release', '../../build/Release'];
-
-function moduleDir(): string | null {
-  return typeof __dirname === 'string' ? __dirname : null;
-}
-
 /** Candidate paths of the addon, most specific first. */
 export function addonCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.WAITLINE_SOCKDIAG_ADDON) out.push(process.env.WAITLINE_SOCKDIAG_ADDON);
-  const dir = moduleDir();
-  if (dir) for (const rel of RELATIVE_CANDIDATES) out.push(join(dir, rel, ADDON_FILE));
-  // the ESM CLI bundle has no __dirname: its entry script (bin/waitline.mjs or dist/cli.mjs) sits one
-  // level below the package root
-  if (process.argv[1]) {
-    try {
-      out.push(join(dirname(realpathSync(process.argv[1])), '..', 'build', 'Release', ADDON_FILE));
-    } catch {
-      // not a file (e.g. `node -e`)
-    }
-  }
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  if (resources) out.push(join(resources, 'app.asar.unpacked', 'build', 'Release', ADDON_FILE));
-  out.push(join(process.cwd(), 'build', 'Release', ADDON_FILE));
-  return [...new Set(out)];
+  return nativeFileCandidates(ADDON_FILE, 'WAITLINE_SOCKDIAG_ADDON');
 }
 
 let cachedAddon: SockDiagAddon | null = null;
