@@ -49,11 +49,11 @@ const queryMs: number[] = [];
 for (let i = 0; i < 21; i++) {
   const q0 = performance.now();
   const [q] = validateHistoryQuery([{ fromMs: t0, toMs: t0 + DAY * 1000, maxPoints: 1000 }]);
-  const r = history.query(q);
+  const r = await history.query(q);
   queryMs.push(performance.now() - q0);
   if (r.times.length > 1000) throw new Error('downsampling exceeded maxPoints');
 }
-const resultBytes = serialize(history.query({ fromMs: t0, toMs: t0 + DAY * 1000, maxPoints: 1000 })).length;
+const resultBytes = serialize(await history.query({ fromMs: t0, toMs: t0 + DAY * 1000, maxPoints: 1000 })).length;
 
 const result = {
   snapshot_bytes_v8: fullV8,

@@ -5,6 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { defaultStateDir } from '../history/persistent-history';
 import { ALERT_SETTINGS_FILE } from '../settings/alert-service';
 import { isCollectorWorker, runCollectorWorkerFromData } from '../serve/collector-worker';
 import { isLoopbackHost, isWildcard, startServe } from '../serve/server';
@@ -13,6 +14,7 @@ import type { Subcommand } from './commands';
 import pkg from '../../package.json';
 
 export const SERVE_USAGE = `usage: waitline serve [--port N] [--host H] [--interval S] [--source auto|netlink|procfs] [--alert-settings FILE]
+                     [--state-dir DIR | --no-history]
 
 Serves the Waitline dashboard (read-only: no tuning) over HTTP for machines without a desktop.
 Open the printed URL; it carries a random access token, and requests without it get 401.
@@ -28,6 +30,11 @@ options:
                  the alert thresholds to use and save (default: the desktop app's file,
                  $XDG_CONFIG_HOME/Waitline/alert-settings.json, else ~/.config/Waitline/…);
                  the Alerts view changes them (with the token); nothing else is writable
+  --state-dir DIR
+                 where history is recorded (history.sqlite: 1 s samples for 48 h, minute rollups for
+                 90 days; docs/history.md); default $XDG_STATE_HOME/waitline, else ~/.local/state/waitline.
+                 A second Waitline recording there already makes this one read it read-only.
+  --no-history   keep history in memory only (nothing written to disk)
   --help         this text
 
 Over SSH, from your own machine:
@@ -85,7 +92,7 @@ export async function runServe(argv: string[]): Promise<number> {
   // The CLI bundle is also the entry of serve's collector worker thread (docs/serve.md): such a thread
   // runs the collector, not the command.
   if (isCollectorWorker()) return runCollectorWorkerFromData();
-  const { flags } = parseArgs(argv, { values: ['port', 'host', 'interval', 'source', 'alert-settings'] });
+  const { flags } = parseArgs(argv, { values: ['port', 'host', 'interval', 'source', 'alert-settings', 'state-dir'], booleans: ['no-history'] });
   const port = parsePort(flags.port);
   const host = parseHost(flags.host);
   const intervalS = secondsFlag(flags.interval, 'interval', 1, 0.2, 60);
@@ -96,6 +103,9 @@ export async function runServe(argv: string[]): Promise<number> {
   // parseArgs refuses the flag without a value, so it is a file name or absent
   const alertFlag = flags['alert-settings'];
   const alertSettingsFile = resolve(typeof alertFlag === 'string' ? alertFlag : defaultAlertSettingsFile());
+  if (flags['no-history'] && flags['state-dir']) throw new UsageError('--state-dir and --no-history contradict each other: give one');
+  const stateFlag = flags['state-dir'];
+  const historyDir = flags['no-history'] ? null : resolve(typeof stateFlag === 'string' ? stateFlag : defaultStateDir());
   const staticDir = findRendererDir();
   if (!staticDir) {
     console.error('waitline serve: the dashboard is not built (no dist/renderer/index.html); run `npm run build` first');
@@ -118,6 +128,7 @@ export async function runServe(argv: string[]): Promise<number> {
     tickMs: Math.round(intervalS * 1000),
     version: pkg.version,
     alertSettingsFile,
+    historyDir,
   });
   // Handlers first, then the URL: whoever reads the URL may stop us at once.
   const stopped = new Promise<void>((resolveStop) => {
@@ -139,6 +150,8 @@ export async function runServe(argv: string[]): Promise<number> {
     console.log(`From another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>, then open the URL there.`);
   }
   console.log(`Alert thresholds: ${alertSettingsFile} (change them in the Alerts view; they are saved there).`);
+  const st = server.history.storage;
+  console.log(st.mode === 'disk' ? `History: ${st.path} (1 s for 48 h, 1 min for 90 days).` : `History: ${st.message ?? 'in memory only (--no-history).'}`);
   console.log('Stop with Ctrl-C.');
   await stopped;
   return 0;

@@ -407,7 +407,10 @@ export class HistoryDb {
     const span = Math.max(1, toMs - fromMs + 1);
     let bucketMs = Math.max(1, Math.ceil(span / buckets));
     const sampleOldest = await this.oldestSampleMs();
-    const tier = sampleOldest !== null && fromMs >= sampleOldest && bucketMs < ROLLUP_MS ? 'samples' : 'rollup_1m';
+    const rollupOldest = await this.db.get('SELECT min(t) AS t FROM rollup_1m');
+    // the 1 s tier answers when it holds the range, or everything the file has (nothing pruned yet)
+    const pruned = typeof rollupOldest?.t === 'number' && sampleOldest !== null && rollupOldest.t < Math.floor(sampleOldest / ROLLUP_MS) * ROLLUP_MS;
+    const tier = sampleOldest !== null && (fromMs >= sampleOldest || !pruned) && bucketMs < ROLLUP_MS ? 'samples' : 'rollup_1m';
     if (tier === 'rollup_1m') {
       bucketMs = Math.max(ROLLUP_MS, Math.ceil(bucketMs / ROLLUP_MS) * ROLLUP_MS);
       if (wholeMinutesOnly) toMs = Math.floor((toMs + 1) / ROLLUP_MS) * ROLLUP_MS - ROLLUP_MS;

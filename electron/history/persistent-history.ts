@@ -6,7 +6,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryQuery, HistoryRateSeries, HistoryResult, HistoryStorage } from '../../shared/api';
-import { assertHistoryQuery, HISTORY_RATE_SERIES, HistoryStore } from '../../shared/history';
+import { assertHistoryQuery, HISTORY_RATE_SERIES, HistoryStore, rateSeriesOf } from '../../shared/history';
+import type { Snapshot } from '../../shared/snapshot';
 import { TCP_STATES, type TcpState } from '../../shared/tcp';
 import { openHistoryDb, type HistoryDb } from './history-db';
 
@@ -47,7 +48,7 @@ export class PersistentHistory {
     const memory = new HistoryStore(opts.capacity);
     const interval = opts.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     if (opts.dir === null) {
-      return new PersistentHistory(memory, null, { mode: 'memory', path: null, message: 'History is kept in memory only (no history folder was given).' }, interval);
+      return new PersistentHistory(memory, null, { mode: 'memory', path: null, message: null }, interval);
     }
     const { db, storage } = await openHistoryDb(opts.dir);
     return new PersistentHistory(memory, db, storage, interval);
@@ -83,6 +84,10 @@ export class PersistentHistory {
       values.push(typeof v === 'number' && Number.isFinite(v) ? v : 0);
     }
     this.db.enqueue(t, values);
+  }
+
+  push(snapshot: Snapshot): void {
+    this.pushSample(snapshot.time, snapshot.states, rateSeriesOf(snapshot));
   }
 
   addMarker(time: number, label: string): void {

@@ -1,27 +1,56 @@
-// History in the main process: the collector process posts one small sample per tick; this keeps them
-// in the memory-bounded HistoryStore (shared/history.ts) and answers downsampled getHistory queries.
-// Tuning applies become chart markers.
+// History in the main process: the collector process posts one small sample per tick; this hands them
+// to the host history (electron/history/persistent-history.ts: memory for this run, the history file
+// under userData for 48 h at 1 s and 90 days of minute rollups) and answers downsampled getHistory
+// queries. Tuning applies and alerts become chart markers, kept in the file too.
 
-import type { HistoryQuery, HistoryResult } from '../../shared/api';
+import type { HistoryQuery, HistoryResult, HistoryStorage } from '../../shared/api';
 import { HistoryStore } from '../../shared/history';
+import { PersistentHistory } from '../history/persistent-history';
 import type { HistorySample } from '../ipc/collector-protocol';
 
 export class HistoryService {
-  constructor(readonly store: HistoryStore = new HistoryStore()) {}
+  /** in memory until open() finds the history file (main opens it once userData is known) */
+  private inner: PersistentHistory;
+
+  /** A memory ring given here (tests, benches) is used as is, without a file. */
+  constructor(inner: PersistentHistory | HistoryStore = PersistentHistory.inMemory()) {
+    this.inner = inner instanceof HistoryStore ? PersistentHistory.inMemory(inner) : inner;
+  }
+
+  /** Opens the history file in `dir` (never throws: a problem is reported in `storage`). */
+  async open(dir: string, log: (line: string) => void = () => undefined): Promise<void> {
+    const opened = await PersistentHistory.open({ dir });
+    await this.inner.close();
+    this.inner = opened;
+    if (opened.storage.message) log(opened.storage.message);
+  }
+
+  get storage(): HistoryStorage {
+    return this.inner.storage;
+  }
+
+  get history(): PersistentHistory {
+    return this.inner;
+  }
 
   pushSample(sample: HistorySample): void {
     // Samples come from our own collector process; a malformed one is dropped, not thrown over.
     if (typeof sample?.time !== 'number' || !Number.isFinite(sample.time)) return;
     if (sample.states === null || typeof sample.states !== 'object') return;
     if (sample.rates === null || typeof sample.rates !== 'object') return;
-    this.store.pushSample(sample.time, sample.states, sample.rates);
+    this.inner.pushSample(sample.time, sample.states, sample.rates);
   }
 
   addMarker(time: number, label: string): void {
-    this.store.addMarker(time, label);
+    this.inner.addMarker(time, label);
   }
 
-  query(q: HistoryQuery): HistoryResult {
-    return this.store.query(q);
+  query(q: HistoryQuery): Promise<HistoryResult> {
+    return this.inner.query(q);
+  }
+
+  /** Writes what is queued and closes the file (before quitting). */
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }

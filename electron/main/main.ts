@@ -197,6 +197,7 @@ async function start(): Promise<void> {
     trustedSender({ windowContentsId: () => mainWindow?.webContents.id ?? null, expectedUrl: APP_INDEX_URL }),
     { onRejected: (channel, reason) => log(`rejected ${channel}: ${reason}`) },
   );
+  await history.open(join(app.getPath('userData'), 'history'), log);
   alerts = new AlertService({
     store: new AlertSettingsStore(join(app.getPath('userData'), ALERT_SETTINGS_FILE), nodeFiles, log),
     collector,
@@ -245,7 +246,10 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true;
     event.preventDefault();
     ipc?.dispose();
-    void collector.stop().finally(() => app.quit());
+    void collector
+      .stop()
+      .then(() => history.close())
+      .finally(() => app.quit());
   });
 
   app

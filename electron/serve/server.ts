@@ -24,7 +24,8 @@ import { pipeline } from 'node:stream';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/alerts';
 import { alertTitle } from '../../shared/alert-text';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, Demand } from '../../shared/api';
-import { HistoryError, HistoryStore } from '../../shared/history';
+import { HistoryError } from '../../shared/history';
+import { PersistentHistory } from '../history/persistent-history';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_TOKEN_COOKIE, SERVE_TOKEN_PARAM } from '../../shared/serve-protocol';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 import { knobState, SYSCTL_CATALOG } from '../../shared/sysctl-catalog';
@@ -77,6 +78,8 @@ export interface ServeOptions {
   /** default: 32 random bytes, base64url */
   token?: string;
   historyCapacity?: number;
+  /** folder of the history file (docs/history.md); absent or null: history in memory only */
+  historyDir?: string | null;
   version?: string;
   /** an event-stream client with more than this queued and unsent is dropped (default 1 MiB) */
   maxClientBufferBytes?: number;
@@ -99,7 +102,7 @@ export interface ServeHandle {
   token: string;
   /** the URL to open, with the token */
   url: string;
-  history: HistoryStore;
+  history: PersistentHistory;
   /** number of connected event streams */
   readonly clients: number;
   /** event-stream clients dropped because they stopped reading */
@@ -214,7 +217,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     throw new Error(`the dashboard is not built (no ${join(resolve(opts.staticDir), 'index.html')}); run \`npm run build\` first`);
   }
   const staticRoot = await realRoot(resolve(opts.staticDir));
-  const history = new HistoryStore(opts.historyCapacity);
+  // its status (a file moved aside, read-only, memory only) is the CLI's to print, once serving
+  const history = await PersistentHistory.open({ dir: opts.historyDir ?? null, capacity: opts.historyCapacity });
   const alertStore = opts.alertSettingsFile
     ? new AlertSettingsStore(opts.alertSettingsFile, nodeFiles, (line) => log(`waitline serve: ${line}`))
     : { load: (): AlertSettings => ({ ...DEFAULT_ALERT_SETTINGS }), save: (): void => undefined };
@@ -488,7 +492,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         case SERVE_PATHS.events:
           return openEvents(req, res);
         case SERVE_PATHS.history:
-          return sendJson(res, 200, history.query(parseHistoryQuery(params)));
+          return sendJson(res, 200, await history.query(parseHistoryQuery(params)));
         case SERVE_PATHS.sockets: {
           const page = await collector.querySockets(parseSocketQuery(params.get('q')));
           return sendJson(res, 200, page);
@@ -564,6 +568,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     server.listen({ host: bareHost, port: opts.port ?? 7780 }, () => resolveListen());
   }).catch(async (e: unknown) => {
     await collector.close?.();
+    await history.close();
     throw e;
   });
   server.on('error', (e) => log(`waitline serve: server error: ${e.message}`));
@@ -605,6 +610,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         server.closeAllConnections();
       });
       await collector.close?.();
+      await history.close();
     },
   };
   return handle_;

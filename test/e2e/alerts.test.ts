@@ -83,7 +83,7 @@ describe('port exhaustion in Chromium: banner, badge, notification, honest recov
     ns = await createNetns('wl-e2e-al');
     await ns.sysctl('net.ipv4.ip_local_port_range', `${LO} ${HI}`);
     await ns.sysctl('net.ipv4.tcp_tw_reuse', '0');
-    serve = ns.spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--interval', '0.5', '--alert-settings', settings]);
+    serve = ns.spawn(process.execPath, ['dist/cli.mjs', 'serve', '--no-history', '--port', '0', '--interval', '0.5', '--alert-settings', settings]);
     const out = new LineReader(serve);
     let url = '';
     url = await out.until(/^http:\/\//);

@@ -58,7 +58,7 @@ describe('dashboard in Chromium against waitline serve (private network namespac
     ns = await createNetns('wl-e2e');
     // TIME_WAIT reuse would let connect() recycle tuples and blur the count; keep them all.
     await ns.sysctl('net.ipv4.tcp_tw_reuse', '0');
-    serve = ns.spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0']);
+    serve = ns.spawn(process.execPath, ['dist/cli.mjs', 'serve', '--no-history', '--port', '0']);
     serveOut = new LineReader(serve);
     url = await serveOut.until(/^http:\/\//);
     port = Number(new URL(url).port);

@@ -65,7 +65,7 @@ function service(opts: { settings?: AlertSettings; notification?: boolean } = {}
   return { svc, notes, shownViews, forwarded, saved, logs, history };
 }
 
-test('alert events become desktop notifications (not quiet or cleared ones) and one history marker per raised/cleared', () => {
+test('alert events become desktop notifications (not quiet or cleared ones) and one history marker per raised/cleared', async () => {
   const { svc, notes, shownViews, forwarded, history } = service();
   assert.deepEqual(forwarded, [DEFAULT_ALERT_SETTINGS], 'the loaded settings go to the collector at once');
   svc.onEvents([
@@ -85,7 +85,7 @@ test('alert events become desktop notifications (not quiet or cleared ones) and 
   );
   notes[0]!.listeners.get('click')!();
   assert.deepEqual(shownViews, ['timewait']);
-  const markers = history.query({ fromMs: T0 - 1, toMs: T0 + 5000, maxPoints: 10 }).markers;
+  const markers = (await history.query({ fromMs: T0 - 1, toMs: T0 + 5000, maxPoints: 10 })).markers;
   assert.deepEqual(markers, [
     { time: T0, label: 'alert raised: Port exhaustion: 127.0.0.1 → 127.0.0.1:8080' },
     { time: T0, label: 'alert raised: Port budget: 127.0.0.1 → 127.0.0.1:8080' },
@@ -93,11 +93,11 @@ test('alert events become desktop notifications (not quiet or cleared ones) and 
   ]);
 });
 
-test('notify=false or no notification support: markers still, notifications never', () => {
+test('notify=false or no notification support: markers still, notifications never', async () => {
   const off = service({ settings: { ...DEFAULT_ALERT_SETTINGS, notify: false } });
   off.svc.onEvents([ev('raised', T0)]);
   assert.equal(off.notes.length, 0);
-  assert.equal(off.history.query({ fromMs: T0, toMs: T0, maxPoints: 2 }).markers.length, 1);
+  assert.equal((await off.history.query({ fromMs: T0, toMs: T0, maxPoints: 2 })).markers.length, 1);
   const none = service({ notification: false });
   assert.doesNotThrow(() => none.svc.onEvents([ev('raised', T0)]));
   // garbage from the collector process is skipped, not thrown over

@@ -55,7 +55,7 @@ test('the contract types are derived from WaitlineApi', () => {
 test('the handler table covers exactly the contract channels', () => {
   const handlers = createInvokeHandlers({
     info: () => ({}) as AppInfo,
-    history: { query: () => ({}) as HistoryResult },
+    history: { query: async () => ({}) as HistoryResult },
     sockets: { querySockets: async () => ({}) as SocketPage },
     tuning: {
       getState: async () => ({}) as TuningState,

@@ -285,7 +285,7 @@ test('applyTuning: malformed requests throw, catalog-invalid ones answer "invali
   const pr = (await ipcMain.invoke('waitline:applyTuning', invokeEvent(), proto)) as TuningResult;
   assert.equal(pr.ok, false);
   assert.equal(backend.calls.filter((c) => c.method === 'apply').length, 0, 'the helper never ran');
-  assert.equal(history.query({ fromMs: 0, toMs: T0 * 2, maxPoints: 10 }).markers.length, 0);
+  assert.equal((await history.query({ fromMs: 0, toMs: T0 * 2, maxPoints: 10 })).markers.length, 0);
 });
 
 test('a valid apply is forwarded with normalized values and leaves a marker on the charts', async () => {
@@ -298,7 +298,7 @@ test('a valid apply is forwarded with normalized values and leaves a marker on t
   assert.deepEqual(backend.calls, [
     { method: 'apply', arg: { changes: { 'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.ip_local_port_range': '15000 64000' }, persist: true } },
   ]);
-  const markers = history.query({ fromMs: T0, toMs: T0 + 60_000, maxPoints: 10 }).markers;
+  const markers = (await history.query({ fromMs: T0, toMs: T0 + 60_000, maxPoints: 10 })).markers;
   assert.deepEqual(markers, [{ time: T0 + 5000, label: 'applied: tcp_tw_reuse 2→1, ip_local_port_range 2→15000 64000' }]);
 });
 

@@ -52,8 +52,8 @@ async function latenciesWhile(port: number, H: string, token: string, busy: () =
 describe('waitline serve: the collector worker thread', () => {
   it('the real worker (real /proc) delivers ticks and answers socket pages', async () => {
     await withServer({}, async (server, H) => {
-      const before = server.history.size;
-      await waitFor(() => server.history.size >= before + 3, 5000, 'three ticks');
+      const before = server.history.memory.size;
+      await waitFor(() => server.history.memory.size >= before + 3, 5000, 'three ticks');
       const q = encodeURIComponent(JSON.stringify({ limit: 5 }));
       const r = await rawRequest(server.port, req('GET', `/api/sockets?q=${q}&token=${server.token}`, H));
       assert.equal(r.status, 200);
@@ -78,8 +78,8 @@ describe('waitline serve: the collector worker thread', () => {
       assert.ok(max < 250, `max latency ${max} ms while the worker spun`);
       assert.equal(s.status, 200, 'the socket page is answered once the worker is free');
       assert.ok(s.ms >= 500 && Date.now() - t0 < 5000, `socket page after ${s.ms} ms`);
-      const seq = server.history.size;
-      await waitFor(() => server.history.size > seq, 3000, 'a tick after the slow one');
+      const seq = server.history.memory.size;
+      await waitFor(() => server.history.memory.size > seq, 3000, 'a tick after the slow one');
     });
   });
 
@@ -129,14 +129,14 @@ describe('waitline serve: the collector worker thread', () => {
       // the next table read kills the worker thread
       Atomics.store(control, CTRL.crash, 1);
       await waitFor(() => worker.started >= 2, 8000, 'a replacement worker');
-      const before = server.history.size;
-      await waitFor(() => server.history.size > before, 5000, 'ticks from the new worker');
+      const before = server.history.memory.size;
+      await waitFor(() => server.history.memory.size > before, 5000, 'ticks from the new worker');
       // a tick that spins past tickTimeoutMs: the worker is terminated and replaced
       Atomics.store(control, CTRL.busyMs, 5000);
       const started = worker.started;
       await waitFor(() => worker.started > started, 10_000, 'the stuck worker to be replaced');
-      const after = server.history.size;
-      await waitFor(() => server.history.size > after, 5000, 'ticks again');
+      const after = server.history.memory.size;
+      await waitFor(() => server.history.memory.size > after, 5000, 'ticks again');
       const info = await rawRequest(server.port, req('GET', `/api/info?token=${server.token}`, H));
       assert.equal(info.status, 200);
       sse.destroy();

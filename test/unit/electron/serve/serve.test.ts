@@ -170,7 +170,7 @@ describe('waitline serve (in process, real collector)', () => {
     const r = await http(port, `/api/history?from=${now - 60_000}&to=${now + 1000}&maxPoints=2`, { Authorization: `Bearer ${token}` });
     assert.equal(r.status, 200);
     const h = JSON.parse(r.body);
-    assert.ok(server.history.size >= 3);
+    assert.ok(server.history.memory.size >= 3);
     assert.ok(h.times.length >= 1 && h.times.length <= 2, `downsampled to ${h.times.length}`);
     assert.equal(h.states.TIME_WAIT.length, h.times.length);
     const bad = await http(port, `/api/history?from=10&to=5&maxPoints=2`, { Authorization: `Bearer ${token}` });
@@ -282,6 +282,9 @@ describe('serve helpers', () => {
 
 describe('waitline serve CLI', () => {
   const CLI = 'dist/cli.mjs';
+  // every `waitline serve` here records its history under a temp folder, never the user's
+  const stateHome = mkdtempSync(join(tmpdir(), 'wl-serve-state-'));
+  after(() => rmSync(stateHome, { recursive: true, force: true }));
 
   function run(
     args: string[],
@@ -293,7 +296,7 @@ describe('waitline serve CLI', () => {
       const child = spawn(process.execPath, [CLI, ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
         ...(uid === undefined ? {} : { uid, gid: uid }),
-        ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+        env: { ...process.env, XDG_STATE_HOME: stateHome, ...env },
       });
       let stdout = '';
       let stderr = '';
@@ -383,7 +386,7 @@ describe('waitline serve CLI', () => {
   });
 
   it('the built CLI runs its collector in a worker thread from the bundle: ticks and socket pages', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--interval', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--interval', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: stateHome } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
@@ -417,7 +420,7 @@ describe('waitline serve CLI', () => {
       writeFileSync(other, JSON.stringify({ closeWaitMinCount: 3 }));
       // the thresholds the server answers, read from a running server
       const thresholds = async (args: string[], env: NodeJS.ProcessEnv): Promise<{ min: number; out: string }> => {
-        const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+        const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: stateHome, ...env } });
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         try {
