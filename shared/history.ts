@@ -176,6 +176,17 @@ export class HistoryStore {
     return lo;
   }
 
+  /** The samples in [fromMs, toMs], oldest first: values are the states (TCP_STATES order), then the
+   *  rates (HISTORY_RATE_SERIES order). For exports: one sample at a time, nothing copied. */
+  *samplesBetween(fromMs: number, toMs: number): Generator<{ time: number; values: number[] }> {
+    const from = this.bound(fromMs, false);
+    const to = this.bound(toMs, true);
+    for (let i = from; i < to; i++) {
+      const p = this.physical(i);
+      yield { time: this.times[p], values: [...this.stateSeries.map((a) => a[p]), ...this.rateSeries.map((a) => a[p])] };
+    }
+  }
+
   query(q: HistoryQuery): HistoryResult {
     assertHistoryQuery(q);
     const from = this.bound(q.fromMs, false);

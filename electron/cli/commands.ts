@@ -15,6 +15,7 @@ export interface CommandEntry {
 export const COMMANDS: ReadonlyMap<string, CommandEntry> = new Map<string, CommandEntry>([
   ['snapshot', { summary: 'print one snapshot (a richer `ss -s`), or --watch it', load: async () => (await import('./snapshot')).snapshotCommand }],
   ['tune', { summary: 'read and change TCP sysctls through the pkexec helper', load: async () => (await import('./tune')).tuneCommand }],
+  ['export', { summary: 'write history, sockets, port budgets or the tuning journal as CSV or JSON Lines', load: async () => (await import('./export')).exportCommand }],
   [
     'serve',
     { summary: 'serve the dashboard over HTTP (read-only; for SSH tunnels and headless machines)', load: async () => (await import('./serve')).serveCommand },

@@ -17,6 +17,7 @@ import {
   type ProcessSockets,
   type Snapshot,
   type SocketPage,
+  type SocketRow,
   type SocketQuery,
   type Sockstat,
   type SysctlValue,
@@ -34,7 +35,7 @@ import { cadenceWithBounds, planTick, type Demand } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
 import { createProcfsSource } from './sources/procfs';
-import { querySocketTable } from './table-query';
+import { matchingOrder, matchingRows, querySocketTable } from './table-query';
 import type { Clock, FileReader, PeerClosedTiming, SocketSource, SocketTable } from './types';
 
 export type { Clock, FileReader, SocketSource, SocketTable } from './types';
@@ -238,6 +239,13 @@ export class Collector {
     if (this.alertEngine) snapshot.alerts = this.alertEngine.evaluate(snapshot);
     snapshot.health.durationMs = this.clock.monotonic() - t0;
     return snapshot;
+  }
+
+  /** Every row of the last table matching `q` (offset and limit ignored), for exports. */
+  matchingSockets(q: SocketQuery): { tableAt: number | null; total: number; rows: Iterable<SocketRow> } {
+    const owners = this.owners?.byInode ?? null;
+    const total = this.table ? matchingOrder(this.table, q, owners).length : 0;
+    return { tableAt: this.tableAt, total, rows: matchingRows(this.table, q, owners) };
   }
 
   querySockets(q: SocketQuery): SocketPage {

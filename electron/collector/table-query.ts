@@ -39,6 +39,37 @@ function sortValue(t: SocketTable, owners: Map<number, OwnerInfo> | null, key: S
   }
 }
 
+/** Indices of the rows matching `q` (filter and sort; offset and limit ignored), memoized per table,
+ *  owners and filter, so paging through 100,000 rows sorts once. */
+export function matchingOrder(t: SocketTable, q: SocketQuery, owners: Map<number, OwnerInfo> | null): Uint32Array {
+  const key = JSON.stringify([q.states ?? null, q.address ?? '', q.port ?? null, q.process ?? '', q.sort ?? null, !!q.descending]);
+  if (memo && memo.table === t && memo.owners === owners && memo.key === key) return memo.order;
+  const stateMask = new Uint8Array(16);
+  if (q.states && q.states.length) for (const s of q.states) stateMask[stateCode(s)] = 1;
+  else stateMask.fill(1);
+  const addr = (q.address ?? '').trim().toLowerCase();
+  const proc = (q.process ?? '').trim().toLowerCase();
+  const procPid = /^\d+$/.test(proc) ? Number(proc) : null;
+  const idx: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (!stateMask[t.state[i]]) continue;
+    if (q.port !== undefined && t.localPort[i] !== q.port && t.remotePort[i] !== q.port) continue;
+    if (addr && !`${t.localAddr[i]}:${t.localPort[i]}`.includes(addr) && !`${t.remoteAddr[i]}:${t.remotePort[i]}`.includes(addr)) continue;
+    if (proc) {
+      const o = owners?.get(t.inode[i]);
+      if (!o || (procPid !== null ? o.pid !== procPid : !o.comm.toLowerCase().includes(proc))) continue;
+    }
+    idx.push(i);
+  }
+  if (q.sort) {
+    const cmp = sortValue(t, owners, q.sort);
+    idx.sort(q.descending ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b);
+  }
+  const order = Uint32Array.from(idx);
+  memo = { table: t, owners, key, order };
+  return order;
+}
+
 export function querySocketTable(
   t: SocketTable | null,
   tableAt: number | null,
@@ -48,38 +79,17 @@ export function querySocketTable(
   const offset = Math.max(0, Math.floor(q.offset ?? 0));
   const limit = Math.min(MAX_SOCKET_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
   if (!t) return { tableAt, total: 0, tableSize: 0, offset, rows: [] };
-  const key = JSON.stringify([q.states ?? null, q.address ?? '', q.port ?? null, q.process ?? '', q.sort ?? null, !!q.descending]);
-  let order: Uint32Array;
-  if (memo && memo.table === t && memo.owners === owners && memo.key === key) {
-    order = memo.order;
-  } else {
-    const stateMask = new Uint8Array(16);
-    if (q.states && q.states.length) for (const s of q.states) stateMask[stateCode(s)] = 1;
-    else stateMask.fill(1);
-    const addr = (q.address ?? '').trim().toLowerCase();
-    const proc = (q.process ?? '').trim().toLowerCase();
-    const procPid = /^\d+$/.test(proc) ? Number(proc) : null;
-    const idx: number[] = [];
-    for (let i = 0; i < t.length; i++) {
-      if (!stateMask[t.state[i]]) continue;
-      if (q.port !== undefined && t.localPort[i] !== q.port && t.remotePort[i] !== q.port) continue;
-      if (addr && !`${t.localAddr[i]}:${t.localPort[i]}`.includes(addr) && !`${t.remoteAddr[i]}:${t.remotePort[i]}`.includes(addr)) continue;
-      if (proc) {
-        const o = owners?.get(t.inode[i]);
-        if (!o || (procPid !== null ? o.pid !== procPid : !o.comm.toLowerCase().includes(proc))) continue;
-      }
-      idx.push(i);
-    }
-    if (q.sort) {
-      const cmp = sortValue(t, owners, q.sort);
-      idx.sort(q.descending ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b);
-    }
-    order = Uint32Array.from(idx);
-    memo = { table: t, owners, key, order };
-  }
+  const order = matchingOrder(t, q, owners);
   const rows: SocketRow[] = [];
   for (let k = offset; k < Math.min(order.length, offset + limit); k++) rows.push(rowAt(t, order[k], owners));
   return { tableAt, total: order.length, tableSize: t.length, offset, rows };
+}
+
+/** Every row matching `q`, one object at a time (exports stream these: the table is never copied). */
+export function* matchingRows(t: SocketTable | null, q: SocketQuery, owners: Map<number, OwnerInfo> | null): Generator<SocketRow> {
+  if (!t) return;
+  const order = matchingOrder(t, q, owners);
+  for (let k = 0; k < order.length; k++) yield rowAt(t, order[k], owners);
 }
 
 export function rowAt(t: SocketTable, i: number, owners: Map<number, OwnerInfo> | null): SocketRow {

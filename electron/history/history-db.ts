@@ -267,6 +267,21 @@ async function openWriter(lib: typeof Sqlite3, path: string): Promise<WriterOpen
   }
 }
 
+/** Opens `dir`/history.sqlite only to read it (exports), whether or not another process records to
+ *  it. db is null, with a message, when there is nothing to read. */
+export async function openHistoryReader(dir: string): Promise<{ db: HistoryDb | null; message: string }> {
+  const path = join(dir, HISTORY_FILE);
+  if (!existsSync(path)) return { db: null, message: `no history file at ${path} (is --state-dir right? the desktop app keeps its history in ~/.config/Waitline/history)` };
+  let lib: typeof Sqlite3;
+  try {
+    lib = await loadSqlite();
+  } catch (e) {
+    return { db: null, message: `the SQLite addon does not load: ${String((e as Error)?.message ?? e).slice(0, 200)}` };
+  }
+  const r = await openReader(lib, path, `${path} is not a Waitline history file`);
+  return { db: r.db, message: r.storage.message ?? '' };
+}
+
 async function openReader(lib: typeof Sqlite3, path: string, message: string): Promise<OpenedHistory> {
   if (!existsSync(path)) return { db: null, storage: { mode: 'memory', path, message } };
   try {

@@ -27,8 +27,9 @@ describe('waitline CLI usage', () => {
     assert.match(r.stdout, /^ {2}snapshot {2}print one snapshot/m);
     assert.match(r.stdout, /^ {2}tune {6}read and change TCP sysctls/m);
     assert.match(r.stdout, /^ {2}serve {5}serve the dashboard over HTTP/m);
+    assert.match(r.stdout, /^ {2}export {4}write history, sockets, port budgets or the tuning journal/m);
     // and each listed command has a usage of its own
-    for (const cmd of ['snapshot', 'tune', 'serve']) {
+    for (const cmd of ['snapshot', 'tune', 'serve', 'export']) {
       const h = run(cmd, '--help');
       assert.equal(h.status, 0, `${cmd}: ${h.stderr}`);
       assert.match(h.stdout, new RegExp(`^usage: waitline ${cmd}`));
