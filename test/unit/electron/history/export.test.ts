@@ -119,8 +119,8 @@ describe('export formats', () => {
   test('the tuning journal: one record per changed key, oldest change first', async () => {
     const text = await collect((out) =>
       exportTuning(out, 'csv', [
-        { id: 'b', time: 2000, changes: [{ key: 'net.ipv4.tcp_fin_timeout', before: '60', after: '30' }], persisted: false, state: 'applied', confirmDeadline: null },
-        { id: 'a', time: 1000, changes: [{ key: 'net.ipv4.ip_local_port_range', before: '32768\t60999', after: '10000\t60999' }, { key: 'net.ipv4.tcp_tw_reuse', before: '2', after: '1' }], persisted: true, state: 'confirmed', confirmDeadline: 31000 },
+        { id: 'b', time: 2000, changes: [{ key: 'net.ipv4.tcp_fin_timeout', before: '60', after: '30' }], persisted: false, state: 'reverted', confirmDeadline: null },
+        { id: 'a', time: 1000, changes: [{ key: 'net.ipv4.ip_local_port_range', before: '32768\t60999', after: '10000\t60999' }, { key: 'net.ipv4.tcp_tw_reuse', before: '2', after: '1' }], persisted: true, state: 'kept', confirmDeadline: 31000 },
       ]),
     );
     const p = parse(text, { columns: true }) as Record<string, string>[];
