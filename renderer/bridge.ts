@@ -7,6 +7,7 @@
 
 import type { AlertSettings, AlertSettingsError } from '../shared/alerts';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../shared/api';
+import { exportFileName, type ExportRequest, type ExportResult } from '../shared/export-format';
 import type { Snapshot, SocketPage, SocketQuery } from '../shared/snapshot';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_ROUTES, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
 import type { ApplyTuningRequest, TuningResult, TuningState } from '../shared/tuning';
@@ -40,6 +41,19 @@ export interface ServeTransportOptions {
   token: string;
   fetch?: FetchLike;
   eventSource?: new (url: string) => EventSourceLike;
+  /** hands the browser a download (default: a temporary <a download> clicked) */
+  download?: (url: string, fileName: string) => void;
+}
+
+/** The browser saves what the URL answers, under `fileName` (the server's Content-Disposition agrees). */
+function clickDownload(url: string, fileName: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
 
 
@@ -150,6 +164,12 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
     applyTuning: (_r: ApplyTuningRequest) => readOnly(),
     confirmTuning: (_id: string) => readOnly(),
     revertTuning: (_id: string) => readOnly(),
+    // a plain GET the browser follows itself: the response streams to disk, never through this page
+    exportData: async (request: ExportRequest): Promise<ExportResult> => {
+      const url = `${base}${SERVE_ROUTES.exportData.path}?r=${encodeURIComponent(JSON.stringify(request))}&${SERVE_TOKEN_PARAM}=${encodeURIComponent(opts.token)}`;
+      (opts.download ?? clickDownload)(url, exportFileName(request, Date.now()));
+      return { ok: true, rows: null, bytes: null, path: null };
+    },
     getAlertSettings: () => call<AlertSettings>(SERVE_ROUTES.getAlertSettings.path),
     setAlertSettings: (patch: Partial<AlertSettings>) =>
       call<AlertSettingsResult>(
@@ -209,6 +229,7 @@ export function unavailableApi(reason: string): WaitlineApi {
     onCollectorStatus: fail,
     getHistory: fail,
     querySockets: fail,
+    exportData: fail,
     getTuning: fail,
     applyTuning: fail,
     confirmTuning: fail,

@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { sqliteBinding } from './esbuild-plugins.mjs';
 
 const nodeEntries = [
   // [source, output, format]
@@ -13,17 +13,6 @@ const nodeEntries = [
   ['electron/preload/preload.ts', 'dist/electron/preload.cjs', 'cjs'],
   ['electron/utility/collector-host.ts', 'dist/electron/collector-host.cjs', 'cjs'],
 ];
-
-// The sqlite3 package's JS is bundled; its native part is loaded from build/Release by our shim (the
-// package's own loader looks for it relative to node_modules, which the bundles do not ship).
-const sqliteBinding = {
-  name: 'sqlite3-binding',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/sqlite3-binding(\.js)?$/ }, (args) =>
-      /[\\/]sqlite3[\\/]lib$/.test(args.resolveDir) ? { path: resolve('electron/history/sqlite-native.cjs') } : undefined,
-    );
-  },
-};
 
 mkdirSync('dist', { recursive: true });
 for (const [src, out, format] of nodeEntries) {

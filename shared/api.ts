@@ -4,6 +4,7 @@
 // createDashboard (renderer/store/create-dashboard.ts); the page's stores use nothing else.
 
 import type { AlertSettings, AlertSettingsError } from './alerts';
+import type { ExportRequest, ExportResult } from './export-format';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
@@ -107,6 +108,10 @@ export interface WaitlineApi {
   getAlertSettings(): Promise<AlertSettings>;
   /** validates the patch on top of the settings in force; saves and applies it only when all of it is valid */
   setAlertSettings(patch: Partial<AlertSettings>): Promise<AlertSettingsResult>;
+  /** Exports the connection table (as filtered), a history range, the port budgets or the tuning
+   *  journal (shared/export-format.ts): the desktop app asks where to save it; `waitline serve` hands
+   *  the browser a download. */
+  exportData(request: ExportRequest): Promise<ExportResult>;
   /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
   onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }

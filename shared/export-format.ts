@@ -30,8 +30,10 @@ export interface ExportRequest {
   resolution?: '1s' | '1m';
 }
 
+/** What an export did: written to a file (the desktop app: rows and bytes known), handed to the browser
+ *  as a download (`waitline serve`: rows and bytes null), canceled in the save dialog, or failed. */
 export type ExportResult =
-  | { ok: true; rows: number; bytes: number; path: string | null }
+  | { ok: true; rows: number | null; bytes: number | null; path: string | null }
   | { ok: false; canceled: true }
   | { ok: false; canceled: false; message: string };
 
@@ -180,3 +182,14 @@ export function tuningRecords(c: TuningChange): Cell[][] {
 export function isTcpStateName(s: string): s is TcpState {
   return (TCP_STATES as readonly string[]).includes(s);
 }
+
+/** A file name for an export made at `now`: waitline-<kind>-<UTC time>.<csv|jsonl>. */
+export function exportFileName(req: Pick<ExportRequest, 'kind' | 'format'>, now: number): string {
+  const stamp = new Date(now).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `waitline-${req.kind}-${stamp}.${req.format}`;
+}
+
+export const EXPORT_MIME: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8; header=present',
+  jsonl: 'application/jsonl; charset=utf-8',
+};

@@ -176,6 +176,11 @@ export class HistoryStore {
     return lo;
   }
 
+  /** Every marker held, oldest first (a copy). */
+  allMarkers(): { time: number; label: string }[] {
+    return this.markers.map((m) => ({ ...m }));
+  }
+
   /** The samples in [fromMs, toMs], oldest first: values are the states (TCP_STATES order), then the
    *  rates (HISTORY_RATE_SERIES order). For exports: one sample at a time, nothing copied. */
   *samplesBetween(fromMs: number, toMs: number): Generator<{ time: number; values: number[] }> {

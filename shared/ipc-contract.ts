@@ -20,7 +20,8 @@ export type InvokeMethod =
   | 'confirmTuning'
   | 'revertTuning'
   | 'getAlertSettings'
-  | 'setAlertSettings';
+  | 'setAlertSettings'
+  | 'exportData';
 
 type MethodArgs<M extends InvokeMethod> = Parameters<WaitlineApi[M]>;
 type MethodResult<M extends InvokeMethod> = Awaited<ReturnType<WaitlineApi[M]>>;

@@ -4,6 +4,7 @@
 // own framing (argument lists; URL parameters and JSON) and words the error for its caller.
 // Pure: no Node, no DOM.
 import type { HistoryQuery } from './api';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type ExportRequest } from './export-format';
 import { MAX_HISTORY_POINTS } from './history';
 import type { SocketQuery, SocketSortKey } from './snapshot';
 import { TCP_STATES, type TcpState } from './tcp';
@@ -111,4 +112,35 @@ export function checkHistoryQuery(v: unknown): HistoryQuery {
   };
   if (q.toMs < q.fromMs) throw new QueryError(`toMs (${q.toMs}) is before fromMs (${q.fromMs})`);
   return q;
+}
+
+const EXPORT_FIELDS: readonly string[] = ['kind', 'format', 'sockets', 'fromMs', 'toMs', 'resolution'];
+
+/** A fresh ExportRequest: a known kind and format; sockets carry a socket filter (its paging is
+ *  ignored: every matching row is exported); history carries a range. */
+export function checkExportRequest(v: unknown): ExportRequest {
+  const o = plainObject('the export request', v, EXPORT_FIELDS);
+  if (typeof o.kind !== 'string' || !(EXPORT_KINDS as readonly string[]).includes(o.kind)) {
+    throw new QueryError(`kind must be one of ${EXPORT_KINDS.join(', ')}, got ${showValue(o.kind)}`);
+  }
+  if (typeof o.format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
+    throw new QueryError(`format must be csv or jsonl, got ${showValue(o.format)}`);
+  }
+  const r: ExportRequest = { kind: o.kind as ExportKind, format: o.format as ExportFormat };
+  if (r.kind === 'sockets') {
+    const q = checkSocketQuery(o.sockets ?? {});
+    delete q.offset;
+    delete q.limit;
+    r.sockets = q;
+  }
+  if (r.kind === 'history') {
+    r.fromMs = finiteNumber('fromMs', o.fromMs);
+    r.toMs = finiteNumber('toMs', o.toMs);
+    if (r.toMs < r.fromMs) throw new QueryError(`toMs (${r.toMs}) is before fromMs (${r.fromMs})`);
+    if (o.resolution !== undefined) {
+      if (o.resolution !== '1s' && o.resolution !== '1m') throw new QueryError(`resolution must be 1s or 1m, got ${showValue(o.resolution)}`);
+      r.resolution = o.resolution;
+    }
+  }
+  return r;
 }

@@ -23,6 +23,8 @@ export const SERVE_ROUTES = {
   /** JSON body, a partial AlertSettings → AlertSettingsResult: 200 when saved and in force, 400 with
    *  { ok: false, errors } when invalid (nothing changed) */
   setAlertSettings: { method: 'PUT', path: '/api/alert-settings' },
+  /** ?r=<JSON ExportRequest> → the file, streamed, as an attachment (CSV or JSON Lines) */
+  exportData: { method: 'GET', path: '/api/export' },
 } as const satisfies Record<InvokeMethod, { method: 'GET' | 'POST' | 'PUT'; path: `/api/${string}` }>;
 
 /** Paths of the HTTP API: the routes above by name, plus what only serve has (the event stream that
@@ -32,6 +34,7 @@ export const SERVE_PATHS = {
   /** text/event-stream: `snapshot`, `status` and `alert` events */
   events: '/api/events',
   history: SERVE_ROUTES.getHistory.path,
+  export: SERVE_ROUTES.exportData.path,
   sockets: SERVE_ROUTES.querySockets.path,
   tuning: SERVE_ROUTES.getTuning.path,
   apply: SERVE_ROUTES.applyTuning.path,

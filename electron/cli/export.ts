@@ -2,7 +2,6 @@
 // tuning journal, as CSV (RFC 4180, header row) or JSON Lines, to stdout or a file. Streams: rows are
 // written as they are read (docs/history.md, "Export").
 
-import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createCollector } from '../collector/index';
@@ -10,7 +9,7 @@ import { EXPORT_FORMATS, isTcpStateName, type ExportFormat } from '../../shared/
 import type { SocketQuery, SocketSortKey } from '../../shared/snapshot';
 import { TuningClient, type TuningClientOptions } from '../privileged/client';
 import { openHistoryReader } from '../history/history-db';
-import { defaultResolution, exportBudgets, exportHistory, exportSockets, exportTuning, type ExportCount } from '../history/export';
+import { defaultResolution, exportBudgets, exportHistory, exportSockets, exportTuning, writeExportFile, type ExportCount } from '../history/export';
 import { defaultStateDir } from '../history/persistent-history';
 import { parseArgs, UsageError } from './args';
 import type { Subcommand } from './commands';
@@ -88,19 +87,7 @@ export function parseSocketFilter(flags: Record<string, string | true>): SocketQ
 }
 
 async function withOutput(file: string | undefined, write: (out: Writable) => Promise<ExportCount>): Promise<ExportCount> {
-  if (file === undefined) return write(process.stdout);
-  const out = createWriteStream(resolve(file));
-  const opened = new Promise<void>((res, rej) => {
-    out.once('open', () => res());
-    out.once('error', rej);
-  });
-  await opened.catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot write ${file}: ${e.code ?? e.message}`);
-  });
-  const failed = new Promise<never>((_, rej) => out.once('error', (e) => rej(new Error(`writing ${file} failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`))));
-  const n = await Promise.race([write(out), failed]);
-  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
-  return n;
+  return file === undefined ? write(process.stdout) : writeExportFile(resolve(file), write);
 }
 
 export async function runExport(argv: string[], clientOpts: TuningClientOptions = {}): Promise<number> {

@@ -3,6 +3,7 @@
 // seconds is never held a second time in memory. Formats and columns: shared/export-format.ts.
 
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { HistoryStorage } from '../../shared/api';
 import {
@@ -18,11 +19,14 @@ import {
   tuningRecords,
   type Cell,
   type ExportFormat,
+  type ExportRequest,
 } from '../../shared/export-format';
+import { MAX_SOCKET_PAGE } from '../../shared/query-checks';
 import type { HistoryStore } from '../../shared/history';
-import type { PortBudget, SocketRow } from '../../shared/snapshot';
+import type { PortBudget, SocketPage, SocketQuery, SocketRow } from '../../shared/snapshot';
 import type { TuningChange } from '../../shared/tuning';
 import type { HistoryDb } from './history-db';
+import type { PersistentHistory } from './persistent-history';
 import { SAMPLE_RETENTION_MS, SERIES_COLUMNS } from './schema';
 
 /** Text is written in chunks of about this many characters. */
@@ -60,9 +64,14 @@ export async function writeRecords(
   return { rows, bytes };
 }
 
-export function exportSockets(out: Writable, format: ExportFormat, tableAt: number | null, rows: Iterable<SocketRow>): Promise<ExportCount> {
-  return writeRecords(out, format, SOCKET_COLUMNS, (function* () {
-    for (const r of rows) yield socketCells(tableAt, r);
+export function exportSockets(
+  out: Writable,
+  format: ExportFormat,
+  tableAt: number | null,
+  rows: Iterable<SocketRow> | AsyncIterable<SocketRow>,
+): Promise<ExportCount> {
+  return writeRecords(out, format, SOCKET_COLUMNS, (async function* () {
+    for await (const r of rows) yield socketCells(tableAt, r);
   })());
 }
 
@@ -130,4 +139,71 @@ export async function exportHistory(
       }
     }
   })());
+}
+
+/** Where each kind of export reads from: the desktop app's main process and `waitline serve` both
+ *  provide these, so both write the same files. */
+export interface ExportSources {
+  history: PersistentHistory;
+  /** one page of the connection table (the collector's query; pages of at most MAX_SOCKET_PAGE) */
+  querySockets(q: SocketQuery): Promise<SocketPage>;
+  /** the port budgets of the last tick */
+  budgets(): { time: number; budgets: readonly PortBudget[] } | null;
+  tuning(): Promise<readonly TuningChange[]>;
+}
+
+/** Every row matching `q`, page by page (one page in memory at a time). */
+async function* pagedSockets(src: ExportSources, q: SocketQuery, first: SocketPage): AsyncGenerator<SocketRow> {
+  let page = first;
+  let offset = 0;
+  for (;;) {
+    yield* page.rows;
+    offset += page.rows.length;
+    if (page.rows.length === 0 || offset >= page.total) return;
+    page = await src.querySockets({ ...q, offset, limit: MAX_SOCKET_PAGE });
+  }
+}
+
+/** Writes one export (a checked ExportRequest) to `out`; does not end it. */
+export async function writeExport(out: Writable, req: ExportRequest, src: ExportSources, now: number = Date.now()): Promise<ExportCount> {
+  switch (req.kind) {
+    case 'sockets': {
+      const q: SocketQuery = { ...req.sockets };
+      const first = await src.querySockets({ ...q, offset: 0, limit: MAX_SOCKET_PAGE });
+      return exportSockets(out, req.format, first.tableAt, pagedSockets(src, q, first));
+    }
+    case 'budgets': {
+      const b = src.budgets();
+      return exportBudgets(out, req.format, b?.time ?? now, b?.budgets ?? []);
+    }
+    case 'tuning':
+      return exportTuning(out, req.format, await src.tuning());
+    case 'history': {
+      const fromMs = req.fromMs ?? now - 3600_000;
+      const toMs = req.toMs ?? now;
+      await src.history.flush();
+      const h = src.history;
+      return exportHistory(out, req.format, { db: h.file, memory: h.memory }, fromMs, toMs, req.resolution ?? defaultResolution(fromMs, now));
+    }
+  }
+}
+
+/** Writes an export to `path` (created or replaced): resolves with what was written, rejects with a
+ *  sentence naming the file and the system's error code (ENOSPC, EACCES …). */
+export async function writeExportFile(path: string, write: (out: Writable) => Promise<ExportCount>): Promise<ExportCount> {
+  const out = createWriteStream(path);
+  const why = (e: NodeJS.ErrnoException) => new Error(`cannot write ${path}: ${e.code ?? e.message}`);
+  await new Promise<void>((res, rej) => {
+    out.once('open', () => res());
+    out.once('error', (e) => rej(why(e)));
+  });
+  const failed = new Promise<never>((_, rej) => out.once('error', (e) => rej(why(e))));
+  failed.catch(() => undefined);
+  try {
+    const n = await Promise.race([write(out), failed]);
+    await Promise.race([new Promise<void>((res) => out.end(() => res())), failed]);
+    return n;
+  } finally {
+    out.destroy();
+  }
 }

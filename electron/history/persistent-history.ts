@@ -90,6 +90,19 @@ export class PersistentHistory {
     this.pushSample(snapshot.time, snapshot.states, rateSeriesOf(snapshot));
   }
 
+  /** Takes over what another history holds in memory (samples and markers), e.g. what arrived while
+   *  the file was being opened. */
+  adopt(other: HistoryStore): void {
+    for (const s of other.samplesBetween(-Infinity, Infinity)) {
+      const states: Partial<Record<TcpState, number>> = {};
+      TCP_STATES.forEach((st, i) => (states[st] = s.values[i]));
+      const rates: Partial<Record<HistoryRateSeries, number>> = {};
+      HISTORY_RATE_SERIES.forEach((r, i) => (rates[r] = s.values[TCP_STATES.length + i]));
+      this.pushSample(s.time, states, rates);
+    }
+    for (const m of other.allMarkers()) this.addMarker(m.time, m.label);
+  }
+
   addMarker(time: number, label: string): void {
     this.memory.addMarker(time, label);
     this.db?.enqueueMarker(time, String(label).slice(0, 200));

@@ -5,7 +5,7 @@
 import type { AlertEvent, AlertSettings } from '../../shared/alerts';
 import type { Demand, HistoryRateSeries } from '../../shared/api';
 import { rateSeriesOf } from '../../shared/history';
-import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
+import type { PortBudget, Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 
 /** The few numbers of a snapshot the main process keeps for history. The full snapshot goes straight
  *  to the renderer through its MessagePort. */
@@ -30,7 +30,8 @@ export type HostRequest =
 /** collector process → main */
 export type HostMessage =
   | { type: 'ready'; pid: number }
-  | { type: 'sample'; sample: HistorySample }
+  /** budgets: the tick's port budgets (main exports them; a few dozen destinations at most) */
+  | { type: 'sample'; sample: HistorySample; budgets?: PortBudget[] }
   /** the alert events of one tick (only sent when there are some): main notifies and marks history */
   | { type: 'alerts'; events: AlertEvent[] }
   | { type: 'querySocketsResult'; id: number; page: SocketPage }

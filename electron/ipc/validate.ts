@@ -4,7 +4,7 @@
 
 import { ALERT_SETTING_LIMITS, type AlertSettings } from '../../shared/alerts';
 import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
-import { checkHistoryQuery, checkSocketQuery, QueryError, showValue as show } from '../../shared/query-checks';
+import { checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError, showValue as show } from '../../shared/query-checks';
 import { MAX_CHANGES_PER_REQUEST, MAX_SYSCTL_VALUE_LENGTH } from '../../shared/sysctl-catalog';
 import { CHANGE_ID_PATTERN, type ApplyTuningRequest } from '../../shared/tuning';
 import { IpcArgumentError } from './ipc-main';
@@ -58,6 +58,12 @@ export function validateSocketQuery(args: readonly unknown[]): InvokeArgs<'waitl
   const ch = 'waitline:querySockets';
   argCount(ch, args, 1);
   return [checked(ch, () => checkSocketQuery(args[0]))];
+}
+
+export function validateExportRequest(args: readonly unknown[]): InvokeArgs<'waitline:exportData'> {
+  const ch = 'waitline:exportData';
+  argCount(ch, args, 1);
+  return [checked(ch, () => checkExportRequest(args[0]))];
 }
 
 /** Shape only: whether each key and value is acceptable to the catalog is decided by the tuning

@@ -6,7 +6,7 @@
 
 import type { AlertEvent, AlertSettings } from '../../shared/alerts';
 import type { CollectorStatus } from '../../shared/api';
-import type { SocketPage, SocketQuery } from '../../shared/snapshot';
+import type { PortBudget, SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { HistorySample, HostMessage, HostRequest } from '../ipc/collector-protocol';
 import { Supervisor, type SupervisedChild, type SupervisorOptions, type SupervisorTimers } from './supervisor';
 
@@ -56,6 +56,8 @@ export class CollectorConnection<P> {
   private readonly queryTimeoutMs: number;
   private readonly pending = new Map<number, PendingQuery>();
   private nextQueryId = 1;
+  /** the port budgets of the last tick (exports) */
+  private budgets: { time: number; budgets: PortBudget[] } | null = null;
   /** hands the renderer its end of a channel; null while no window is there */
   private deliverToRenderer: ((port: P) => void) | null = null;
   /** sent to every collector process once it is ready; null: it keeps its own defaults */
@@ -112,6 +114,11 @@ export class CollectorConnection<P> {
     this.deliverToRenderer = null;
   }
 
+  /** The port budgets of the last tick, or null before the first. */
+  lastBudgets(): { time: number; budgets: PortBudget[] } | null {
+    return this.budgets;
+  }
+
   querySockets(query: SocketQuery): Promise<SocketPage> {
     const child = this.supervisor.process;
     if (child === null) {
@@ -142,6 +149,7 @@ export class CollectorConnection<P> {
           if (this.alertSettings !== null) this.post(child, { type: 'setAlertSettings', settings: this.alertSettings });
           return;
         case 'sample':
+          if (Array.isArray(m.budgets) && typeof m.sample?.time === 'number') this.budgets = { time: m.sample.time, budgets: m.budgets };
           this.opts.onSample(m.sample);
           return;
         case 'alerts':

@@ -2,6 +2,7 @@
 // paired with the domain call. A channel without a handler is a compile error (InvokeHandlers).
 
 import type { AppInfo } from '../../shared/api';
+import type { ExportRequest, ExportResult } from '../../shared/export-format';
 import type { AlertService } from '../settings/alert-service';
 import type { SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { InvokeHandlers } from '../ipc/ipc-main';
@@ -9,6 +10,7 @@ import {
   validateAlertSettingsPatch,
   validateApplyTuning,
   validateChangeId,
+  validateExportRequest,
   validateHistoryQuery,
   validateNoArgs,
   validateSocketQuery,
@@ -22,6 +24,7 @@ export interface HandlerDeps {
   sockets: { querySockets(q: SocketQuery): Promise<SocketPage> };
   tuning: Pick<TuningService, 'getState' | 'apply' | 'confirm' | 'revert'>;
   alerts: Pick<AlertService, 'get' | 'set'>;
+  exporter: { exportData(req: ExportRequest): Promise<ExportResult> };
 }
 
 export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
@@ -53,6 +56,10 @@ export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
     'waitline:revertTuning': {
       validate: (args) => validateChangeId('waitline:revertTuning', args),
       run: (id) => deps.tuning.revert(id),
+    },
+    'waitline:exportData': {
+      validate: validateExportRequest,
+      run: (req) => deps.exporter.exportData(req),
     },
     'waitline:getAlertSettings': {
       validate: (args) => validateNoArgs('waitline:getAlertSettings', args),

@@ -17,12 +17,20 @@ export class HistoryService {
     this.inner = inner instanceof HistoryStore ? PersistentHistory.inMemory(inner) : inner;
   }
 
-  /** Opens the history file in `dir` (never throws: a problem is reported in `storage`). */
-  async open(dir: string, log: (line: string) => void = () => undefined): Promise<void> {
-    const opened = await PersistentHistory.open({ dir });
-    await this.inner.close();
-    this.inner = opened;
-    if (opened.storage.message) log(opened.storage.message);
+  private opening: Promise<void> | null = null;
+
+  /** Opens the history file in `dir` (never throws: a problem is reported in `storage`). Samples and
+   *  markers that arrive meanwhile are kept in memory and handed over once it is open. */
+  open(dir: string, log: (line: string) => void = () => undefined): Promise<void> {
+    this.opening = (async () => {
+      const opened = await PersistentHistory.open({ dir });
+      const before = this.inner;
+      opened.adopt(before.memory);
+      this.inner = opened;
+      await before.close();
+      if (opened.storage.message) log(opened.storage.message);
+    })();
+    return this.opening;
   }
 
   get storage(): HistoryStorage {
@@ -50,7 +58,8 @@ export class HistoryService {
   }
 
   /** Writes what is queued and closes the file (before quitting). */
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    await this.opening;
+    await this.inner.close();
   }
 }

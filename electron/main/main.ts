@@ -7,6 +7,7 @@
 import {
   app,
   BrowserWindow,
+  dialog,
   Menu,
   MessageChannelMain,
   Notification,
@@ -29,6 +30,7 @@ import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type Notificatio
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './app-protocol';
 import { CollectorConnection, type CollectorChild } from './collector-connection';
 import { createInvokeHandlers } from './handlers';
+import { ExportService } from './export-service';
 import { HistoryService } from './history-service';
 import { buildMenuTemplate } from './menu';
 import { nodeFiles } from '../settings/node-files';
@@ -197,7 +199,8 @@ async function start(): Promise<void> {
     trustedSender({ windowContentsId: () => mainWindow?.webContents.id ?? null, expectedUrl: APP_INDEX_URL }),
     { onRejected: (channel, reason) => log(`rejected ${channel}: ${reason}`) },
   );
-  await history.open(join(app.getPath('userData'), 'history'), log);
+  // not awaited: the window does not wait for the disk; samples meanwhile are handed over
+  void history.open(join(app.getPath('userData'), 'history'), log);
   alerts = new AlertService({
     store: new AlertSettingsStore(join(app.getPath('userData'), ALERT_SETTINGS_FILE), nodeFiles, log),
     collector,
@@ -209,6 +212,23 @@ async function start(): Promise<void> {
     },
     log,
   });
+  const exporter = new ExportService({
+    sources: {
+      history: history.history,
+      querySockets: (q) => collector.querySockets(q),
+      budgets: () => collector.lastBudgets(),
+      tuning: async () => (await tuning.getState()).history,
+    },
+    chooseFile: async (defaultName, req) => {
+      const options = {
+        title: 'Export',
+        defaultPath: join(app.getPath('downloads'), defaultName),
+        filters: [req.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON Lines', extensions: ['jsonl'] }],
+      };
+      const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  });
   ipc.handleAll(
     createInvokeHandlers({
       info: appInfo,
@@ -216,6 +236,7 @@ async function start(): Promise<void> {
       sockets: collector,
       tuning,
       alerts,
+      exporter,
     }),
   );
 

@@ -93,6 +93,7 @@ export function createPreloadApi(ipc: RendererIpc): PreloadApiHandle {
     onCollectorStatus: (cb) => statuses.add(cb, true),
     getHistory: (query) => ipc.invoke('waitline:getHistory', query),
     querySockets: (query) => ipc.invoke('waitline:querySockets', query),
+    exportData: (request) => ipc.invoke('waitline:exportData', request),
     getTuning: () => ipc.invoke('waitline:getTuning'),
     applyTuning: (request) => ipc.invoke('waitline:applyTuning', request),
     confirmTuning: (id) => ipc.invoke('waitline:confirmTuning', id),

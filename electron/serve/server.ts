@@ -26,6 +26,8 @@ import { alertTitle } from '../../shared/alert-text';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, Demand } from '../../shared/api';
 import { HistoryError } from '../../shared/history';
 import { PersistentHistory } from '../history/persistent-history';
+import { writeExport, type ExportSources } from '../history/export';
+import { EXPORT_MIME, exportFileName, type ExportRequest } from '../../shared/export-format';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_TOKEN_COOKIE, SERVE_TOKEN_PARAM } from '../../shared/serve-protocol';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 import { knobState, SYSCTL_CATALOG } from '../../shared/sysctl-catalog';
@@ -46,7 +48,7 @@ import {
 import { AlertService, AlertSettingsStore } from '../settings/alert-service';
 import { nodeFiles } from '../settings/node-files';
 import { openStatic, pathSegments, realRoot } from './static-files';
-import { BadRequest, parseHistoryQuery, parseSocketQuery } from './validate';
+import { BadRequest, parseExportRequest, parseHistoryQuery, parseSocketQuery } from './validate';
 import { CollectorBusy, WorkerCollector, type WorkerCollectorOptions } from './worker-collector';
 import { startTickLoop, type TickLoop } from '../collector/tick-loop';
 import { dashboardSecurityHeaders, mimeType } from '../../shared/web-content';
@@ -338,6 +340,27 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     };
   }
 
+  const exportSources: ExportSources = {
+    history,
+    querySockets: async (q) => collector.querySockets(q),
+    budgets: () => (lastSnapshot ? { time: lastSnapshot.time, budgets: lastSnapshot.portBudgets } : null),
+    tuning: async () => tuningState().history,
+  };
+
+  /** An export as a download: streamed (a million rows are never held as one string), so it has no
+   *  Content-Length; an error after the first byte can only cut the stream. */
+  async function sendExport(res: ServerResponse, req: ExportRequest, head: boolean): Promise<void> {
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': EXPORT_MIME[req.format],
+      'Content-Disposition': `attachment; filename="${exportFileName(req, Date.now())}"`,
+      'Cache-Control': 'no-store',
+    });
+    if (head) return void res.end();
+    await writeExport(res, req, exportSources);
+    res.end();
+  }
+
   // ---- request handling ----
 
   /** Which credential matched, if any. Every cookie named waitline_token is tried: one planted by a
@@ -499,6 +522,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         }
         case SERVE_PATHS.tuning:
           return sendJson(res, 200, tuningState());
+        case SERVE_PATHS.export:
+          return sendExport(res, parseExportRequest(params.get('r')), method === 'HEAD');
         case SERVE_PATHS.alerts:
           return sendJson(res, 200, { active: lastSnapshot?.alerts?.active ?? [], recent: lastSnapshot?.alerts?.recent ?? [], settings: alerts.get() });
         default:

@@ -2,7 +2,8 @@
 // query itself is judged by the checks the IPC handlers use too (shared/query-checks.ts). A bad one
 // gets a specific message (HTTP 400), never a stack trace.
 import type { HistoryQuery } from '../../shared/api';
-import { checkHistoryQuery, checkSocketQuery, QueryError } from '../../shared/query-checks';
+import type { ExportRequest } from '../../shared/export-format';
+import { checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError } from '../../shared/query-checks';
 import type { SocketQuery } from '../../shared/snapshot';
 
 export class BadRequest extends Error {}
@@ -42,4 +43,17 @@ export function parseSocketQuery(raw: string | null): SocketQuery {
     throw new BadRequest('socket query "q" is not valid JSON');
   }
   return judged(() => checkSocketQuery(v));
+}
+
+/** `r`: an ExportRequest as JSON (/api/export). */
+export function parseExportRequest(raw: string | null): ExportRequest {
+  if (raw === null || raw === '') throw new BadRequest('missing parameter "r" (the export request, as JSON)');
+  if (raw.length > MAX_SOCKET_QUERY_TEXT) throw new BadRequest(`export request is too long (at most ${MAX_SOCKET_QUERY_TEXT} characters)`);
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new BadRequest('export request "r" is not valid JSON');
+  }
+  return judged(() => checkExportRequest(v));
 }

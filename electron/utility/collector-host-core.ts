@@ -96,7 +96,7 @@ export function runCollectorHost(opts: CollectorHostOptions): CollectorHost {
       return;
     }
     if (stopped) return;
-    post({ type: 'sample', sample: historySampleOf(snapshot) });
+    post({ type: 'sample', sample: historySampleOf(snapshot), budgets: snapshot.portBudgets });
     const events = snapshot.alerts?.events;
     if (events !== undefined && events.length > 0) post({ type: 'alerts', events });
     if (renderer !== null) {

@@ -160,9 +160,13 @@ test('the app bundle contains what the main process loads, and the scripts packa
     assert.ok(build.includes(`'${out}'`), `build.mjs produces ${out}`);
   }
   assert.equal((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main, 'dist/electron/main.cjs');
-  // The native addon is loaded from disk, so it must be outside the asar archive.
-  assert.deepEqual(c.asarUnpack, ['build/Release/waitline_sockdiag.node']);
+  // The native addons (netlink, SQLite) are loaded from disk, so they must be outside the asar archive.
+  assert.deepEqual(c.asarUnpack, ['build/Release/waitline_sockdiag.node', 'build/Release/node_sqlite3.node']);
   assert.ok(c.files.includes('build/Release/waitline_sockdiag.node'));
+  assert.ok(c.files.includes('build/Release/node_sqlite3.node'));
+  // and the build copies the SQLite binding there, where the bundles' loader looks
+  assert.match(readFileSync(join(ROOT, 'scripts/build-native.mjs'), 'utf8'), /copyFileSync\(sqliteAddon, join\('build', 'Release', 'node_sqlite3\.node'\)\)/);
+  assert.match(readFileSync(join(ROOT, 'electron/history/sqlite-native.cjs'), 'utf8'), /nativeFileCandidates\('node_sqlite3\.node'/);
   assert.match(pkg.scripts.start, /build\.mjs && electron \./);
   assert.match(pkg.scripts.dist, /build\.mjs && electron-builder --linux AppImage deb rpm/);
   assert.match(pkg.scripts.typecheck, /tsc -p electron\/tsconfig\.shell\.json/);

@@ -2,6 +2,7 @@
 // are exercised by serve.test.ts and the Chromium e2e test). Tests push snapshots and statuses.
 import { DEFAULT_ALERT_SETTINGS, validateAlertSettings, type AlertSettings } from '../../../shared/alerts';
 import type { AlertSettingsResult, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../../../shared/api';
+import type { ExportRequest, ExportResult } from '../../../shared/export-format';
 import { HistoryStore } from '../../../shared/history';
 import type { Snapshot, SocketPage, SocketQuery, SocketRow } from '../../../shared/snapshot';
 
@@ -43,6 +44,11 @@ export class FakeApi implements WaitlineApi {
   applyTuning = async () => ({ ok: false as const, code: 'read_only' as const, message: 'test' });
   confirmTuning = async () => ({ ok: false as const, code: 'read_only' as const, message: 'test' });
   revertTuning = async () => ({ ok: false as const, code: 'read_only' as const, message: 'test' });
+  exportRequests: ExportRequest[] = [];
+  exportData = async (r: ExportRequest): Promise<ExportResult> => {
+    this.exportRequests.push(structuredClone(r));
+    return { ok: true, rows: 3, bytes: 120, path: `/tmp/${r.kind}.${r.format}` };
+  };
   getAlertSettings = async () => ({ ...this.alertSettings });
   setAlertSettings = async (patch: Partial<AlertSettings>): Promise<AlertSettingsResult> => {
     this.alertPatches.push(structuredClone(patch));

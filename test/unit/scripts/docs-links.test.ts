@@ -1,4 +1,4 @@
-// The repository is self-contained: every `docs/NAME.md` that a source file, script, test or document
+// The repository is self-contained: every `docs/<name>.md` that a source file, script, test or document
 // points to exists, and nothing points to the design notes that live outside the repository.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -186,6 +186,7 @@ test('IPC setAlertSettings: bad arguments are refused with specific errors befor
       sockets: { querySockets: async () => ({}) as SocketPage },
       tuning: { getState: async () => ({}) as never, apply: async () => ({}) as never, confirm: async () => ({}) as never, revert: async () => ({}) as never },
       alerts: svc,
+      exporter: { exportData: async () => ({ ok: false, canceled: true }) },
     }),
   );
   const call = (...args: unknown[]) => ipcMain.invoke('waitline:setAlertSettings', invokeEvent(), ...args);

@@ -4,6 +4,9 @@
 // main keeps history from the small samples, and socket queries are forwarded asynchronously.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { CollectorStatus } from '../../../../shared/api';
 import { HistoryStore } from '../../../../shared/history';
@@ -16,6 +19,7 @@ import { CollectorConnection, type CollectorChild } from '../../../../electron/m
 import type { HostMessage } from '../../../../electron/ipc/collector-protocol';
 import type { Demand } from '../../../../shared/api';
 import { createInvokeHandlers } from '../../../../electron/main/handlers';
+import { ExportService } from '../../../../electron/main/export-service';
 import { HistoryService } from '../../../../electron/main/history-service';
 import { createPreloadApi } from '../../../../electron/preload/preload-api';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../../../shared/alerts';
@@ -104,6 +108,8 @@ function pipeline() {
   const children: BridgedChild[] = [];
   const statuses: CollectorStatus[] = [];
   const history = new HistoryService(new HistoryStore(1000));
+  /** where an export through the IPC writes (the save dialog's answer) */
+  const exportFile = { path: '' };
   const openPorts: MessagePort[] = [];
   const conn = new CollectorConnection<MessagePort>({
     spawn: () => {
@@ -140,6 +146,10 @@ function pipeline() {
         get: () => ({ ...DEFAULT_ALERT_SETTINGS }),
         set: () => ({ ok: true, settings: { ...DEFAULT_ALERT_SETTINGS } }),
       },
+      exporter: new ExportService({
+        sources: { history: history.history, querySockets: (q) => conn.querySockets(q), budgets: () => conn.lastBudgets(), tuning: async () => [] },
+        chooseFile: async () => exportFile.path,
+      }),
     }),
   );
   const ipcRenderer = new FakeIpcRenderer(ipcMain);
@@ -152,7 +162,7 @@ function pipeline() {
     await conn.stop();
     for (const p of openPorts) p.close();
   };
-  return { clock, collector, children, statuses, history, conn, api: preload.api, ipcRenderer, connectPage, cleanup };
+  return { clock, collector, children, statuses, history, conn, api: preload.api, ipcRenderer, connectPage, cleanup, exportFile };
 }
 
 test('snapshots flow collector → host → MessagePort → preload onSnapshot; main keeps history samples', async () => {
@@ -191,6 +201,41 @@ test('snapshots flow collector → host → MessagePort → preload onSnapshot; 
     assert.deepEqual(later, [6], 'a late subscriber gets the newest snapshot at once');
   } finally {
     await p.cleanup();
+  }
+});
+
+test('exportData through the preload and IPC: main writes the history range to the file the dialog chose', async () => {
+  const p = pipeline();
+  const dir = mkdtempSync(join(tmpdir(), 'wl-ipc-export-'));
+  try {
+    p.connectPage();
+    p.conn.start();
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      p.clock.advance(1000);
+      await settle();
+    }
+    await waitFor(() => p.history.history.memory.size >= 5, 'five samples in main');
+    p.exportFile.path = join(dir, 'h.csv');
+    const r = await p.api.exportData({ kind: 'history', format: 'csv', fromMs: T0, toMs: T0 + 10_000, resolution: '1s' });
+    assert.deepEqual(r, { ok: true, rows: 5, bytes: readFileSync(p.exportFile.path).length, path: p.exportFile.path });
+    const lines = readFileSync(p.exportFile.path, 'utf8').split('\r\n');
+    assert.match(lines[0], /^time,established,/);
+    assert.equal(lines[1].split(',')[0], new Date(T0).toISOString());
+    // the budgets of the last tick reached main with the sample
+    p.exportFile.path = join(dir, 'b.jsonl');
+    const b = await p.api.exportData({ kind: 'budgets', format: 'jsonl' });
+    assert.equal(b.ok, true);
+    // a bad request is refused by the IPC validator, naming the field
+    await assert.rejects(p.api.exportData({ kind: 'everything', format: 'csv' } as never), /kind must be one of sockets, history, budgets, tuning/);
+    // an unwritable destination is a sentence, not a throw
+    p.exportFile.path = join(dir, 'missing-folder', 'x.csv');
+    const bad = await p.api.exportData({ kind: 'history', format: 'csv', fromMs: T0, toMs: T0 + 1 });
+    assert.equal(bad.ok, false);
+    assert.match((bad as { message: string }).message, /cannot write .*x\.csv: ENOENT/);
+  } finally {
+    await p.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -56,6 +56,7 @@ test('the handler table covers exactly the contract channels', () => {
   const handlers = createInvokeHandlers({
     info: () => ({}) as AppInfo,
     history: { query: async () => ({}) as HistoryResult },
+    exporter: { exportData: async () => ({ ok: false, canceled: true }) },
     sockets: { querySockets: async () => ({}) as SocketPage },
     tuning: {
       getState: async () => ({}) as TuningState,
@@ -69,6 +70,7 @@ test('the handler table covers exactly the contract channels', () => {
   assert.deepEqual(channels.sort(), [
     'waitline:applyTuning',
     'waitline:confirmTuning',
+    'waitline:exportData',
     'waitline:getAlertSettings',
     'waitline:getHistory',
     'waitline:getInfo',

@@ -76,6 +76,7 @@ function setup(opts: { windowId?: number | null } = {}) {
       },
       tuning,
       alerts,
+      exporter: { exportData: async () => ({ ok: false, canceled: true }) },
     }),
   );
   return { ipcMain, ipc, history, backend, tuning, rejected, socketQueries, saved, forwarded };
@@ -86,6 +87,7 @@ test('every channel of the contract gets a handler, and dispose removes them all
   assert.deepEqual([...ipcMain.handlers.keys()].sort(), [
     'waitline:applyTuning',
     'waitline:confirmTuning',
+    'waitline:exportData',
     'waitline:getAlertSettings',
     'waitline:getHistory',
     'waitline:getInfo',

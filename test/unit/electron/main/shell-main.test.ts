@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { sqliteBinding } from '../../../../scripts/esbuild-plugins.mjs';
 import { makeSnapshot } from '../../shared/history-fixtures';
 import { historySampleOf } from '../../../../electron/ipc/collector-protocol';
 
@@ -173,6 +174,7 @@ async function bundleMain(): Promise<{ load(fake: unknown): void; cleanup(): voi
     target: 'node20',
     logLevel: 'silent',
     plugins: [
+      sqliteBinding,
       {
         name: 'fake-electron',
         setup(b) {
@@ -226,7 +228,7 @@ test('main.ts wires a hardened window, the collector process, typed IPC, menu an
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
 
     // Every contract channel has a handler.
-    assert.equal(f.handlers.size, 9);
+    assert.equal(f.handlers.size, 10);
 
     // The collector runs in a named utility process.
     assert.equal(f.children.length, 1);
@@ -279,8 +281,9 @@ test('main.ts wires a hardened window, the collector process, typed IPC, menu an
     assert.equal(f.handlers.size, 0, 'IPC handlers removed');
     assert.ok(!f.log.includes('app.quit'));
     child.emit('exit', 0);
-    await flush();
-    assert.ok(f.log.includes('app.quit'), 'quits once the collector has exited');
+    // then the history file is closed (its last samples written), then the app quits
+    for (let i = 0; i < 200 && !f.log.includes('app.quit'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(f.log.includes('app.quit'), 'quits once the collector has exited and history is closed');
     assert.equal(f.children.length, 1, 'no restart during quit');
   } finally {
     rmSync(join(tmpdir(), `waitline-main-test-${process.pid}-userData`), { recursive: true, force: true });

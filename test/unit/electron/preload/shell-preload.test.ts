@@ -24,6 +24,7 @@ test('the exposed API is exactly the WaitlineApi domain functions — no ipcRend
   assert.deepEqual(Object.keys(api).sort(), [
     'applyTuning',
     'confirmTuning',
+    'exportData',
     'getAlertSettings',
     'getHistory',
     'getInfo',
@@ -50,6 +51,7 @@ test('calls use the contract channel names and pass the arguments through', asyn
   await api.revertTuning('b');
   await api.getAlertSettings();
   await api.setAlertSettings({ budgetWarnPercent: 75, notify: false });
+  await api.exportData({ kind: 'budgets', format: 'jsonl' });
   assert.deepEqual(ipcRenderer.invoked, [
     { channel: 'waitline:getInfo', args: [] },
     { channel: 'waitline:getHistory', args: [{ fromMs: 1, toMs: 2, maxPoints: 3 }] },
@@ -60,6 +62,7 @@ test('calls use the contract channel names and pass the arguments through', asyn
     { channel: 'waitline:revertTuning', args: ['b'] },
     { channel: 'waitline:getAlertSettings', args: [] },
     { channel: 'waitline:setAlertSettings', args: [{ budgetWarnPercent: 75, notify: false }] },
+    { channel: 'waitline:exportData', args: [{ kind: 'budgets', format: 'jsonl' }] },
   ]);
   dispose();
 });

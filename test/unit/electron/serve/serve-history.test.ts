@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import sqlite3 from 'sqlite3';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { parse } from 'csv-parse/sync';
 import type { HistoryResult } from '../../../../shared/api';
 
 const CLI = 'dist/cli.mjs';
@@ -97,6 +101,40 @@ describe('waitline serve: history on disk', () => {
     });
     assert.equal(verdict, 'ok');
     assert.ok(!existsSync(join(dir, 'history.lock')), 'a clean stop releases the lock');
+  });
+
+  it('/api/export streams downloads: the history range and the filtered socket table, read back by csv-parse', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wl-serve-exp-'));
+    dirs.push(dir);
+    const listener = createServer().listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const lport = (listener.address() as AddressInfo).port;
+    try {
+      const s = await startServe(dir);
+      running.push(s);
+      const t0 = Date.now();
+      await sleep(2600);
+      const token = s.url.searchParams.get('token')!;
+      const get = (r: object) => fetch(`${s.url.origin}/api/export?r=${encodeURIComponent(JSON.stringify(r))}&token=${token}`);
+      const h = await get({ kind: 'history', format: 'csv', fromMs: t0 - 5000, toMs: Date.now(), resolution: '1s' });
+      assert.equal(h.status, 200);
+      assert.match(h.headers.get('content-disposition') ?? '', /^attachment; filename="waitline-history-\d{8}-\d{6}\.csv"$/);
+      assert.match(h.headers.get('content-type') ?? '', /^text\/csv/);
+      const rows = parse(await h.text(), { columns: true }) as Record<string, string>[];
+      assert.ok(rows.length >= 6, `≈4 samples a second for 2.6 s: ${rows.length}`);
+      for (const r of rows) assert.ok(Date.parse(r.time) >= t0 - 5000);
+      const api = await history(s, t0 - 5000, Date.now());
+      assert.ok(rows.length >= api.times.length - 12, 'the export has the samples the charts draw from');
+      const sk = await get({ kind: 'sockets', format: 'csv', sockets: { states: ['LISTEN'], port: lport } });
+      const sockets = parse(await sk.text(), { columns: true }) as Record<string, string>[];
+      assert.deepEqual(sockets.map((r) => [r.state, r.local_address, r.local_port, r.pid]), [['LISTEN', '127.0.0.1', String(lport), String(process.pid)]]);
+      const bad = await get({ kind: 'sockets', format: 'xlsx' });
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { error: string }).error, /format must be csv or jsonl/);
+      await stop(s);
+    } finally {
+      listener.close();
+    }
   });
 
   it('two serves on one folder: the second reads it read-only and names the writer', async () => {

@@ -86,7 +86,10 @@ describe('waitline serve (in process, real collector)', () => {
 
   it('answers every WaitlineApi method at its route (SERVE_ROUTES, derived from the IPC contract), and only with its HTTP method', async () => {
     const auth = { Authorization: `Bearer ${token}` };
-    const query: Partial<Record<keyof typeof SERVE_ROUTES, string>> = { getHistory: '?from=0&to=1&maxPoints=1' };
+    const query: Partial<Record<keyof typeof SERVE_ROUTES, string>> = {
+      getHistory: '?from=0&to=1&maxPoints=1',
+      exportData: `?r=${encodeURIComponent(JSON.stringify({ kind: 'budgets', format: 'csv' }))}`,
+    };
     for (const [name, route] of Object.entries(SERVE_ROUTES) as [keyof typeof SERVE_ROUTES, (typeof SERVE_ROUTES)[keyof typeof SERVE_ROUTES]][]) {
       const r = await http(port, route.path + (query[name] ?? ''), auth, route.method);
       // a PUT without a body is a 400 that says why; every other route answers 200
