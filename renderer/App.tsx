@@ -4,6 +4,7 @@ import { fmtClock, fmtCount } from './format';
 import { AlertBanner, AttentionBadge } from './features/alerts/AlertBanner';
 import { AlertsView } from './features/alerts/AlertsView';
 import { ConnectionsView } from './features/connections/ConnectionsView';
+import { ExportMenu } from './features/export/ExportMenu';
 import { OverviewView } from './features/overview/OverviewView';
 import { TimeWaitView } from './features/timewait/TimeWaitView';
 import { TuningView } from './features/tuning/TuningView';
@@ -69,6 +70,7 @@ function Header() {
           </button>
         ))}
       </nav>
+      <ExportMenu />
       <StatusLine />
     </header>
   );

@@ -108,9 +108,13 @@ export function acquireWriterLock(dir: string): LockResult {
       const fd = openSync(path, 'wx', 0o600);
       try {
         writeSync(fd, me);
-      } finally {
+      } catch (e) {
+        // e.g. ENOSPC: leave no empty lock behind
         closeSync(fd);
+        unlinkSync(path);
+        throw e;
       }
+      closeSync(fd);
       return {
         ok: true,
         release: () => {
@@ -171,9 +175,11 @@ export async function openHistoryDb(dir: string): Promise<OpenedHistory> {
   } catch (e) {
     // a read-only folder cannot hold the lock either: read what is there, if anything
     if (!existsSync(path)) {
-      return { db: null, storage: { mode: 'memory', path, message: `History is kept in memory only: ${dir} is not writable (${codeOf(e)}).` } };
+      const why = codeOf(e) === 'ENOSPC' ? 'the disk is full' : `${dir} is not writable (${codeOf(e)})`;
+      return { db: null, storage: { mode: 'memory', path, message: `History is kept in memory only: ${why}.` } };
     }
-    return openReader(lib, path, `History is not being saved: ${dir} is not writable (${codeOf(e)}); older history is shown read-only.`);
+    const why = codeOf(e) === 'ENOSPC' ? 'the disk is full' : `${dir} is not writable (${codeOf(e)})`;
+    return openReader(lib, path, `History is not being saved: ${why}; older history is shown read-only.`);
   }
   if (!lock.ok) {
     return openReader(lib, path, `Another Waitline (pid ${lock.holderPid}) is recording history in ${dir}; this one shows it read-only and keeps its own in memory.`);
@@ -285,9 +291,19 @@ export async function openHistoryReader(dir: string): Promise<{ db: HistoryDb | 
 async function openReader(lib: typeof Sqlite3, path: string, message: string): Promise<OpenedHistory> {
   if (!existsSync(path)) return { db: null, storage: { mode: 'memory', path, message } };
   try {
-    const raw = await Db.open(lib, path, lib.OPEN_READONLY);
+    let raw = await Db.open(lib, path, lib.OPEN_READONLY);
     await raw.run('PRAGMA busy_timeout = 3000');
-    const app = Number((await raw.get('PRAGMA application_id'))?.application_id ?? 0);
+    let app: number;
+    try {
+      app = Number((await raw.get('PRAGMA application_id'))?.application_id ?? 0);
+    } catch (e) {
+      // A WAL file closed cleanly has no -wal/-shm, and a read-only folder cannot get them: read it as
+      // immutable (nobody can write it there either).
+      if (codeOf(e) !== 'SQLITE_CANTOPEN') throw e;
+      await raw.close();
+      raw = await Db.open(lib, `file:${encodeURI(path)}?immutable=1`, lib.OPEN_READONLY | lib.OPEN_URI);
+      app = Number((await raw.get('PRAGMA application_id'))?.application_id ?? 0);
+    }
     if (app !== HISTORY_APPLICATION_ID) {
       await raw.close();
       return { db: null, storage: { mode: 'memory', path, message } };

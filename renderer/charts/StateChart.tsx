@@ -8,7 +8,7 @@
 // recharts lays out the chart (axes, grid, markers); the live series are plain SVG paths placed with
 // recharts' scales (FastSeries). While the pointer is over the chart, recharts' own Area items and
 // Tooltip take over so values can be read point by point.
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { TCP_STATES, type TcpState } from '../../shared/tcp';
 import { STATE_COLORS } from '../format';
@@ -54,7 +54,7 @@ export function logAxis(max: number): { domain: [number, number]; ticks: number[
 
 export const StateChart = memo(function StateChart({ height = 280 }: { height?: number }) {
   const chart = useDashboard((s) => s.chart);
-  const { setChartPoints } = useDashboardStore().dashboard;
+  const { setChartPoints, showRange } = useDashboardStore().dashboard;
   const [ref, width] = useWidth<HTMLDivElement>();
   const [hover, hoverHandlers] = useHover();
   useEffect(() => {
@@ -183,6 +183,40 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
     [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, log, yDomain, yTicks, hover, shown, markers, onPlot],
   );
 
+  // Zoom: drag across the plot to show that span as a fixed range (back returns).
+  const drag = useRef<{ x0: number; left: number } | null>(null);
+  const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
+  const clampX = (x: number) => (plot ? Math.min(plot.x + plot.width, Math.max(plot.x, x)) : x);
+  const onMouseDown = (e: MouseEvent<HTMLDivElement>) => {
+    if (e.button !== 0 || !plot || !chart) return;
+    const left = e.currentTarget.getBoundingClientRect().left;
+    const x = e.clientX - left;
+    if (x < plot.x || x > plot.x + plot.width) return;
+    drag.current = { x0: x, left };
+    setSel({ a: x, b: x });
+    e.preventDefault();
+  };
+  const onMouseMove = (e: MouseEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (d) setSel({ a: d.x0, b: clampX(e.clientX - d.left) });
+  };
+  const onMouseUp = (e: MouseEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    drag.current = null;
+    setSel(null);
+    if (!d || !plot || !chart) return;
+    const x = clampX(e.clientX - d.left);
+    if (Math.abs(x - d.x0) < 4) return; // a click, not a span
+    const [from, to] = axis.domain as [number, number];
+    const at = (px: number) => from + ((px - plot.x) / plot.width) * (to - from);
+    showRange(at(Math.min(x, d.x0)), at(Math.max(x, d.x0)));
+  };
+  const onMouseLeave = () => {
+    drag.current = null;
+    setSel(null);
+    hoverHandlers.onMouseLeave();
+  };
+
   const lastTime = chart && chart.times.length ? chart.times[chart.times.length - 1] : 0;
   return (
     <div
@@ -191,10 +225,24 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
       data-testid="state-chart"
       data-points={chart?.times.length ?? 0}
       data-last-time={lastTime}
+      data-from={chart?.fromMs ?? 0}
+      data-to={chart?.toMs ?? 0}
       style={{ minHeight: height }}
-      {...hoverHandlers}
+      onMouseEnter={hoverHandlers.onMouseEnter}
+      onMouseLeave={onMouseLeave}
+      onMouseDown={onMouseDown}
+      onMouseMove={onMouseMove}
+      onMouseUp={onMouseUp}
+      title="Drag across the chart to zoom into that span"
     >
       {frame}
+      {sel && plot && Math.abs(sel.b - sel.a) > 0 && (
+        <div
+          className="zoom-selection"
+          data-testid="zoom-selection"
+          style={{ left: Math.min(sel.a, sel.b), width: Math.abs(sel.b - sel.a), top: plot.y, height: plot.height }}
+        />
+      )}
       {!hover && chart && plot && (
         <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={overlayYDomain} times={chart.times} items={items} stacked={!log} xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} markerLabels />
       )}

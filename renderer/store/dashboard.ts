@@ -4,7 +4,7 @@
 // remembers besides the store — the renderer's live history, the chart markers, the redraw counter —
 // lives in the closure, one copy per instance; this module holds only constants and pure helpers.
 import { createStore, type StoreApi } from 'zustand';
-import type { AppInfo, CollectorStatus, HistoryRateSeries, HistoryResult, ViewName } from '../../shared/api';
+import type { AppInfo, CollectorStatus, HistoryRateSeries, HistoryResult, HistoryStorage, ViewName } from '../../shared/api';
 import { alertMarkerLabel } from '../../shared/alert-text';
 import type { HistoryStore } from '../../shared/history';
 import type { Snapshot } from '../../shared/snapshot';
@@ -22,6 +22,21 @@ export const CHART_WINDOWS: Record<WindowKey, { label: string; ms: number; sourc
   '24h': { label: '24 h', ms: 86_400_000, source: 'host' },
 };
 export const WINDOW_KEYS = Object.keys(CHART_WINDOWS) as WindowKey[];
+
+/** Fixed ranges ending now, beyond the live windows: read from the host's history file. */
+export const RANGE_PRESETS: readonly { key: string; label: string; ms: number }[] = [
+  { key: '7d', label: '7 d', ms: 7 * 86_400_000 },
+  { key: '30d', label: '30 d', ms: 30 * 86_400_000 },
+  { key: '90d', label: '90 d', ms: 90 * 86_400_000 },
+];
+
+/** What the charts show: a live window that follows now, or a fixed range of history. */
+export type ChartView = { kind: 'live'; windowKey: WindowKey } | { kind: 'range'; fromMs: number; toMs: number };
+
+/** The shortest range one can zoom to. */
+export const MIN_RANGE_MS = 2000;
+/** Back/forward remember this many views each way. */
+export const MAX_NAV_HISTORY = 50;
 
 export const VIEWS: readonly { name: ViewName; label: string; key: string }[] = [
   { name: 'overview', label: 'Overview', key: '1' },
@@ -52,6 +67,15 @@ export interface DashboardState {
   snapshot: Snapshot | null;
   view: ViewName;
   windowKey: WindowKey;
+  /** a fixed range of history on the charts (date picker, preset, zoom), or null: the live window */
+  range: { fromMs: number; toMs: number } | null;
+  /** the views back and forward step through (most recent last in navBack) */
+  navBack: ChartView[];
+  navForward: ChartView[];
+  /** where the host keeps history (from its last answer), for the status line */
+  storage: HistoryStorage | null;
+  /** a history range is being fetched */
+  loadingRange: boolean;
   paused: boolean;
   chart: ChartData | null;
   /** points the charts are downsampled to (≈ their pixel width) */
@@ -113,6 +137,11 @@ export function initialDashboardState(): DashboardState {
     snapshot: null,
     view: loadSetting<ViewName>('view', 'overview', isView),
     windowKey: loadSetting<WindowKey>('chartWindow', '1m', isWindowKey),
+    range: null,
+    navBack: [],
+    navForward: [],
+    storage: null,
+    loadingRange: false,
     paused: false,
     chart: null,
     chartPoints: 600,
@@ -130,7 +159,12 @@ export interface DashboardSlice {
   refreshHostChart(nowMs?: number): Promise<void>;
   /** Chart data for a local window ending at `nowMs`, from the renderer's own history. */
   localChart(windowKey: WindowKey, nowMs: number, points: number): ChartData;
+  /** Live window (a navigation step: back returns to what was shown). */
   setChartWindow(windowKey: WindowKey): void;
+  /** A fixed range of history (a navigation step); from < to, at least MIN_RANGE_MS apart. */
+  showRange(fromMs: number, toMs: number): void;
+  goBack(): void;
+  goForward(): void;
   /** Pause freezes the charts; collection and the live counts continue. Resume catches up at once. */
   setPaused(paused: boolean): void;
   setView(view: ViewName): void;
@@ -176,7 +210,7 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
     const s = store.getState();
     const patch: Partial<DashboardState> = { snapshot };
     if (s.status && s.status.state !== 'running') patch.status = { ...s.status, state: 'running', message: null };
-    if (!s.paused && ++ticksSinceRedraw >= ticksPerRedraw(s.windowKey, s.chartPoints)) {
+    if (!s.paused && s.range === null && ++ticksSinceRedraw >= ticksPerRedraw(s.windowKey, s.chartPoints)) {
       ticksSinceRedraw = 0;
       if (CHART_WINDOWS[s.windowKey].source === 'local') {
         patch.chart = localChart(s.windowKey, snapshot.time, s.chartPoints);
@@ -189,19 +223,21 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
 
   async function refreshHostChart(nowMs: number = Date.now()): Promise<void> {
     const s = store.getState();
-    const fromMs = nowMs - CHART_WINDOWS[s.windowKey].ms;
+    const range = s.range;
+    const fromMs = range ? range.fromMs : nowMs - CHART_WINDOWS[s.windowKey].ms;
+    const toMs = range ? range.toMs : nowMs;
     try {
-      const r = await fetchHostHistory(fromMs, nowMs, Math.max(2, Math.min(s.chartPoints, 4000)));
+      const r = await fetchHostHistory(fromMs, toMs, Math.max(2, Math.min(s.chartPoints, 4000)));
       knownMarkers = mergeMarkers(knownMarkers, r.markers);
       const now = store.getState();
-      // a window switch or pause while the request was in flight wins
-      if (now.windowKey !== s.windowKey || now.paused) return;
-      const chart = chartFromResult(r, fromMs, nowMs);
+      // a window or range switch, or a pause, while the request was in flight wins
+      if (now.windowKey !== s.windowKey || now.range !== range || (now.paused && range === null)) return;
+      const chart = chartFromResult(r, fromMs, toMs);
       // the host's markers plus live ones it may not have yet, one per (time, label)
-      chart.markers = knownMarkers.filter((m) => m.time >= fromMs && m.time <= nowMs);
-      measureRender('history', () => store.setState({ chart, notice: null }));
+      chart.markers = knownMarkers.filter((m) => m.time >= fromMs && m.time <= toMs);
+      measureRender('history', () => store.setState({ chart, notice: null, storage: r.storage ?? now.storage, loadingRange: false }));
     } catch (e) {
-      store.setState({ notice: `Could not load history: ${(e as Error).message}` });
+      store.setState({ notice: `Could not load history: ${(e as Error).message}`, loadingRange: false });
     }
   }
 
@@ -213,16 +249,73 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
     return store.getState().snapshot?.time ?? liveHistory.newestMs ?? Date.now();
   }
 
-  function setChartWindow(windowKey: WindowKey): void {
-    saveSetting('chartWindow', windowKey);
+  function currentView(): ChartView {
     const s = store.getState();
+    return s.range ? { kind: 'range', ...s.range } : { kind: 'live', windowKey: s.windowKey };
+  }
+
+  function sameView(a: ChartView, b: ChartView): boolean {
+    return a.kind === 'live' ? b.kind === 'live' && a.windowKey === b.windowKey : b.kind === 'range' && a.fromMs === b.fromMs && a.toMs === b.toMs;
+  }
+
+  /** Shows `view` without touching back/forward. */
+  function applyView(view: ChartView): void {
+    const s = store.getState();
+    if (view.kind === 'range') {
+      store.setState({ range: { fromMs: view.fromMs, toMs: view.toMs }, loadingRange: true });
+      void refreshHostChart();
+      return;
+    }
+    const windowKey = view.windowKey;
+    saveSetting('chartWindow', windowKey);
     if (CHART_WINDOWS[windowKey].source === 'local') {
-      store.setState({ windowKey, chart: s.paused ? s.chart : localChart(windowKey, nowForChart(), s.chartPoints) });
+      store.setState({ windowKey, range: null, chart: s.paused ? s.chart : localChart(windowKey, nowForChart(), s.chartPoints) });
     } else {
       ticksSinceRedraw = 0;
-      store.setState({ windowKey });
+      store.setState({ windowKey, range: null });
       if (!s.paused) void refreshHostChart(nowForChart());
     }
+  }
+
+  /** A navigation step: the view shown now goes on the back list; forward is forgotten. */
+  function navigate(view: ChartView): void {
+    const here = currentView();
+    if (sameView(here, view)) return applyView(view);
+    const s = store.getState();
+    store.setState({ navBack: [...s.navBack, here].slice(-MAX_NAV_HISTORY), navForward: [] });
+    applyView(view);
+  }
+
+  function setChartWindow(windowKey: WindowKey): void {
+    navigate({ kind: 'live', windowKey });
+  }
+
+  function showRange(fromMs: number, toMs: number): void {
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) return;
+    let from = Math.round(Math.min(fromMs, toMs));
+    let to = Math.round(Math.max(fromMs, toMs));
+    if (to - from < MIN_RANGE_MS) {
+      const mid = (from + to) / 2;
+      from = Math.round(mid - MIN_RANGE_MS / 2);
+      to = from + MIN_RANGE_MS;
+    }
+    navigate({ kind: 'range', fromMs: from, toMs: to });
+  }
+
+  function goBack(): void {
+    const s = store.getState();
+    const prev = s.navBack.at(-1);
+    if (!prev) return;
+    store.setState({ navBack: s.navBack.slice(0, -1), navForward: [currentView(), ...s.navForward].slice(0, MAX_NAV_HISTORY) });
+    applyView(prev);
+  }
+
+  function goForward(): void {
+    const s = store.getState();
+    const next = s.navForward[0];
+    if (!next) return;
+    store.setState({ navForward: s.navForward.slice(1), navBack: [...s.navBack, currentView()].slice(-MAX_NAV_HISTORY) });
+    applyView(next);
   }
 
   function setPaused(paused: boolean): void {
@@ -232,6 +325,8 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
       store.setState({ paused: true });
       return;
     }
+    // a fixed range does not move: resuming only resumes the live window when it is shown again
+    if (s.range !== null) return void store.setState({ paused: false });
     if (CHART_WINDOWS[s.windowKey].source === 'local') {
       store.setState({ paused: false, chart: localChart(s.windowKey, nowForChart(), s.chartPoints) });
     } else {
@@ -270,6 +365,9 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
     refreshHostChart,
     localChart,
     setChartWindow,
+    showRange,
+    goBack,
+    goForward,
     setPaused,
     setView,
     setChartPoints,

@@ -3,30 +3,10 @@ import { rateSeriesOf } from '../../../shared/history';
 import { CountersChart } from '../../charts/CountersChart';
 import { StateChart } from '../../charts/StateChart';
 import { fmtCount, fmtRate } from '../../format';
-import { useDashboard, useDashboardStore } from '../../store/context';
-import { CHART_WINDOWS, WINDOW_KEYS } from '../../store/dashboard';
+import { useDashboard } from '../../store/context';
 import { CloseWaitLeaks } from './CloseWaitLeaks';
+import { RangeBar } from './RangeBar';
 import { StateCounts } from './StateCounts';
-
-function WindowPicker() {
-  const windowKey = useDashboard((s) => s.windowKey);
-  const paused = useDashboard((s) => s.paused);
-  const { setChartWindow, setPaused } = useDashboardStore().dashboard;
-  return (
-    <div className="chart-tools">
-      <div className="segmented" role="group" aria-label="Time window">
-        {WINDOW_KEYS.map((k) => (
-          <button key={k} type="button" aria-pressed={k === windowKey} onClick={() => setChartWindow(k)} data-testid={`window-${k}`}>
-            {CHART_WINDOWS[k].label}
-          </button>
-        ))}
-      </div>
-      <button type="button" className={`pause ${paused ? 'on' : ''}`} onClick={() => setPaused(!paused)} data-testid="pause" aria-pressed={paused}>
-        {paused ? '▶ Resume' : '❚❚ Pause'}
-      </button>
-    </div>
-  );
-}
 
 const ChurnSummary = memo(function ChurnSummary() {
   const snapshot = useDashboard((s) => s.snapshot);
@@ -73,7 +53,7 @@ export function OverviewView() {
       <div className="card">
         <div className="card-head">
           <h3>Sockets by state</h3>
-          <WindowPicker />
+          <RangeBar />
         </div>
         {paused && <div className="paused-note">Paused — collection continues; resume to catch up.</div>}
         <StateChart />
