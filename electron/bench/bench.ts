@@ -5,7 +5,8 @@
 // measures side by side, medians over repeats: Waitline's full snapshot (table + aggregates), `ss
 // -tan` (wall, output to /dev/null), and reading /proc/net/tcp. Then, with 1,000 sockets: collector
 // CPU at 1 Hz, memory after 86,400 simulated ticks, and the per-tick payload; and the renderer's
-// per-tick cost when electron/bench/bench-render.ts exists. With --json the last line printed is one
+// per-tick cost when electron/bench/bench-render.ts exists. Before all that: history on disk and export
+// (bench-history.ts; alone, without root: --history-only). With --json the last line printed is one
 // JSON object (waitline_ms, ss_ms, procfs_ms, ratio_vs_ss for the largest N, and everything else).
 //
 // The host's sysctls are never touched: only the namespace's (bench-measure.ts checks it is in one).
@@ -15,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from '../cli/args';
+import { benchHistory, historyReport } from './bench-history';
 import { measureSize, measureSteady, SOCKMAKER, type SizeResult, type SteadyResult } from './bench-measure';
 
 const USAGE = `usage: npm run bench [-- options]
@@ -26,6 +28,8 @@ options:
   --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
   --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
   --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
+  --history-only      only history on disk and export (30-day query, bytes per day, 1,000,000-row
+                      export; about 20 s, no root needed)
   --json              print one JSON object as the last line
   --help              this text`;
 
@@ -45,9 +49,9 @@ function intFlag(v: string | true | undefined, name: string, dflt: number, min: 
   return n;
 }
 
-export function parseBenchArgs(argv: string[]): BenchOptions & { inner: string | null; help: boolean } {
+export function parseBenchArgs(argv: string[]): BenchOptions & { inner: string | null; help: boolean; historyOnly: boolean } {
   const { flags } = parseArgs(argv, {
-    booleans: ['json', 'help'],
+    booleans: ['json', 'help', 'history-only'],
     values: ['sockets', 'repeats', 'ticks', 'cpu-seconds', 'inner'],
   });
   let sockets = [1000, 10_000, 100_000];
@@ -65,6 +69,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { inner: string |
     cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
     json: flags.json === true,
     help: flags.help === true,
+    historyOnly: flags['history-only'] === true,
     inner,
   };
 }
@@ -78,7 +83,7 @@ async function inNamespace<T>(job: string, opts: BenchOptions): Promise<T> {
   if (add.code !== 0) throw new Error(`cannot create a network namespace (ip netns add): ${add.stderr.trim()}`);
   try {
     const args = [
-      'netns', 'exec', ns, process.execPath, '--expose-gc', '--import', 'tsx', join('electron', 'cli', 'bench.ts'),
+      'netns', 'exec', ns, process.execPath, '--expose-gc', '--import', 'tsx', join('electron', 'bench', 'bench.ts'),
       '--inner', job, '--repeats', String(opts.repeats), '--ticks', String(opts.ticks), '--cpu-seconds', String(opts.cpuSeconds),
     ];
     const r = await run('ip', args, true);
@@ -108,7 +113,7 @@ function run(cmd: string, args: string[], passStderr = false): Promise<{ code: n
 }
 
 async function renderCost(): Promise<Record<string, unknown> | { error: string } | null> {
-  const file = join('electron', 'cli', 'bench-render.ts');
+  const file = join('electron', 'bench', 'bench-render.ts');
   if (!existsSync(file)) return null;
   try {
     // optional module written by the dashboard work; loaded by path so this file compiles without it
@@ -152,6 +157,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
     return 0;
   }
+  if (opts.historyOnly) {
+    const history = await benchHistory({ log });
+    console.log(historyReport(history).join('\n'));
+    if (opts.json) console.log(JSON.stringify(history));
+    return 0;
+  }
 
   if (process.getuid?.() !== 0) {
     console.error('bench: needs root — it builds private network namespaces (ip netns) and sets sysctls only inside them. Run it as root.');
@@ -161,6 +172,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(`bench: ${SOCKMAKER} is missing — run \`npm run build:native\` (needs g++) from the repository root.`);
     return 1;
   }
+
+  // first, while this process is fresh: its export figure is a memory peak, its queries compete for the CPU
+  log('history on disk and export…');
+  const history = await benchHistory({ log });
 
   const sizes: SizeResult[] = [];
   for (const n of opts.sockets) {
@@ -187,16 +202,19 @@ async function main(argv: string[]): Promise<number> {
     memory_flat: steady.memory_flat,
     heap_growth_mb: steady.heap_growth_mb,
     payload_bytes_max: payloadMax,
+    history_30d_query_ms: history.query_30d_ms_median,
     targets: {
       // the target is stated for 100,000 sockets; smaller runs do not decide it
       snapshot_le_half_ss: largest.sockets_requested >= 100_000 ? largest.ratio_vs_ss <= 0.5 : null,
       cpu_le_1pct_at_1hz_1k: steady.cpu_pct_1hz <= 1,
       memory_flat: steady.memory_flat,
       payload_le_16kb: payloadMax <= 16 * 1024,
+      history_30d_query_le_50ms: history.targets.history_30d_query_le_50ms,
     },
     sizes,
     steady,
     render,
+    history,
   };
 
   console.log('');
@@ -209,6 +227,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`memory over ${steady.ticks_simulated} simulated ticks (${steady.sim_wall_s} s): heap ${steady.heap_mb_after_warmup} → ${steady.heap_mb_end} MB (max ${steady.heap_mb_max}), rss ${steady.rss_mb_after_warmup} → ${steady.rss_mb_end} MB — ${steady.memory_flat ? 'flat' : 'GROWING'}`);
   console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);
   console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/bench/bench-render.ts is not there)' : JSON.stringify(render)}`);
+  console.log(historyReport(history).join('\n'));
   const verdict = (ok: boolean | null) => (ok === null ? 'n/a (needs --sockets 100000)' : ok ? 'MET' : 'MISSED');
   console.log(`targets: ${Object.entries(summary.targets).map(([k, ok]) => `${k} ${verdict(ok)}`).join(', ')}`);
   if (opts.json) console.log(JSON.stringify(summary));

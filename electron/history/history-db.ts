@@ -15,7 +15,10 @@ import {
   bucketQuerySql,
   HISTORY_APPLICATION_ID,
   HISTORY_SCHEMA_VERSION,
+  HOUR_ROLLUP_MS,
+  HOUR_ROLLUP_SQL,
   INSERT_SAMPLES_SQL,
+  type HistoryTier,
   ROLLUP_MS,
   ROLLUP_RETENTION_MS,
   ROLLUP_SQL,
@@ -386,10 +389,12 @@ export class HistoryDb {
         if (batch.length > 0) {
           await this.db.run(INSERT_SAMPLES_SQL, [JSON.stringify(batch)]);
           await this.db.run(ROLLUP_SQL, [Math.floor(minT / ROLLUP_MS) * ROLLUP_MS]);
+          await this.db.run(HOUR_ROLLUP_SQL, [Math.floor(minT / HOUR_ROLLUP_MS) * HOUR_ROLLUP_MS]);
           await this.db.run('DELETE FROM samples WHERE t < ?', [maxT - SAMPLE_RETENTION_MS]);
           if (maxT - this.lastPruneT >= ROLLUP_MS) {
             this.lastPruneT = maxT;
             await this.db.run('DELETE FROM rollup_1m WHERE t < ?', [maxT - ROLLUP_RETENTION_MS]);
+            await this.db.run('DELETE FROM rollup_1h WHERE t < ?', [Math.floor((maxT - ROLLUP_RETENTION_MS) / HOUR_ROLLUP_MS) * HOUR_ROLLUP_MS]);
             await this.db.run('DELETE FROM markers WHERE t < ?', [maxT - ROLLUP_RETENTION_MS]);
           }
         }
@@ -433,7 +438,7 @@ export class HistoryDb {
     maxPoints: number,
     /** leave out a minute rollup that reaches past toMs (memory answers that part) */
     wholeMinutesOnly = false,
-  ): Promise<BucketedSeries & { tier: 'samples' | 'rollup_1m' }> {
+  ): Promise<BucketedSeries & { tier: HistoryTier }> {
     const buckets = Math.max(1, Math.floor(maxPoints / 2));
     const span = Math.max(1, toMs - fromMs + 1);
     let bucketMs = Math.max(1, Math.ceil(span / buckets));
@@ -441,10 +446,13 @@ export class HistoryDb {
     const rollupOldest = await this.db.get('SELECT min(t) AS t FROM rollup_1m');
     // the 1 s tier answers when it holds the range, or everything the file has (nothing pruned yet)
     const pruned = typeof rollupOldest?.t === 'number' && sampleOldest !== null && rollupOldest.t < Math.floor(sampleOldest / ROLLUP_MS) * ROLLUP_MS;
-    const tier = sampleOldest !== null && (fromMs >= sampleOldest || !pruned) && bucketMs < ROLLUP_MS ? 'samples' : 'rollup_1m';
-    if (tier === 'rollup_1m') {
-      bucketMs = Math.max(ROLLUP_MS, Math.ceil(bucketMs / ROLLUP_MS) * ROLLUP_MS);
-      if (wholeMinutesOnly) toMs = Math.floor((toMs + 1) / ROLLUP_MS) * ROLLUP_MS - ROLLUP_MS;
+    const tier: HistoryTier =
+      sampleOldest !== null && (fromMs >= sampleOldest || !pruned) && bucketMs < ROLLUP_MS ? 'samples' : bucketMs >= HOUR_ROLLUP_MS ? 'rollup_1h' : 'rollup_1m';
+    if (tier !== 'samples') {
+      // buckets of whole rollup rows; a row that reaches past toMs is memory's to answer when joined
+      const unit = tier === 'rollup_1h' ? HOUR_ROLLUP_MS : ROLLUP_MS;
+      bucketMs = Math.max(unit, Math.ceil(bucketMs / unit) * unit);
+      if (wholeMinutesOnly) toMs = Math.floor((toMs + 1) / unit) * unit - unit;
     }
     const rows = await this.db.all(bucketQuerySql(tier), [Math.floor(fromMs), Math.floor(toMs), bucketMs]);
     const n = SERIES_COLUMNS.length;
@@ -479,7 +487,7 @@ export class HistoryDb {
 
   /** Rows of one tier in [fromMs, toMs], in time order, `pageSize` at a time (for exports that
    *  stream: never the whole range in memory). */
-  async *rows(tier: 'samples' | 'rollup_1m', fromMs: number, toMs: number, pageSize = 2000): AsyncGenerator<Row[]> {
+  async *rows(tier: HistoryTier, fromMs: number, toMs: number, pageSize = 2000): AsyncGenerator<Row[]> {
     let after = Math.floor(fromMs) - 1;
     for (;;) {
       const page = await this.db.all(`SELECT * FROM ${tier} WHERE t > ? AND t <= ? ORDER BY t LIMIT ?`, [after, Math.floor(toMs), pageSize]);

@@ -14,6 +14,11 @@ export const HISTORY_SCHEMA_VERSION = 1;
 export const SAMPLE_RETENTION_MS = 48 * 3600_000;
 export const ROLLUP_RETENTION_MS = 90 * 86_400_000;
 export const ROLLUP_MS = 60_000;
+/** The hour rollups (of the minute ones) answer ranges whose chart buckets are an hour or longer: a
+ *  30-day chart reads 720 rows instead of 43,200. */
+export const HOUR_ROLLUP_MS = 3_600_000;
+
+export type HistoryTier = 'samples' | 'rollup_1m' | 'rollup_1h';
 
 const snake = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
@@ -27,6 +32,7 @@ export const STATE_COLUMN_COUNT = TCP_STATES.length;
 export const SCHEMA_SQL = [
   `CREATE TABLE samples (t INTEGER PRIMARY KEY, ${SERIES_COLUMNS.map((c, i) => `${c} ${i < STATE_COLUMN_COUNT ? 'INTEGER' : 'REAL'} NOT NULL`).join(', ')}) STRICT`,
   `CREATE TABLE rollup_1m (t INTEGER PRIMARY KEY, n INTEGER NOT NULL, ${SERIES_COLUMNS.map((c) => `${c}_min REAL NOT NULL, ${c}_max REAL NOT NULL, ${c}_avg REAL NOT NULL`).join(', ')}) STRICT`,
+  `CREATE TABLE rollup_1h (t INTEGER PRIMARY KEY, n INTEGER NOT NULL, ${SERIES_COLUMNS.map((c) => `${c}_min REAL NOT NULL, ${c}_max REAL NOT NULL, ${c}_avg REAL NOT NULL`).join(', ')}) STRICT`,
   `CREATE TABLE markers (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, label TEXT NOT NULL, UNIQUE (t, label)) STRICT`,
   `CREATE INDEX markers_t ON markers (t)`,
 ];
@@ -40,8 +46,14 @@ export const ROLLUP_SQL = `INSERT OR REPLACE INTO rollup_1m (t, n, ${SERIES_COLU
   SELECT (t / ${ROLLUP_MS}) * ${ROLLUP_MS} AS m, count(*), ${SERIES_COLUMNS.map((c) => `min(${c}), max(${c}), avg(${c})`).join(', ')}
   FROM samples WHERE t >= ?1 GROUP BY m`;
 
+/** Recomputes the hour rollups from ?1 (an hour start) on, from the minute rollups: min of minimums,
+ *  max of maximums, the mean weighted by each minute's sample count. */
+export const HOUR_ROLLUP_SQL = `INSERT OR REPLACE INTO rollup_1h (t, n, ${SERIES_COLUMNS.map((c) => `${c}_min, ${c}_max, ${c}_avg`).join(', ')})
+  SELECT (t / ${HOUR_ROLLUP_MS}) * ${HOUR_ROLLUP_MS} AS h, sum(n), ${SERIES_COLUMNS.map((c) => `min(${c}_min), max(${c}_max), sum(${c}_avg * n) / sum(n)`).join(', ')}
+  FROM rollup_1m WHERE t >= ?1 GROUP BY h`;
+
 /** Bucketed query over the 1 s tier: per bucket, first and last time, then each series' min and max. */
-export function bucketQuerySql(tier: 'samples' | 'rollup_1m'): string {
+export function bucketQuerySql(tier: HistoryTier): string {
   const mins = SERIES_COLUMNS.map((c) => (tier === 'samples' ? `min(${c})` : `min(${c}_min)`));
   const maxs = SERIES_COLUMNS.map((c) => (tier === 'samples' ? `max(${c})` : `max(${c}_max)`));
   return `SELECT min(t) AS t0, max(t) AS t1, ${[...mins, ...maxs].map((e, i) => `${e} AS v${i}`).join(', ')}

@@ -108,6 +108,19 @@ describe('history on disk (real SQLite files)', () => {
       assert.equal(rows[0].st_time_wait_min, Math.min(...secs.map(timeWaitAt)));
       assert.ok(Math.abs((rows[0].st_time_wait_avg as number) - secs.map(timeWaitAt).reduce((a, b) => a + b) / 60) < 1e-6);
       assert.equal(rows[0].st_established_max, Math.max(...secs.map(estAt)));
+      // hour rollups (buckets of an hour or more): the same extremes, and a weighted mean
+      const coarse = await db.query(T0, END, 40);
+      assert.equal(coarse.tier, 'rollup_1h');
+      assert.equal(Math.max(...coarse.series[5]), 777_777);
+      assert.equal(Math.min(...coarse.series[5]), 0);
+      const hourStart = T0 + 30 * HOUR; // T0 is on the hour
+      const hours = [];
+      for await (const page of db.rows('rollup_1h', hourStart, hourStart)) hours.push(...page);
+      const hs = Array.from({ length: 3600 }, (_, k) => timeWaitAt(30 * 3600 + k));
+      assert.equal(hours[0].n, 3600);
+      assert.equal(hours[0].st_time_wait_max, Math.max(...hs));
+      assert.equal(hours[0].st_time_wait_min, Math.min(...hs));
+      assert.ok(Math.abs((hours[0].st_time_wait_avg as number) - hs.reduce((a, b) => a + b) / 3600) < 1e-6);
     } finally {
       await db.close();
     }
