@@ -356,6 +356,8 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
       liveHistory.pushSample(r.times[i], states, rates);
     }
     addMarkers(r.markers);
+    // where the host keeps history, so a problem with the file shows from the start
+    if (r.storage) store.setState({ storage: r.storage });
   }
 
   return {

@@ -35,6 +35,13 @@ describe('dashboard: time navigation', () => {
     assert.equal(s.loadingRange, false);
   });
 
+  it('the back-fill at start brings the host’s storage status (a damaged file moved aside shows at once)', () => {
+    const { slice } = setup();
+    const r = new HistoryStore(10).query({ fromMs: 0, toMs: 1, maxPoints: 10 });
+    slice.backfill({ ...r, storage: { mode: 'disk', path: '/h/history.sqlite', message: 'The history file was unusable (…); it was moved to /h/x' } });
+    assert.match(String(slice.store.getState().storage?.message), /moved to/);
+  });
+
   it('a span shorter than MIN_RANGE_MS is widened around its middle', async () => {
     const { slice } = setup();
     slice.showRange(10_000, 10_400);
