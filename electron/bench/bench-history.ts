@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { rng } from './bench-render';
 import { HISTORY_RATE_SERIES } from '../../shared/history';
 import type { HistoryRateSeries } from '../../shared/api';
 import type { SocketRow } from '../../shared/snapshot';
@@ -152,17 +153,6 @@ function getGc(): (() => void) | null {
   }
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A busy host's load at time t: a daily wave, an hourly ripple, and a burst of TIME_WAIT lasting a
  *  few minutes in about one hour in five. Returns TIME_WAIT's level (before per-second noise). */
@@ -249,7 +239,7 @@ async function buildFile(dir: string, now: number, log: (l: string) => void): Pr
 
 async function fill(h: PersistentHistory, file: HistoryDb, now: number, log: (l: string) => void, t0: number): Promise<{ build: HistoryBenchResult['build']; sizeBeforeDense: number; sizeAfterDense: number }> {
   const raw = rawOf(file);
-  const rnd = prng(20261202);
+  const rnd = rng(20261202);
 
   // 28 days of minute rollups, ending where the 1 s tier begins
   const denseStart = now - SAMPLE_RETENTION_MS; // first 1 s sample at denseStart + 1 s
@@ -405,7 +395,7 @@ async function timeQueries(dir: string, now: number): Promise<{ open_ms: number;
 /** 1,000,000 connection-table rows, one at a time: mostly TIME_WAIT, some ESTABLISHED with an owner,
  *  some IPv6, CLOSE_WAIT and FIN_WAIT2. */
 function* syntheticRows(count: number, onEvery10k: () => void): Generator<SocketRow> {
-  const rnd = prng(7);
+  const rnd = rng(7);
   for (let i = 0; i < count; i++) {
     if (i % 10_000 === 0) onEvery10k();
     const v6 = i % 10 === 9;

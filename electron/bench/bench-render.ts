@@ -74,7 +74,7 @@ export const CHROMIUM_ARGS = [
 // ---- synthetic but realistic data ------------------------------------------------------------------
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run renders the same load. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -32,28 +32,26 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryQuery {
   return judged(() => checkHistoryQuery(q));
 }
 
+/** A JSON parameter of at most MAX_SOCKET_QUERY_TEXT characters. */
+function jsonParam(raw: string, name: string, what: string): unknown {
+  if (raw.length > MAX_SOCKET_QUERY_TEXT) throw new BadRequest(`${what} is too long (at most ${MAX_SOCKET_QUERY_TEXT} characters)`);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new BadRequest(`${what} "${name}" is not valid JSON`);
+  }
+}
+
 /** `q`: a SocketQuery as JSON (absent or empty: the default page). */
 export function parseSocketQuery(raw: string | null): SocketQuery {
   if (raw === null || raw === '') return {};
-  if (raw.length > MAX_SOCKET_QUERY_TEXT) throw new BadRequest(`socket query is too long (at most ${MAX_SOCKET_QUERY_TEXT} characters)`);
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    throw new BadRequest('socket query "q" is not valid JSON');
-  }
+  const v = jsonParam(raw, 'q', 'socket query');
   return judged(() => checkSocketQuery(v));
 }
 
 /** `r`: an ExportRequest as JSON (/api/export). */
 export function parseExportRequest(raw: string | null): ExportRequest {
   if (raw === null || raw === '') throw new BadRequest('missing parameter "r" (the export request, as JSON)');
-  if (raw.length > MAX_SOCKET_QUERY_TEXT) throw new BadRequest(`export request is too long (at most ${MAX_SOCKET_QUERY_TEXT} characters)`);
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    throw new BadRequest('export request "r" is not valid JSON');
-  }
+  const v = jsonParam(raw, 'r', 'export request');
   return judged(() => checkExportRequest(v));
 }
