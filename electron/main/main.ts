@@ -214,7 +214,10 @@ async function start(): Promise<void> {
   });
   const exporter = new ExportService({
     sources: {
-      history: history.history,
+      // a getter: the history file opens after start (HistoryService.open replaces what it holds)
+      get history() {
+        return history.history;
+      },
       querySockets: (q) => collector.querySockets(q),
       budgets: () => collector.lastBudgets(),
       tuning: async () => (await tuning.getState()).history,

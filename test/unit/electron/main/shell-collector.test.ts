@@ -147,7 +147,14 @@ function pipeline() {
         set: () => ({ ok: true, settings: { ...DEFAULT_ALERT_SETTINGS } }),
       },
       exporter: new ExportService({
-        sources: { history: history.history, querySockets: (q) => conn.querySockets(q), budgets: () => conn.lastBudgets(), tuning: async () => [] },
+        sources: {
+          get history() {
+            return history.history;
+          },
+          querySockets: (q) => conn.querySockets(q),
+          budgets: () => conn.lastBudgets(),
+          tuning: async () => [],
+        },
         chooseFile: async () => exportFile.path,
       }),
     }),
@@ -216,9 +223,18 @@ test('exportData through the preload and IPC: main writes the history range to t
       await settle();
     }
     await waitFor(() => p.history.history.memory.size >= 5, 'five samples in main');
+    // main opens the history file after start: what came before is handed over, and exports read
+    // the history as it is now (the file's), not the one held at start
+    await p.history.open(join(dir, 'history'));
+    assert.equal(p.history.storage.mode, 'disk');
+    for (let i = 0; i < 2; i++) {
+      p.clock.advance(1000);
+      await settle();
+    }
+    await waitFor(() => p.history.history.memory.size >= 7, 'seven samples in main');
     p.exportFile.path = join(dir, 'h.csv');
     const r = await p.api.exportData({ kind: 'history', format: 'csv', fromMs: T0, toMs: T0 + 10_000, resolution: '1s' });
-    assert.deepEqual(r, { ok: true, rows: 5, bytes: readFileSync(p.exportFile.path).length, path: p.exportFile.path });
+    assert.deepEqual(r, { ok: true, rows: 7, bytes: readFileSync(p.exportFile.path).length, path: p.exportFile.path });
     const lines = readFileSync(p.exportFile.path, 'utf8').split('\r\n');
     assert.match(lines[0], /^time,established,/);
     assert.equal(lines[1].split(',')[0], new Date(T0).toISOString());
@@ -235,6 +251,7 @@ test('exportData through the preload and IPC: main writes the history range to t
     assert.match((bad as { message: string }).message, /cannot write .*x\.csv: ENOENT/);
   } finally {
     await p.cleanup();
+    await p.history.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
