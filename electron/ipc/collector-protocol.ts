@@ -30,7 +30,7 @@ export type HostRequest =
 /** collector process → main */
 export type HostMessage =
   | { type: 'ready'; pid: number }
-  /** budgets: the tick's port budgets (main exports them; a few dozen destinations at most) */
+  /** budgets: the tick's port budgets (main exports them; at most SNAPSHOT_LIMITS.portBudgets = 10, ≈ 0.4 kB each) */
   | { type: 'sample'; sample: HistorySample; budgets?: PortBudget[] }
   /** the alert events of one tick (only sent when there are some): main notifies and marks history */
   | { type: 'alerts'; events: AlertEvent[] }
