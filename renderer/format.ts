@@ -34,6 +34,11 @@ export function fmtClock(ms: number, withSeconds = true): string {
   return withSeconds ? `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** The day of `ms` in local time, short: "Dec 1". */
+export function fmtDay(ms: number): string {
+  return new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
 /** "addr:port", with IPv6 addresses in brackets. */
 export function fmtEndpoint(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;

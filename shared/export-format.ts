@@ -7,7 +7,7 @@
 import { HISTORY_RATE_SERIES } from './history';
 import type { PortBudget, SocketQuery, SocketRow } from './snapshot';
 import type { TuningChange } from './tuning';
-import { TCP_STATES, type TcpState } from './tcp';
+import { TCP_STATES } from './tcp';
 
 export type ExportFormat = 'csv' | 'jsonl';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl'];
@@ -112,13 +112,14 @@ export function socketCells(tableAt: number | null, r: SocketRow): Cell[] {
   ];
 }
 
-const snake = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+/** timeWaitArrivals → time_wait_arrivals */
+export const snakeCase = (s: string): string => s.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 /** 1 s history rows: time, then each state's count, then each rate per second. */
 export const HISTORY_SAMPLE_COLUMNS: readonly string[] = [
   'time',
   ...TCP_STATES.map((s) => s.toLowerCase()),
-  ...HISTORY_RATE_SERIES.map((r) => `${snake(r)}_per_s`),
+  ...HISTORY_RATE_SERIES.map((r) => `${snakeCase(r)}_per_s`),
 ];
 
 /** Minute rollups: minute start, samples in it, then min / max / avg of every series. */
@@ -177,10 +178,6 @@ export const TUNING_COLUMNS = ['id', 'time', 'state', 'persisted', 'key', 'befor
 
 export function tuningRecords(c: TuningChange): Cell[][] {
   return c.changes.map((k) => [c.id, iso(c.time), c.state, c.persisted, k.key, k.before, k.after, c.confirmDeadline === null ? null : iso(c.confirmDeadline)]);
-}
-
-export function isTcpStateName(s: string): s is TcpState {
-  return (TCP_STATES as readonly string[]).includes(s);
 }
 
 /** A file name for an export made at `now`: waitline-<kind>-<UTC time>.<csv|jsonl>. */

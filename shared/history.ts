@@ -44,6 +44,23 @@ export function rateSeriesOf(snapshot: Snapshot): Record<HistoryRateSeries, numb
   };
 }
 
+export type HistoryMarker = HistoryResult['markers'][number];
+
+/** The union of two marker lists, one per (time, label) — also within each list — oldest first, at
+ *  most the newest `limit`. */
+export function mergeMarkers(a: readonly HistoryMarker[], b: readonly HistoryMarker[], limit = Infinity): HistoryMarker[] {
+  const seen = new Set<string>();
+  const out: HistoryMarker[] = [];
+  for (const m of [...a, ...b]) {
+    const key = `${m.time}|${m.label}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ time: m.time, label: m.label });
+  }
+  out.sort((x, y) => x.time - y.time);
+  return Number.isFinite(limit) ? out.slice(-limit) : out;
+}
+
 export class HistoryError extends Error {
   override name = 'HistoryError';
 }
@@ -116,11 +133,12 @@ export class HistoryStore {
   }
 
   /** Append one sample given as series values (e.g. history fetched from another store). */
+  /** Returns the time stored (see the clamp below). */
   pushSample(
     time: number,
     states: Partial<Record<TcpState, number>>,
     rates: Partial<Record<HistoryRateSeries, number>>,
-  ): void {
+  ): number {
     // Queries binary-search the time axis, so it must not go backwards. A wall clock stepped back
     // (NTP) is clamped to the newest sample's time rather than reordering history.
     const newest = this.newestMs;
@@ -142,6 +160,7 @@ export class HistoryStore {
       const v = rates[HISTORY_RATE_SERIES[r]];
       this.rateSeries[r][p] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
     }
+    return time;
   }
 
   /** Drop every sample (markers too). */

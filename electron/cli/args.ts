@@ -72,3 +72,10 @@ function printable(s: string): string {
   const t = s.replace(/[^\x20-\x7e]/g, '?');
   return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }
+
+/** --source: which socket table reader the collector uses (default auto: netlink, else /proc). */
+export function sourceFlag(v: string | true | undefined): 'auto' | 'netlink' | 'procfs' {
+  if (v === undefined) return 'auto';
+  if (v === 'auto' || v === 'netlink' || v === 'procfs') return v;
+  throw new UsageError(`--source must be auto, netlink or procfs, not "${String(v)}"`);
+}

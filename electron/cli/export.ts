@@ -5,13 +5,14 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createCollector } from '../collector/index';
-import { EXPORT_FORMATS, isTcpStateName, type ExportFormat } from '../../shared/export-format';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export-format';
+import { checkSocketQuery, QueryError } from '../../shared/query-checks';
 import type { SocketQuery, SocketSortKey } from '../../shared/snapshot';
 import { TuningClient, type TuningClientOptions } from '../privileged/client';
 import { openHistoryReader } from '../history/history-db';
 import { defaultResolution, exportBudgets, exportHistory, exportSockets, exportTuning, writeExportFile, type ExportCount } from '../history/export';
 import { defaultStateDir } from '../history/persistent-history';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, sourceFlag, UsageError } from './args';
 import type { Subcommand } from './commands';
 
 export const EXPORT_USAGE = `usage: waitline export history --from TIME [--to TIME] [--resolution 1s|1m] [--state-dir DIR] [options]
@@ -41,7 +42,6 @@ options:
   --source S           socket table source for sockets/budgets: auto, netlink, procfs
   --help               this text`;
 
-const SORT_KEYS: readonly SocketSortKey[] = ['state', 'local', 'remote', 'localPort', 'remotePort', 'timerLeftMs', 'txQueue', 'rxQueue', 'uid', 'process'];
 
 /** A time flag: ISO 8601, epoch ms, "now" or -N{s,m,h,d} relative to `now`. */
 export function parseTime(v: string | true | undefined, name: string, now: number): number | undefined {
@@ -66,24 +66,25 @@ function parseFormat(v: string | true | undefined): ExportFormat {
   throw new UsageError(`--format must be csv or jsonl, not "${String(v).slice(0, 40)}"`);
 }
 
+/** The socket filter flags as a SocketQuery, judged by the same checks as the app's and serve's queries
+ *  (shared/query-checks.ts); a refusal names the flag. */
 export function parseSocketFilter(flags: Record<string, string | true>): SocketQuery {
-  const q: SocketQuery = {};
-  if (typeof flags.state === 'string') {
-    const states = flags.state.split(',').map((s) => s.trim().toUpperCase());
-    for (const s of states) if (!isTcpStateName(s)) throw new UsageError(`--state: "${s.slice(0, 30)}" is not a TCP state (e.g. TIME_WAIT, CLOSE_WAIT, ESTABLISHED)`);
-    q.states = states as SocketQuery['states'];
-  }
+  const raw: Record<string, unknown> = {};
+  if (typeof flags.state === 'string') raw.states = flags.state.split(',').map((s) => s.trim().toUpperCase());
   if (typeof flags.port === 'string') {
     if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) < 1 || Number(flags.port) > 65535) throw new UsageError(`--port must be a port from 1 to 65535, not "${flags.port.slice(0, 20)}"`);
-    q.port = Number(flags.port);
+    raw.port = Number(flags.port);
   }
-  if (typeof flags.address === 'string') q.address = flags.address;
-  if (typeof flags.process === 'string') q.process = flags.process;
-  if (typeof flags.sort === 'string') {
-    if (!(SORT_KEYS as readonly string[]).includes(flags.sort)) throw new UsageError(`--sort must be one of ${SORT_KEYS.join(', ')}`);
-    q.sort = flags.sort as SocketSortKey;
+  if (typeof flags.address === 'string') raw.address = flags.address;
+  if (typeof flags.process === 'string') raw.process = flags.process;
+  if (typeof flags.sort === 'string') raw.sort = flags.sort;
+  try {
+    return checkSocketQuery(raw);
+  } catch (e) {
+    if (!(e instanceof QueryError)) throw e;
+    const flag = /^(states|sort|address|process)\b/.exec(e.message)?.[1];
+    throw new UsageError(`${flag ? `--${flag === 'states' ? 'state' : flag}: ` : ''}${e.message}`);
   }
-  return q;
 }
 
 async function withOutput(file: string | undefined, write: (out: Writable) => Promise<ExportCount>): Promise<ExportCount> {
@@ -122,9 +123,7 @@ export async function runExport(argv: string[], clientOpts: TuningClientOptions 
     const { flags } = parseArgs(rest, { values: spec });
     const format = parseFormat(flags.format);
     const query = kind === 'sockets' ? parseSocketFilter(flags) : {};
-    const source = flags.source ?? 'auto';
-    if (source !== 'auto' && source !== 'netlink' && source !== 'procfs') throw new UsageError(`--source must be auto, netlink or procfs, not "${String(source)}"`);
-    const collector = createCollector({ socketSource: source });
+    const collector = createCollector({ socketSource: sourceFlag(flags.source) });
     collector.setDemand({ table: kind === 'sockets', owners: kind === 'sockets' });
     const s = await collector.tick();
     if (s.health.socketSource === 'none') {

@@ -9,7 +9,7 @@ import { defaultStateDir } from '../history/persistent-history';
 import { ALERT_SETTINGS_FILE } from '../settings/alert-service';
 import { isCollectorWorker, runCollectorWorkerFromData } from '../serve/collector-worker';
 import { isLoopbackHost, isWildcard, startServe } from '../serve/server';
-import { parseArgs, secondsFlag, UsageError } from './args';
+import { parseArgs, secondsFlag, sourceFlag, UsageError } from './args';
 import type { Subcommand } from './commands';
 import pkg from '../../package.json';
 
@@ -96,10 +96,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const port = parsePort(flags.port);
   const host = parseHost(flags.host);
   const intervalS = secondsFlag(flags.interval, 'interval', 1, 0.2, 60);
-  const source = flags.source ?? 'auto';
-  if (source !== 'auto' && source !== 'netlink' && source !== 'procfs') {
-    throw new UsageError(`--source must be auto, netlink or procfs, not "${String(source)}"`);
-  }
+  const source = sourceFlag(flags.source);
   // parseArgs refuses the flag without a value, so it is a file name or absent
   const alertFlag = flags['alert-settings'];
   const alertSettingsFile = resolve(typeof alertFlag === 'string' ? alertFlag : defaultAlertSettingsFile());

@@ -6,7 +6,7 @@ import { budgetSentence, rankBudgets, VERDICT_WORDS } from '../../shared/port-bu
 import type { Snapshot } from '../../shared/snapshot';
 import { TCP_STATES, TIME_WAIT_SECONDS } from '../../shared/tcp';
 import { createCollector, type Collector } from '../collector/index';
-import { parseArgs, secondsFlag } from './args';
+import { parseArgs, secondsFlag, sourceFlag } from './args';
 import { countersSince, detectNetns, type NetnsScope } from './netns-scope';
 import type { Subcommand } from './commands';
 
@@ -196,10 +196,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const watch = flags.watch === true;
   const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600, watch ? 'with --watch' : undefined);
   const netns = detectNetns();
-  const source = flags.source ?? 'auto';
-  if (source !== 'auto' && source !== 'netlink' && source !== 'procfs') {
-    throw new (await import('./args')).UsageError(`--source must be auto, netlink or procfs, not "${String(source)}"`);
-  }
+  const source = sourceFlag(flags.source);
   const collector = createCollector({ socketSource: source });
   collector.setDemand({ owners: true });
 

@@ -417,16 +417,21 @@ export class HistoryDb {
     }
   }
 
+  /** The oldest time of the 1 s tier and of the minute rollups (null: empty), in one statement. */
+  private async oldest(): Promise<{ samples: number | null; rollups: number | null }> {
+    const r = await this.db.get('SELECT (SELECT min(t) FROM samples) AS s, (SELECT min(t) FROM rollup_1m) AS r');
+    return { samples: typeof r?.s === 'number' ? r.s : null, rollups: typeof r?.r === 'number' ? r.r : null };
+  }
+
   /** Oldest time on disk (either tier), or null when empty. */
   async oldestMs(): Promise<number | null> {
-    const r = await this.db.get('SELECT min(t) AS t FROM (SELECT min(t) AS t FROM samples UNION ALL SELECT min(t) FROM rollup_1m)');
-    return typeof r?.t === 'number' ? r.t : null;
+    const o = await this.oldest();
+    return o.samples === null ? o.rollups : o.rollups === null ? o.samples : Math.min(o.samples, o.rollups);
   }
 
   /** Oldest time of the 1 s tier, or null when empty. */
   async oldestSampleMs(): Promise<number | null> {
-    const r = await this.db.get('SELECT min(t) AS t FROM samples');
-    return typeof r?.t === 'number' ? r.t : null;
+    return (await this.oldest()).samples;
   }
 
   /** [fromMs, toMs] downsampled to at most maxPoints points: the 1 s tier when it covers the range and
@@ -442,10 +447,9 @@ export class HistoryDb {
     const buckets = Math.max(1, Math.floor(maxPoints / 2));
     const span = Math.max(1, toMs - fromMs + 1);
     let bucketMs = Math.max(1, Math.ceil(span / buckets));
-    const sampleOldest = await this.oldestSampleMs();
-    const rollupOldest = await this.db.get('SELECT min(t) AS t FROM rollup_1m');
+    const { samples: sampleOldest, rollups: rollupOldest } = await this.oldest();
     // the 1 s tier answers when it holds the range, or everything the file has (nothing pruned yet)
-    const pruned = typeof rollupOldest?.t === 'number' && sampleOldest !== null && rollupOldest.t < Math.floor(sampleOldest / ROLLUP_MS) * ROLLUP_MS;
+    const pruned = rollupOldest !== null && sampleOldest !== null && rollupOldest < Math.floor(sampleOldest / ROLLUP_MS) * ROLLUP_MS;
     const tier: HistoryTier =
       sampleOldest !== null && (fromMs >= sampleOldest || !pruned) && bucketMs < ROLLUP_MS ? 'samples' : bucketMs >= HOUR_ROLLUP_MS ? 'rollup_1h' : 'rollup_1m';
     if (tier !== 'samples') {

@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryQuery, HistoryRateSeries, HistoryResult, HistoryStorage } from '../../shared/api';
-import { assertHistoryQuery, HISTORY_RATE_SERIES, HistoryStore, rateSeriesOf } from '../../shared/history';
+import { assertHistoryQuery, HISTORY_RATE_SERIES, HistoryStore, mergeMarkers, rateSeriesOf } from '../../shared/history';
 import type { Snapshot } from '../../shared/snapshot';
 import { TCP_STATES, type TcpState } from '../../shared/tcp';
 import { openHistoryDb, type HistoryDb } from './history-db';
@@ -69,10 +69,8 @@ export class PersistentHistory {
   }
 
   pushSample(time: number, states: Partial<Record<TcpState, number>>, rates: Partial<Record<HistoryRateSeries, number>>): void {
-    const before = this.memory.newestMs;
-    this.memory.pushSample(time, states, rates);
-    // the same clamped time the memory ring stored (a clock stepped back never reorders the file)
-    const t = before !== null && time < before ? before : time;
+    // the same (clamped) time the memory ring stored: a clock stepped back never reorders the file
+    const t = this.memory.pushSample(time, states, rates);
     if (!this.db?.writable) return;
     const values: number[] = [];
     for (const s of TCP_STATES) {
@@ -137,14 +135,7 @@ export class PersistentHistory {
     TCP_STATES.forEach((s, i) => (states[s] = [...(disk?.series[i] ?? []), ...(mem?.states[s] ?? [])]));
     const rates = {} as Record<HistoryRateSeries, number[]>;
     HISTORY_RATE_SERIES.forEach((r, i) => (rates[r] = [...(disk?.series[TCP_STATES.length + i] ?? []), ...(mem?.rates[r] ?? [])]));
-    const seen = new Set<string>();
-    const markers: HistoryResult['markers'] = [];
-    for (const m of [...diskMarkers, ...(mem?.markers ?? [])].sort((a, b) => a.time - b.time)) {
-      const key = `${m.time}|${m.label}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      markers.push(m);
-    }
+    const markers = mergeMarkers(diskMarkers, mem?.markers ?? []);
     const oldest = [diskOldest, memOldest].filter((x): x is number => x !== null);
     return { times, states, rates, markers, oldestMs: oldest.length ? Math.min(...oldest) : null, storage: this.storage };
   }

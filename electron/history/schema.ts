@@ -3,6 +3,7 @@
 // `rollup_1m` one row per minute with the minimum, maximum and mean of every series, for 90 days, so a
 // one-second spike still shows in a 90-day chart. `markers` holds tuning changes and alerts.
 
+import { snakeCase } from '../../shared/export-format';
 import { HISTORY_RATE_SERIES } from '../../shared/history';
 import { TCP_STATES } from '../../shared/tcp';
 
@@ -20,12 +21,10 @@ export const HOUR_ROLLUP_MS = 3_600_000;
 
 export type HistoryTier = 'samples' | 'rollup_1m' | 'rollup_1h';
 
-const snake = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-
 /** One column per series, in the order of HistoryStore's series: the TCP states, then the rates. */
 export const SERIES_COLUMNS: readonly string[] = [
   ...TCP_STATES.map((s) => `st_${s.toLowerCase()}`),
-  ...HISTORY_RATE_SERIES.map((r) => `rt_${snake(r)}`),
+  ...HISTORY_RATE_SERIES.map((r) => `rt_${snakeCase(r)}`),
 ];
 export const STATE_COLUMN_COUNT = TCP_STATES.length;
 

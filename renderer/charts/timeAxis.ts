@@ -1,4 +1,4 @@
-import { fmtClock } from '../format';
+import { fmtClock, fmtDay } from '../format';
 
 const DAY = 86_400_000;
 
@@ -19,7 +19,6 @@ export function tickLabel(spanMs: number) {
   if (spanMs <= 2 * DAY) return (t: number) => fmtClock(t, spanMs <= 600_000);
   const withTime = spanMs <= 7 * DAY;
   return (t: number) => {
-    const date = new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-    return withTime ? `${date} ${fmtClock(t, false)}` : date;
+    return withTime ? `${fmtDay(t)} ${fmtClock(t, false)}` : fmtDay(t);
   };
 }

@@ -6,7 +6,7 @@
 import { createStore, type StoreApi } from 'zustand';
 import type { AppInfo, CollectorStatus, HistoryRateSeries, HistoryResult, HistoryStorage, ViewName } from '../../shared/api';
 import { alertMarkerLabel } from '../../shared/alert-text';
-import type { HistoryStore } from '../../shared/history';
+import { mergeMarkers, type HistoryStore } from '../../shared/history';
 import type { Snapshot } from '../../shared/snapshot';
 import type { TcpState } from '../../shared/tcp';
 import { measureRender } from '../perf';
@@ -98,19 +98,8 @@ export function ticksPerRedraw(windowKey: WindowKey, chartPoints: number, tickMs
   return Math.max(1, Math.floor(msPerPixel / tickMs));
 }
 
-/** The union of two marker lists, one per (time, label) — also within each list — oldest first,
- *  at most the newest 200. */
-export function mergeMarkers(a: ChartData['markers'], b: ChartData['markers']): ChartData['markers'] {
-  const seen = new Set<string>();
-  const out: ChartData['markers'] = [];
-  for (const m of [...a, ...b]) {
-    const key = `${m.time}|${m.label}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ time: m.time, label: m.label });
-  }
-  return out.sort((x, y) => x.time - y.time).slice(-200);
-}
+/** The markers the renderer keeps for every window: the newest 200. */
+const MAX_KNOWN_MARKERS = 200;
 
 /** Chart markers for this tick's alert events (the same labels main adds to its history). */
 export function alertMarkersOf(snapshot: Snapshot): ChartData['markers'] {
@@ -206,7 +195,7 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
     const newest = liveHistory.newestMs;
     if (newest === null || snapshot.time > newest) liveHistory.push(snapshot);
     const live = alertMarkersOf(snapshot);
-    if (live.length > 0) knownMarkers = mergeMarkers(knownMarkers, live);
+    if (live.length > 0) knownMarkers = mergeMarkers(knownMarkers, live, MAX_KNOWN_MARKERS);
     const s = store.getState();
     const patch: Partial<DashboardState> = { snapshot };
     if (s.status && s.status.state !== 'running') patch.status = { ...s.status, state: 'running', message: null };
@@ -228,7 +217,7 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
     const toMs = range ? range.toMs : nowMs;
     try {
       const r = await fetchHostHistory(fromMs, toMs, Math.max(2, Math.min(s.chartPoints, 4000)));
-      knownMarkers = mergeMarkers(knownMarkers, r.markers);
+      knownMarkers = mergeMarkers(knownMarkers, r.markers, MAX_KNOWN_MARKERS);
       const now = store.getState();
       // a window or range switch, or a pause, while the request was in flight wins
       if (now.windowKey !== s.windowKey || now.range !== range || (now.paused && range === null)) return;
@@ -242,7 +231,7 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
   }
 
   function addMarkers(markers: ChartData['markers']): void {
-    knownMarkers = mergeMarkers(knownMarkers, markers);
+    knownMarkers = mergeMarkers(knownMarkers, markers, MAX_KNOWN_MARKERS);
   }
 
   function nowForChart(): number {

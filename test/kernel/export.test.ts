@@ -105,7 +105,8 @@ describe('waitline export (private network namespace, real sockets)', { concurre
   it('usage errors are one clear line and exit 2', async (t) => {
     if (!requireRoot(t)) return;
     for (const [args, msg] of [
-      [['export', 'sockets', '--state', 'WAITING'], /--state: "WAITING" is not a TCP state/],
+      [['export', 'sockets', '--state', 'WAITING'], /--state: states contains "WAITING", which is not a TCP state/],
+      [['export', 'sockets', '--sort', 'size'], /--sort: sort must be one of state, local, remote/],
       [['export', 'sockets', '--port', '0'], /--port must be a port from 1 to 65535/],
       [['export', 'sockets', '--format', 'xlsx'], /--format must be csv or jsonl, not "xlsx"/],
       [['export', 'history'], /export history needs --from/],

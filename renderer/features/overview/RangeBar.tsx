@@ -2,7 +2,7 @@
 // date-time picker, back and forward through what was shown, pause for the live window, and where
 // history is kept (disk, read-only, or memory only with the reason).
 import { useState } from 'react';
-import { fmtClock } from '../../format';
+import { fmtClock, fmtDay } from '../../format';
 import { useDashboard, useDashboardStore } from '../../store/context';
 import { CHART_WINDOWS, RANGE_PRESETS, WINDOW_KEYS } from '../../store/dashboard';
 
@@ -21,9 +21,7 @@ export function fromLocalInput(v: string): number | null {
 }
 
 function fmtWhen(ms: number, spanMs: number): string {
-  const d = new Date(ms);
-  const date = d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  return `${date} ${fmtClock(ms, spanMs < 600_000)}`;
+  return `${fmtDay(ms)} ${fmtClock(ms, spanMs < 600_000)}`;
 }
 
 function StorageNote() {
