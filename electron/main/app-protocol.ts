@@ -3,6 +3,8 @@
 // against one fixed URL. Only files under the built renderer directory are served; anything that
 // would escape it is a 404.
 
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { dashboardSecurityHeaders, mimeType, staticPathSegments } from '../../shared/web-content';
 import { CONTENT_SECURITY_POLICY } from './security';
 
@@ -26,6 +28,21 @@ export function resolveAppPath(requestUrl: string): string | null {
 export interface AppProtocolOptions {
   /** reads a file under the renderer directory (relative path, already checked); null if missing */
   readFile(relativePath: string): Promise<Uint8Array | null>;
+}
+
+/** AppProtocolOptions.readFile for the files under `dir`: a path that resolves outside it, or a file
+ *  that cannot be read, is null (a 404). */
+export function filesUnder(dir: string): AppProtocolOptions['readFile'] {
+  const root = resolve(dir);
+  return async (rel) => {
+    const full = resolve(root, rel);
+    if (!full.startsWith(root + sep)) return null;
+    try {
+      return await readFile(full);
+    } catch {
+      return null;
+    }
+  };
 }
 
 /** The protocol.handle() callback: GET only, CSP and nosniff on every response. */

@@ -18,16 +18,15 @@ import {
   utilityProcess,
   type MessagePortMain,
 } from 'electron';
-import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AppInfo, CollectorStatus, ViewName } from '../../shared/api';
 import { createMainIpc } from '../ipc/electron-main';
 import { sendEvent, sendPort, type MainIpc } from '../ipc/ipc-main';
 import { trustedSender } from '../ipc/sender';
 import { TuningClient } from '../privileged/client';
 import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type NotificationFactory } from '../settings/alert-service';
-import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './app-protocol';
+import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler, filesUnder } from './app-protocol';
 import { CollectorConnection, type CollectorChild } from './collector-connection';
 import { createInvokeHandlers } from './handlers';
 import { ExportService } from './export-service';
@@ -119,16 +118,6 @@ function notificationFactory(): NotificationFactory | null {
   return (options) => new Notification({ title: options.title, body: options.body });
 }
 
-async function readRendererFile(rel: string): Promise<Uint8Array | null> {
-  const full = resolve(RENDERER_DIR, rel);
-  if (!full.startsWith(RENDERER_DIR + sep)) return null;
-  try {
-    return await readFile(full);
-  } catch {
-    return null;
-  }
-}
-
 function createWindow(): BrowserWindow {
   const stateStore = new WindowStateStore(join(app.getPath('userData'), 'window-state.json'), nodeFiles);
   const state = stateStore.load(screen.getAllDisplays().map((d) => d.workArea));
@@ -193,7 +182,7 @@ async function start(): Promise<void> {
     copyright: 'MIT License',
   });
   denyAllPermissions(session.defaultSession, (permission) => log(`denied permission request: ${permission}`));
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ readFile: readRendererFile }));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ readFile: filesUnder(RENDERER_DIR) }));
 
   ipc = createMainIpc(
     trustedSender({ windowContentsId: () => mainWindow?.webContents.id ?? null, expectedUrl: APP_INDEX_URL }),

@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HistoryStore } from '../../shared/history';
-import { createAppProtocolHandler } from '../../electron/main/app-protocol';
+import { createAppProtocolHandler, filesUnder } from '../../electron/main/app-protocol';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { makeSnapshot } from '../unit/shared/history-fixtures';
 import { launchChromium, requireChromium } from './browser';
@@ -19,15 +18,7 @@ const RENDERER_DIR = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer'
 /** Serves dist/renderer over loopback HTTP through the same handler Electron's protocol.handle uses. */
 async function serveLikeTheShell(): Promise<{ server: Server; url: string }> {
   const handler = createAppProtocolHandler({
-    readFile: async (rel) => {
-      const full = resolve(RENDERER_DIR, rel);
-      if (!full.startsWith(RENDERER_DIR + sep)) return null;
-      try {
-        return await readFile(full);
-      } catch {
-        return null;
-      }
-    },
+    readFile: filesUnder(RENDERER_DIR),
   });
   const server = createServer((req, res) => {
     void handler({ url: `app://waitline${req.url ?? '/'}`, method: req.method ?? 'GET' }).then(async (r) => {

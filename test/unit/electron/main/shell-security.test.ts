@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
-import { APP_INDEX_URL, createAppProtocolHandler, resolveAppPath } from '../../../../electron/main/app-protocol';
+import { join, sep } from 'node:path';
+import { APP_INDEX_URL, createAppProtocolHandler, filesUnder, resolveAppPath } from '../../../../electron/main/app-protocol';
 import {
   CONTENT_SECURITY_POLICY,
   denyAllPermissions,
@@ -63,18 +62,7 @@ test('the protocol handler serves built files with the CSP header, 404 outside, 
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>Waitline</title>');
     writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(outside, 'secret');
-    const rootAbs = resolve(root);
-    const handler = createAppProtocolHandler({
-      readFile: async (rel) => {
-        const full = resolve(rootAbs, rel);
-        if (!full.startsWith(rootAbs + sep)) return null;
-        try {
-          return await readFile(full);
-        } catch {
-          return null;
-        }
-      },
-    });
+    const handler = createAppProtocolHandler({ readFile: filesUnder(root) });
     const index = await handler({ url: 'app://waitline/', method: 'GET' });
     assert.equal(index.status, 200);
     assert.equal(index.headers.get('content-type'), 'text/html; charset=utf-8');
