@@ -28,8 +28,8 @@ export const LAYERS = [
   { name: 'history', files: ['electron/history/'], allow: ['native', 'shared'], packages: ['node:', 'sqlite3'] },
   // Plain Node, used by the desktop app and serve alike: the settings files and the alert service.
   { name: 'settings', files: ['electron/settings/'], allow: ['shared'], packages: ['node:'] },
-  // Plain Node: `waitline serve`'s HTTP server and its collector worker.
-  { name: 'serve', files: ['electron/serve/'], allow: ['collector', 'history', 'settings', 'shared'], packages: ['node:'] },
+  // Plain Node: `waitline serve`'s HTTP server, its collector worker and its Prometheus metrics.
+  { name: 'serve', files: ['electron/serve/'], allow: ['collector', 'history', 'settings', 'shared'], packages: ['node:', 'prom-client'] },
   // Plain Node: the `waitline` command.
   { name: 'cli', files: ['electron/cli/'], allow: ['collector', 'history', 'serve', 'privileged', 'settings', 'shared', 'package'], packages: ['node:'] },
   { name: 'package', files: ['package.json'], allow: [], packages: [] },

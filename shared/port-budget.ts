@@ -3,7 +3,7 @@
 // proposed sysctl values). Also the one ranking of destinations every view uses.
 
 import { isLoopbackAddress } from './address';
-import type { BudgetVerdict, PortBudget } from './snapshot';
+import type { BudgetVerdict, PortBudget, PortBudgetRest } from './snapshot';
 import { TIME_WAIT_SECONDS } from './tcp';
 
 export interface ReuseSettings {
@@ -250,4 +250,23 @@ export function budgetSentence(b: PortBudget, count: (n: number) => string = Str
     case 'fine':
       return `Fine: ${count(b.blocking)} of ${usable} ports held now, ≈ ${count(Math.round(b.steadyState))} in steady state.`;
   }
+}
+
+/** A PortBudgetRest with nothing in it. */
+export function emptyBudgetRest(): PortBudgetRest {
+  return { destinations: 0, inUse: 0, timeWait: 0, blocking: 0, closeRatePerS: 0, verdicts: { fine: 0, at_risk: 0, will_exhaust: 0, exhausted: 0 } };
+}
+
+/** A copy of `rest` with `budgets` added to it (destinations leaving a listed top K for the sums). */
+export function addToBudgetRest(rest: PortBudgetRest, budgets: readonly PortBudget[]): PortBudgetRest {
+  const r = { ...rest, verdicts: { ...rest.verdicts } };
+  for (const b of budgets) {
+    r.destinations++;
+    r.inUse += b.inUse;
+    r.timeWait += b.timeWait;
+    r.blocking += b.blocking;
+    r.closeRatePerS += b.closeRatePerS;
+    r.verdicts[b.verdict]++;
+  }
+  return r;
 }

@@ -43,6 +43,9 @@ export const SERVE_PATHS = {
   alertSettings: SERVE_ROUTES.getAlertSettings.path,
   /** GET → { active, recent, settings }: the alerts in force and the last cleared ones */
   alerts: '/api/alerts',
+  /** Prometheus exposition (docs/metrics.md): `Authorization: Bearer` with the token or the metrics
+   *  token; the only path of `waitline serve --metrics-only` */
+  metrics: '/metrics',
 } as const;
 
 /** Server-sent event names; `data` is the JSON of a Snapshot / CollectorStatus / AlertEvent (an

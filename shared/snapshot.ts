@@ -144,6 +144,18 @@ export interface PortBudget {
   verdict: BudgetVerdict;
 }
 
+/** The destinations beyond the listed `portBudgets`, summed (for `dst="other"` in the Prometheus
+ *  metrics, docs/metrics.md): how many, the ports they hold and block, their close rates, and how many
+ *  have each verdict. */
+export interface PortBudgetRest {
+  destinations: number;
+  inUse: number;
+  timeWait: number;
+  blocking: number;
+  closeRatePerS: number;
+  verdicts: Record<BudgetVerdict, number>;
+}
+
 /** Histogram of TIME_WAIT time left: bucket i covers (i×bucketS, (i+1)×bucketS] seconds. Entries
  *  whose timer was restarted past 60 s land in the last bucket. */
 export interface TimeWaitTimers {
@@ -276,6 +288,8 @@ export interface Snapshot {
   topTimeWait: DestinationCount[];
   topCloseWait: DestinationCount[];
   portBudgets: PortBudget[];
+  /** every destination not in `portBudgets`, summed; absent in snapshots made before it existed */
+  portBudgetRest?: PortBudgetRest;
   /** the ephemeral range and reserved ports the budgets were computed against */
   ephemeral: { low: number; high: number; reserved: number; usable: number; /** ports in the range bound by listeners (skipped by connect() for every destination) */ bound?: number } | null;
   sysctls: Record<string, SysctlValue>;

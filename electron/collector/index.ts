@@ -25,7 +25,7 @@ import {
 import { SYSCTL_CATALOG, sysctlPath, sysctlRead } from '../../shared/sysctl-catalog';
 import { emptyStateCounts, STATE_BY_CODE } from '../../shared/tcp';
 import { aggregate, type Aggregates, type EphemeralRange } from './derive/aggregate';
-import type { ReuseSettings } from '../../shared/port-budget';
+import { emptyBudgetRest, type ReuseSettings } from '../../shared/port-budget';
 import { AlertEngine, type AlertSettings } from '../../shared/alerts';
 import { BudgetTrends } from './derive/budget-trends';
 import { counterRates } from './derive/rates';
@@ -55,6 +55,9 @@ export interface CollectorOptions {
   /** run the alert engine with these settings and attach its state to every snapshot (desktop app,
    *  serve); absent: no alerts (one-shot CLI) */
   alerts?: AlertSettings;
+  /** how many port budgets and CLOSE_WAIT processes each snapshot lists (default SNAPSHOT_LIMITS: 10);
+   *  `waitline serve` raises it to its metrics' top K (docs/metrics.md). The rest are summed. */
+  listLimit?: number;
 }
 
 const SYSCTL_KEYS_FOR_BUDGET = {
@@ -96,6 +99,7 @@ export class Collector {
   private readonly closeWait = new CloseWaitTracker();
   private readonly budgetTrends = new BudgetTrends();
   private readonly alertEngine: AlertEngine | null;
+  private readonly listLimit: number | undefined;
 
   constructor(opts: CollectorOptions = {}) {
     this.reader = opts.reader ?? nodeFileReader;
@@ -105,6 +109,7 @@ export class Collector {
     this.minTableMs = opts.minTableIntervalMs ?? 1000;
     this.maxTableMs = opts.maxTableIntervalMs ?? 10_000;
     this.alertEngine = opts.alerts ? new AlertEngine(opts.alerts) : null;
+    this.listLimit = opts.listLimit;
   }
 
   /** Replaces the alert settings (validated by the caller with validateAlertSettings). */
@@ -167,7 +172,7 @@ export class Collector {
         this.peerClosed = r.peerClosed;
         if (r.peerClosed?.error) fail('CLOSE_WAIT ages (tcp_info)', new Error(r.peerClosed.error));
         this.budgetTrends.beginRead(now);
-        this.agg = aggregate(r.table, { ephemeral, reuse, trends: this.budgetTrends });
+        this.agg = aggregate(r.table, { ephemeral, reuse, trends: this.budgetTrends, budgetLimit: this.listLimit });
         this.tableCostMs = this.clock.monotonic() - ts;
         tableRead = true;
       } catch (e) {
@@ -213,6 +218,7 @@ export class Collector {
       topTimeWait: agg?.topTimeWait ?? [],
       topCloseWait: agg?.topCloseWait ?? [],
       portBudgets: agg?.portBudgets ?? [],
+      portBudgetRest: agg?.portBudgetRest ?? emptyBudgetRest(),
       ephemeral: ephemeral
         ? {
             low: ephemeral.low,
@@ -378,7 +384,7 @@ export class Collector {
       tableAt: this.tableAt ?? now,
       scannedAt: this.ownersAt,
       now,
-      limit: SNAPSHOT_LIMITS.closeWaitProcesses,
+      limit: this.listLimit ?? SNAPSHOT_LIMITS.closeWaitProcesses,
     });
     const byTotal = [...perPid.values()].sort((a, b) => b.total - a.total || a.pid - b.pid);
     return {

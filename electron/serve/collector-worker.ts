@@ -23,6 +23,8 @@ export interface CollectorWorkerConfig {
   sourceOptions?: unknown;
   /** run the alert engine with these (validated) settings; absent: no alerts */
   alerts?: AlertSettings;
+  /** budgets and CLOSE_WAIT processes listed per snapshot (CollectorOptions.listLimit) */
+  listLimit?: number;
 }
 
 export type ToWorker =
@@ -54,6 +56,7 @@ export function runCollectorWorker(port: MessagePort, config: CollectorWorkerCon
     socketSource: loadSource(config) ?? config.socketSource ?? 'auto',
     procRoot: config.procRoot,
     alerts: config.alerts,
+    listLimit: config.listLimit,
   });
   port.on('message', (m: ToWorker) => {
     if (m.type === 'demand') return collector.setDemand(m.demand);

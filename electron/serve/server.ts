@@ -29,8 +29,9 @@ import { PersistentHistory } from '../history/persistent-history';
 import { writeExport, type ExportSources } from '../history/export';
 import { EXPORT_MIME, exportFileName, type ExportRequest } from '../../shared/export-format';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_TOKEN_COOKIE, SERVE_TOKEN_PARAM } from '../../shared/serve-protocol';
-import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
+import { SNAPSHOT_LIMITS, type Snapshot, type SocketPage, type SocketQuery } from '../../shared/snapshot';
 import { knobState, SYSCTL_CATALOG } from '../../shared/sysctl-catalog';
+import { addToBudgetRest } from '../../shared/port-budget';
 import type { TuningResult, TuningState } from '../../shared/tuning';
 import {
   bearerToken,
@@ -51,6 +52,7 @@ import { openStatic, pathSegments, realRoot } from './static-files';
 import { BadRequest, parseExportRequest, parseHistoryQuery, parseSocketQuery } from './validate';
 import { CollectorBusy, WorkerCollector, type WorkerCollectorOptions } from './worker-collector';
 import { startTickLoop, type TickLoop } from '../collector/tick-loop';
+import { METRICS_TOP_K, MetricsExporter, metricsFormat } from './metrics';
 import { dashboardSecurityHeaders, mimeType } from '../../shared/web-content';
 
 /** What the server needs from the collector: the worker client (WorkerCollector) or, in tests, a
@@ -69,8 +71,17 @@ export interface ServeOptions {
   collector?: ServeCollector;
   /** options of the worker-thread collector (ignored when `collector` is given) */
   collectorWorker?: WorkerCollectorOptions;
-  /** directory holding the built renderer (index.html + assets/) */
-  staticDir: string;
+  /** directory holding the built renderer (index.html + assets/); not needed with metrics.only */
+  staticDir: string | null;
+  /** Prometheus metrics at /metrics (docs/metrics.md); absent: none */
+  metrics?: {
+    /** destinations and CLOSE_WAIT processes with series of their own (default 20) */
+    topK?: number;
+    /** a token good for /metrics only (read from --metrics-token-file) */
+    token?: string;
+    /** serve /metrics and nothing else: no dashboard, no API */
+    only?: boolean;
+  };
   /** default 127.0.0.1 */
   host?: string;
   /** default 7780; 0 = any free port */
@@ -215,17 +226,27 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const maxBuffer = opts.maxClientBufferBytes ?? 1024 * 1024;
   const maxClients = opts.maxClients ?? 64;
   const log = opts.log ?? ((line: string) => console.error(line));
-  if (!existsSync(join(resolve(opts.staticDir), 'index.html'))) {
-    throw new Error(`the dashboard is not built (no ${join(resolve(opts.staticDir), 'index.html')}); run \`npm run build\` first`);
+  const metricsOnly = opts.metrics?.only === true;
+  let staticRoot: string | null = null;
+  if (!metricsOnly) {
+    const dir = resolve(opts.staticDir ?? 'dist/renderer');
+    if (!existsSync(join(dir, 'index.html'))) {
+      throw new Error(`the dashboard is not built (no ${join(dir, 'index.html')}); run \`npm run build\` first`);
+    }
+    staticRoot = await realRoot(dir);
   }
-  const staticRoot = await realRoot(resolve(opts.staticDir));
+  const metrics = opts.metrics ? new MetricsExporter({ topK: opts.metrics.topK, version: opts.version ?? '0.0.0' }) : null;
+  const metricsToken = opts.metrics?.token ?? null;
+  let lastScrape = -Infinity;
   // its status (a file moved aside, read-only, memory only) is the CLI's to print, once serving
   const history = await PersistentHistory.open({ dir: opts.historyDir ?? null, capacity: opts.historyCapacity });
   const alertStore = opts.alertSettingsFile
     ? new AlertSettingsStore(opts.alertSettingsFile, nodeFiles, (line) => log(`waitline serve: ${line}`))
     : { load: (): AlertSettings => ({ ...DEFAULT_ALERT_SETTINGS }), save: (): void => undefined };
   const initialAlerts = alertStore.load();
-  const collector: ServeCollector = opts.collector ?? new WorkerCollector({ ...opts.collectorWorker, alerts: initialAlerts });
+  // the collector lists as many destinations and CLOSE_WAIT processes as the metrics show
+  const listLimit = opts.metrics ? Math.max(SNAPSHOT_LIMITS.portBudgets, opts.metrics.topK ?? METRICS_TOP_K.default) : undefined;
+  const collector: ServeCollector = opts.collector ?? new WorkerCollector({ listLimit, ...opts.collectorWorker, alerts: initialAlerts });
   const streams = new Set<ServerResponse>();
   let dropped = 0;
   let lastSnapshot: Snapshot | null = null;
@@ -288,6 +309,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
 
   /** The one place where each new Snapshot arrives in this thread: history, then every client. */
   function onSnapshot(snap: Snapshot): void {
+    metrics?.update(snap, { failures });
+    // the metrics' top K may list more than the dashboard shows: clients get the usual bounded lists
+    snap = forClients(snap);
     lastSnapshot = snap;
     history.push(snap);
     if (status.state !== 'running') setStatus({ state: 'running', message: null, restarts: failures, nextRestartAt: null });
@@ -326,8 +350,21 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   }
 
   function updateDemand(): void {
-    // The connection table and owners are worth reading often only while someone is watching.
-    if (!stopped) collector.setDemand({ table: streams.size > 0, owners: streams.size > 0 });
+    // The connection table and owners are worth reading often only while someone is watching; a
+    // scraper in the last two minutes wants the table fresh too (owners stay on their idle cadence).
+    const scraped = Date.now() - lastScrape < 120_000;
+    if (!stopped) collector.setDemand({ table: streams.size > 0 || scraped, owners: streams.size > 0 });
+  }
+
+  /** GET /metrics: the cached exposition of the last snapshot, in the format the scraper asked for. */
+  async function sendMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!metrics) return sendError(res, 404, 'metrics are off');
+    if (!metrics.ready) return sendError(res, 503, 'no snapshot yet: the first collection is still running', { 'Retry-After': '1' });
+    const first = Date.now() - lastScrape >= 120_000;
+    lastScrape = Date.now();
+    if (first) updateDemand();
+    const r = await metrics.render(metricsFormat(req.headers.accept));
+    sendBody(res, 200, r.contentType, r.body);
   }
 
   function tuningState(): TuningState {
@@ -366,6 +403,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   /** Which credential matched, if any. Every cookie named waitline_token is tried: one planted by a
    *  page on another port of this host (cookies are not port-scoped) cannot hide the real one. */
   function authorize(req: IncomingMessage, params: URLSearchParams): { ok: boolean; viaQuery: boolean; given: boolean } {
+    if (metricsOnly) {
+      // no page, no cookie: the bearer token only
+      const b = bearerToken(req.headers.authorization);
+      return { ok: b !== null && sameToken(b, token), viaQuery: false, given: req.headers.authorization !== undefined };
+    }
     const q = params.get(SERVE_TOKEN_PARAM);
     if (q !== null && sameToken(q, token)) return { ok: true, viaQuery: true, given: true };
     const bearer = bearerToken(req.headers.authorization);
@@ -375,7 +417,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     return { ok: false, viaQuery: false, given: q !== null || bearer !== null || req.headers.authorization !== undefined };
   }
 
-  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, setCookie: boolean): Promise<void> {
+  async function serveStatic(staticRoot: string, req: IncomingMessage, res: ServerResponse, pathname: string, setCookie: boolean): Promise<void> {
     const segments = pathSegments(pathname);
     if (!segments) return sendError(res, 404, 'not found');
     const r = await openStatic(staticRoot, segments);
@@ -446,9 +488,20 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     if (method === 'PUT' && pathname !== SERVE_PATHS.alertSettings) {
       return sendError(res, 405, 'only GET and HEAD are served here (PUT only on the alert settings)', { Allow: 'GET, HEAD' });
     }
-    const html = wantsHtml(req.headers.accept, pathname);
-    const ctx = { served, port };
     if (req.httpVersionMajor !== 1) return sendError(res, 505, 'only HTTP/1.0 and HTTP/1.1 are spoken here');
+    // /metrics with a valid bearer token is answered before the Host check: a scraper uses whatever
+    // name it was configured with, and a web page (the DNS-rebinding case) has no token to send
+    // (docs/metrics.md, "Authentication")
+    if (pathname === SERVE_PATHS.metrics && metrics) {
+      if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, '/metrics takes GET', { Allow: 'GET, HEAD' });
+      const b = bearerToken(req.headers.authorization);
+      if (b !== null && (sameToken(b, token) || (metricsToken !== null && sameToken(b, metricsToken)))) return sendMetrics(req, res);
+    }
+    if (metricsOnly && pathname !== SERVE_PATHS.metrics) {
+      return sendError(res, 404, 'this server runs with --metrics-only: /metrics is all it serves');
+    }
+    const html = !metricsOnly && wantsHtml(req.headers.accept, pathname);
+    const ctx = { served, port };
     const te = req.headers['transfer-encoding'];
     if (te !== undefined && !/(^|,)\s*chunked\s*$/i.test(te)) {
       // RFC 9112 §6.3: the body length cannot be known; answer 400 and close
@@ -473,11 +526,15 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     const auth = authorize(req, params);
     if (!auth.ok) {
       const extra = { 'WWW-Authenticate': 'Bearer realm="waitline"' };
+      if (pathname === SERVE_PATHS.metrics) {
+        return sendError(res, 401, 'missing or wrong token: send Authorization: Bearer <token> (the dashboard token or the --metrics-token-file one)', extra);
+      }
       if (html) return sendHtml(res, 401, unauthorizedPage(ctx, auth.given), extra);
       return sendError(res, 401, 'missing or wrong access token: open the URL `waitline serve` printed (it ends in ?token=…)', extra);
     }
 
     // ---- the API and the page ----
+    if (pathname === SERVE_PATHS.metrics && metrics) return sendMetrics(req, res);
     if (pathname.startsWith('/api/')) {
       if (pathname === SERVE_PATHS.apply || pathname === SERVE_PATHS.confirm || pathname === SERVE_PATHS.revert) {
         if (method !== 'POST') return sendError(res, 405, `${pathname} takes POST`, { Allow: 'POST' });
@@ -531,7 +588,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       }
     }
     if (method === 'POST' || method === 'PUT') return sendError(res, 405, 'only GET and HEAD are served here', { Allow: 'GET, HEAD' });
-    return serveStatic(req, res, pathname, auth.viaQuery);
+    if (!staticRoot) return sendError(res, 404, 'not found');
+    return serveStatic(staticRoot, req, res, pathname, auth.viaQuery);
   }
 
   function failed(res: ServerResponse, e: unknown): void {
@@ -639,6 +697,36 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     },
   };
   return handle_;
+}
+
+/** A snapshot with its lists cut to SNAPSHOT_LIMITS (the size the dashboard is built for). */
+function forClients(s: Snapshot): Snapshot {
+  const budgetsOver = s.portBudgets.length > SNAPSHOT_LIMITS.portBudgets;
+  const cwOver = (s.owners?.closeWait.length ?? 0) > SNAPSHOT_LIMITS.closeWaitProcesses;
+  if (!budgetsOver && !cwOver) return s;
+  // what is cut moves into the sums, so every total still adds up
+  const rest = budgetsOver && s.portBudgetRest ? addToBudgetRest(s.portBudgetRest, s.portBudgets.slice(SNAPSHOT_LIMITS.portBudgets)) : s.portBudgetRest;
+  let owners = s.owners;
+  if (owners && cwOver) {
+    const cut = owners.closeWait.slice(SNAPSHOT_LIMITS.closeWaitProcesses);
+    const acc = owners.closeWaitAccounting;
+    owners = {
+      ...owners,
+      closeWait: owners.closeWait.slice(0, SNAPSHOT_LIMITS.closeWaitProcesses),
+      ...(acc
+        ? {
+            closeWaitAccounting: {
+              ...acc,
+              otherProcesses: {
+                processes: acc.otherProcesses.processes + cut.length,
+                count: acc.otherProcesses.count + cut.reduce((n, p) => n + p.count, 0),
+              },
+            },
+          }
+        : {}),
+    };
+  }
+  return { ...s, portBudgets: s.portBudgets.slice(0, SNAPSHOT_LIMITS.portBudgets), ...(rest ? { portBudgetRest: rest } : {}), owners };
 }
 
 function firstExternalAddress(): string | null {

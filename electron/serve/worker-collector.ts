@@ -73,6 +73,7 @@ export class WorkerCollector {
       procRoot: this.opts.procRoot,
       sourceModule: this.opts.sourceModule,
       sourceOptions: this.opts.sourceOptions,
+      listLimit: this.opts.listLimit,
       // a restarted worker starts with the current settings (its alert state starts afresh)
       alerts: this.alerts,
     };

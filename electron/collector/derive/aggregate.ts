@@ -2,12 +2,13 @@
 // destinations by TIME_WAIT / CLOSE_WAIT, and the port budget per destination. One pass over the
 // columnar table plus small maps; the result is bounded (top-N) whatever the table size.
 
-import { compareBudgets, portBudget, reuseApplies, type BudgetTrend, type DestinationCounts, type ReuseSettings } from '../../../shared/port-budget';
+import { addToBudgetRest, compareBudgets, emptyBudgetRest, portBudget, reuseApplies, type BudgetTrend, type DestinationCounts, type ReuseSettings } from '../../../shared/port-budget';
 import {
   SNAPSHOT_LIMITS,
   type DestinationCount,
   type Direction,
   type PortBudget,
+  type PortBudgetRest,
   type TimeWaitTimers,
 } from '../../../shared/snapshot';
 import { emptyStateCounts, STATE_BY_CODE, TIME_WAIT_SECONDS, type StateCounts } from '../../../shared/tcp';
@@ -54,6 +55,9 @@ export interface AggregateOptions {
   histogramBucketS?: number;
   /** the collector's memory of destinations across reads; without it each read stands alone */
   trends?: BudgetTrendSource;
+  /** how many budgets to list, most pressing first (default SNAPSHOT_LIMITS.portBudgets); the rest are
+   *  summed in `portBudgetRest` */
+  budgetLimit?: number;
 }
 
 export interface Aggregates {
@@ -64,6 +68,7 @@ export interface Aggregates {
   topTimeWait: DestinationCount[];
   topCloseWait: DestinationCount[];
   portBudgets: PortBudget[];
+  portBudgetRest: PortBudgetRest;
   /** ports in the ephemeral range bound by listeners: connect() skips them for every destination */
   boundInRange: number;
 }
@@ -207,7 +212,7 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
     timeWaitTimers: { bucketS, counts: hist, freedNext10s, finWait2Timewait: fw2tw, total: twTotal },
     topTimeWait: topGroups(twGroups),
     topCloseWait: topGroups(cwGroups),
-    portBudgets: eph ? topBudgets(budgets, eph.usable - boundInRange, opts, windowS) : [],
+    ...(eph ? topBudgets(budgets, eph.usable - boundInRange, opts, windowS) : { portBudgets: [], portBudgetRest: emptyBudgetRest() }),
     boundInRange,
   };
 }
@@ -246,11 +251,22 @@ function topGroups(groups: Nest<Group>): DestinationCount[] {
     .slice(0, SNAPSHOT_LIMITS.topDestinations);
 }
 
-function topBudgets(budgets: Nest<BudgetAcc>, usable: number, opts: AggregateOptions, windowS: number): PortBudget[] {
-  // rank cheaply by occupancy first, then build full records for the top candidates only
+function topBudgets(
+  budgets: Nest<BudgetAcc>,
+  usable: number,
+  opts: AggregateOptions,
+  windowS: number,
+): { portBudgets: PortBudget[]; portBudgetRest: PortBudgetRest } {
+  const limit = opts.budgetLimit ?? SNAPSHOT_LIMITS.portBudgets;
+  // rank cheaply by occupancy first, then build full records (with their trends) for the top
+  // candidates only; the others are judged on this read alone, for the summed rest
   const load = (a: BudgetAcc) => Math.max(a.inUse - a.timeWait + a.blockingTimeWait, a.recentTimeWait * 6);
-  const candidates = [...nestValues(budgets)].sort((a, b) => load(b) - load(a)).slice(0, SNAPSHOT_LIMITS.portBudgets * 3);
+  const all = [...nestValues(budgets)].sort((a, b) => load(b) - load(a));
+  const candidates = all.slice(0, limit * 3);
   const built = candidates.map((acc) => portBudget(acc, usable, opts.reuse, windowS, opts.trends?.trend(acc) ?? null));
   opts.trends?.settle(built);
-  return built.sort(compareBudgets).slice(0, SNAPSHOT_LIMITS.portBudgets);
+  built.sort(compareBudgets);
+  const others = built.slice(limit);
+  for (let i = candidates.length; i < all.length; i++) others.push(portBudget(all[i], usable, opts.reuse, windowS, null));
+  return { portBudgets: built.slice(0, limit), portBudgetRest: addToBudgetRest(emptyBudgetRest(), others) };
 }
