@@ -65,7 +65,7 @@ describe('/metrics in waitline serve (in process, real collector)', () => {
   });
 
   it('refuses a scrape without a token or with a wrong one (401, with WWW-Authenticate)', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong-token-0123456789' }, { Authorization: `Bearer ${METRICS_TOKEN}x` }, { Authorization: `Basic ${METRICS_TOKEN}` }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong-token-0123456789' }, { Authorization: `Bearer ${METRICS_TOKEN}x` }, { Authorization: `Basic ${METRICS_TOKEN}` }]) {
       const r = await http(server.port, '/metrics', headers);
       assert.equal(r.status, 401, JSON.stringify(headers));
       assert.match(JSON.parse(r.body).error, /Authorization: Bearer/);
