@@ -1,4 +1,4 @@
-// `npm run bench [-- --sockets N[,N…]] [--json] [--repeats R] [--ticks T] [--cpu-seconds S]`
+// `npm run bench [-- --sockets N[,N…]] [--json] [--repeats R] [--ticks T] [--cpu-seconds S] [--history-only | --metrics-only]`
 //
 // As root, builds a private network namespace per socket count, fills it with real sockets (mostly
 // TIME_WAIT, plus IPv6, ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, made by native/sockmaker.c) and
@@ -6,8 +6,10 @@
 // -tan` (wall, output to /dev/null), and reading /proc/net/tcp. Then, with 1,000 sockets: collector
 // CPU at 1 Hz, memory after 86,400 simulated ticks, and the per-tick payload; and the renderer's
 // per-tick cost when electron/bench/bench-render.ts exists. Before all that: history on disk and export
-// (bench-history.ts; alone, without root: --history-only). With --json the last line printed is one
-// JSON object (waitline_ms, ss_ms, procfs_ms, ratio_vs_ss for the largest N, and everything else).
+// (bench-history.ts; alone, without root: --history-only), then serve's Prometheus exposition against
+// the collector tick that feeds it (bench-metrics.ts; alone, without root: --metrics-only). With --json
+// the last line printed is one JSON object (waitline_ms, ss_ms, procfs_ms, ratio_vs_ss for the largest
+// N, and everything else). Options: bench-args.ts.
 //
 // The host's sysctls are never touched: only the namespace's (bench-measure.ts checks it is in one).
 
@@ -15,64 +17,11 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, UsageError } from '../cli/args';
+import { UsageError } from '../cli/args';
+import { parseBenchArgs, USAGE, type BenchOptions } from './bench-args';
 import { benchHistory, historyReport } from './bench-history';
+import { benchMetrics, metricsReport } from './bench-metrics';
 import { measureSize, measureSteady, SOCKMAKER, type SizeResult, type SteadyResult } from './bench-measure';
-
-const USAGE = `usage: npm run bench [-- options]
-
-Measures Waitline's collector against ss and /proc in private network namespaces (needs root).
-
-options:
-  --sockets N[,N...]  socket counts to measure (default 1000,10000,100000; each 16..500000)
-  --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
-  --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
-  --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
-  --history-only      only history on disk and export (30-day query, bytes per day, 1,000,000-row
-                      export; about 20 s, no root needed)
-  --json              print one JSON object as the last line
-  --help              this text`;
-
-interface BenchOptions {
-  sockets: number[];
-  repeats: number;
-  ticks: number;
-  cpuSeconds: number;
-  json: boolean;
-}
-
-function intFlag(v: string | true | undefined, name: string, dflt: number, min: number, max: number): number {
-  if (v === undefined) return dflt;
-  if (v === true || !/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-export function parseBenchArgs(argv: string[]): BenchOptions & { inner: string | null; help: boolean; historyOnly: boolean } {
-  const { flags } = parseArgs(argv, {
-    booleans: ['json', 'help', 'history-only'],
-    values: ['sockets', 'repeats', 'ticks', 'cpu-seconds', 'inner'],
-  });
-  let sockets = [1000, 10_000, 100_000];
-  if (flags.sockets !== undefined) {
-    const raw = flags.sockets === true ? '' : flags.sockets;
-    sockets = raw.split(',').map((s) => intFlag(s.trim(), 'sockets', 0, 16, 500_000));
-    sockets = [...new Set(sockets)].sort((a, b) => a - b);
-  }
-  const inner = typeof flags.inner === 'string' ? flags.inner : null;
-  if (inner !== null && !/^(size|steady):\d+$/.test(inner)) throw new UsageError(`--inner is internal (size:N or steady:N)`);
-  return {
-    sockets,
-    repeats: intFlag(flags.repeats, 'repeats', 7, 1, 101),
-    ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
-    cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
-    json: flags.json === true,
-    help: flags.help === true,
-    historyOnly: flags['history-only'] === true,
-    inner,
-  };
-}
 
 const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
 
@@ -163,6 +112,12 @@ async function main(argv: string[]): Promise<number> {
     if (opts.json) console.log(JSON.stringify(history));
     return 0;
   }
+  if (opts.metricsOnly) {
+    const metrics = await benchMetrics({ log });
+    console.log(metricsReport(metrics).join('\n'));
+    if (opts.json) console.log(JSON.stringify(metrics));
+    return 0;
+  }
 
   if (process.getuid?.() !== 0) {
     console.error('bench: needs root — it builds private network namespaces (ip netns) and sets sysctls only inside them. Run it as root.');
@@ -176,6 +131,9 @@ async function main(argv: string[]): Promise<number> {
   // first, while this process is fresh: its export figure is a memory peak, its queries compete for the CPU
   log('history on disk and export…');
   const history = await benchHistory({ log });
+  // then the exposition of serve's /metrics against the tick that feeds it (in this process, no namespace)
+  log('Prometheus exposition…');
+  const metrics = await benchMetrics({ log });
 
   const sizes: SizeResult[] = [];
   for (const n of opts.sockets) {
@@ -203,6 +161,8 @@ async function main(argv: string[]): Promise<number> {
     heap_growth_mb: steady.heap_growth_mb,
     payload_bytes_max: payloadMax,
     history_30d_query_ms: history.query_30d_ms_median,
+    metrics_render_ms_10k: metrics.render_ms_10k,
+    metrics_render_over_tick_10k: metrics.render_over_tick_10k,
     targets: {
       // the target is stated for 100,000 sockets; smaller runs do not decide it
       snapshot_le_half_ss: largest.sockets_requested >= 100_000 ? largest.ratio_vs_ss <= 0.5 : null,
@@ -210,11 +170,14 @@ async function main(argv: string[]): Promise<number> {
       memory_flat: steady.memory_flat,
       payload_le_16kb: payloadMax <= 16 * 1024,
       history_30d_query_le_50ms: history.targets.history_30d_query_le_50ms,
+      metrics_render_le_quarter_tick_10k: metrics.targets.metrics_render_le_quarter_tick_10k,
+      metrics_size_flat_beyond_k: metrics.targets.metrics_size_flat_beyond_k,
     },
     sizes,
     steady,
     render,
     history,
+    metrics,
   };
 
   console.log('');
@@ -228,6 +191,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);
   console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/bench/bench-render.ts is not there)' : JSON.stringify(render)}`);
   console.log(historyReport(history).join('\n'));
+  console.log(metricsReport(metrics).join('\n'));
   const verdict = (ok: boolean | null) => (ok === null ? 'n/a (needs --sockets 100000)' : ok ? 'MET' : 'MISSED');
   console.log(`targets: ${Object.entries(summary.targets).map(([k, ok]) => `${k} ${verdict(ok)}`).join(', ')}`);
   if (opts.json) console.log(JSON.stringify(summary));

@@ -1,0 +1,71 @@
+// The command line of `npm run bench` (bench.ts), apart so it can be tested without running a bench.
+
+import { parseArgs, UsageError } from '../cli/args';
+
+export const USAGE = `usage: npm run bench [-- options]
+
+Measures Waitline's collector against ss and /proc in private network namespaces (needs root).
+
+options:
+  --sockets N[,N...]  socket counts to measure (default 1000,10000,100000; each 16..500000)
+  --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
+  --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
+  --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
+  --history-only      only history on disk and export (30-day query, bytes per day, 1,000,000-row
+                      export; about 20 s, no root needed)
+  --metrics-only      only the Prometheus exposition against the collector tick (20, 1,000 and
+                      10,000 destinations; a few seconds, no root needed)
+  --json              print one JSON object as the last line
+  --help              this text`;
+
+export interface BenchOptions {
+  sockets: number[];
+  repeats: number;
+  ticks: number;
+  cpuSeconds: number;
+  json: boolean;
+}
+
+export interface BenchArgs extends BenchOptions {
+  inner: string | null;
+  help: boolean;
+  historyOnly: boolean;
+  metricsOnly: boolean;
+}
+
+function intFlag(v: string | true | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  if (v === true || !/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { flags } = parseArgs(argv, {
+    booleans: ['json', 'help', 'history-only', 'metrics-only'],
+    values: ['sockets', 'repeats', 'ticks', 'cpu-seconds', 'inner'],
+  });
+  let sockets = [1000, 10_000, 100_000];
+  if (flags.sockets !== undefined) {
+    const raw = flags.sockets === true ? '' : flags.sockets;
+    sockets = raw.split(',').map((s) => intFlag(s.trim(), 'sockets', 0, 16, 500_000));
+    sockets = [...new Set(sockets)].sort((a, b) => a - b);
+  }
+  const inner = typeof flags.inner === 'string' ? flags.inner : null;
+  if (inner !== null && !/^(size|steady):\d+$/.test(inner)) throw new UsageError(`--inner is internal (size:N or steady:N)`);
+  const historyOnly = flags['history-only'] === true;
+  const metricsOnly = flags['metrics-only'] === true;
+  if (historyOnly && metricsOnly) throw new UsageError('--history-only and --metrics-only exclude each other (run them one after the other)');
+  return {
+    sockets,
+    repeats: intFlag(flags.repeats, 'repeats', 7, 1, 101),
+    ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
+    cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
+    json: flags.json === true,
+    help: flags.help === true,
+    historyOnly,
+    metricsOnly,
+    inner,
+  };
+}
