@@ -43,6 +43,7 @@ describe('a real Prometheus scrapes waitline serve (private network namespace)',
   let dir = '';
   let relay: LineReader | null = null;
   let factoryPort = 0;
+  let factoryPid = 0;
   let ready = false;
   const metricsToken = randomBytes(24).toString('hex');
   const dashboardToken = randomBytes(24).toString('hex');
@@ -91,7 +92,9 @@ describe('a real Prometheus scrapes waitline serve (private network namespace)',
     // known sockets toward one server: 3 ESTABLISHED pairs, 2 half-closed (FIN_WAIT2 / CLOSE_WAIT),
     // 25 client-side TIME_WAIT — made before anything else runs, so nothing else changes them
     const factory = new LineReader(ns.spawn(process.execPath, [FACTORY, JSON.stringify({ groups: [{ host: '127.0.0.1', established: 3, halfClosed: 2, timeWait: 25 }] })]));
-    factoryPort = (JSON.parse(await factory.expect('READY')) as { groups: { port: number }[] }).groups[0].port;
+    const made = JSON.parse(await factory.expect('READY')) as { pid: number; groups: { port: number }[] };
+    factoryPort = made.groups[0].port;
+    factoryPid = made.pid;
 
     const serve = new LineReader(
       ns.spawn(process.execPath, [CLI, 'serve', '--port', String(SERVE_PORT), '--no-history', '--token-file', dtok, '--metrics-token-file', mtok, '--alert-settings', join(dir, 'alerts.json')]),
@@ -192,6 +195,20 @@ describe('a real Prometheus scrapes waitline serve (private network namespace)',
     // the counters arrive as counters: TcpExt.TW counted the 25 TIME_WAIT entries (and nothing else
     // in this fresh namespace closed first)
     assert.equal(await value('waitline_tcp_timewait_total{job="waitline"}'), 25);
+  });
+
+  it('the CLOSE_WAIT holder is named per process: the factory holds its 2 half-closed server sockets', async (t) => {
+    if (!requireRoot(t, 'the Prometheus test') || !ready) return;
+    const cw = await query(`waitline_close_wait_sockets{job="waitline"}`);
+    const mine = cw.filter((s) => s.metric.pid === String(factoryPid));
+    assert.equal(mine.length, 1, JSON.stringify(cw.map((s) => s.metric)));
+    assert.equal(Number(mine[0].value[1]), 2);
+    assert.equal(mine[0].metric.comm, 'node');
+    assert.equal(
+      cw.reduce((a, s) => a + Number(s.value[1]), 0),
+      (await ssStateCounts(ns!)).CLOSE_WAIT,
+      'every CLOSE_WAIT socket is in one series',
+    );
   });
 
   it('the exposition passes promtool check metrics', async (t) => {
