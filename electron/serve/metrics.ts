@@ -75,12 +75,18 @@ const NETNS = 'Scope: this network namespace.';
 const HOST = 'Scope: the whole host (all network namespaces).';
 
 /** One registry and its metrics. prom-client renames counters in place when it renders OpenMetrics,
- *  so each format has a set of its own. */
+ *  so each format has a set of its own. prom-client prints 0 for an unlabelled metric nobody set, so
+ *  an unlabelled metric without a value this time (a counter this kernel lacks, sockstat unreadable)
+ *  is taken out of the registry until it has one again: absent, never a made-up 0. */
 class MetricSet {
   readonly registry: Registry<RegistryContentType>;
   private readonly g: Record<string, Gauge<string>> = {};
   private readonly counters = new Map<CounterName, Counter>();
   private readonly failures: Counter;
+  /** every metric object, by name, with the key it is registered under now (null: taken out) */
+  private readonly all = new Map<string, { metric: Gauge<string> | Counter; labelled: boolean; key: string | null }>();
+  /** unlabelled metrics given a value in this fill */
+  private readonly valued = new Set<string>();
 
   constructor(format: MetricsFormat) {
     this.registry = new Registry<RegistryContentType>();
@@ -88,6 +94,7 @@ class MetricSet {
     const registers = [this.registry];
     const gauge = (name: string, help: string, labelNames: string[] = []) => {
       this.g[name] = new Gauge({ name, help, labelNames, registers });
+      this.all.set(name, { metric: this.g[name], labelled: labelNames.length > 0, key: name });
     };
     gauge('waitline_build_info', 'Waitline version; always 1.', ['version']);
     gauge('waitline_tcp_sockets', `TCP sockets per state and family, as ss counts them. ${NETNS}`, ['state', 'family']);
@@ -125,17 +132,39 @@ class MetricSet {
     gauge('waitline_collector_skipped_lines', 'Malformed lines or records skipped in the last collection, per source.', ['source']);
     for (const c of COUNTER_NAMES) {
       const m = COUNTER_METRICS[c];
-      this.counters.set(c, new Counter({ name: m.name, help: `${m.help}; the kernel's total since boot. ${NETNS}`, registers }));
+      const counter = new Counter({ name: m.name, help: `${m.help}; the kernel's total since boot. ${NETNS}`, registers });
+      this.counters.set(c, counter);
+      this.all.set(m.name, { metric: counter, labelled: false, key: m.name });
     }
     this.failures = new Counter({ name: 'waitline_collector_failures_total', help: 'Collections that failed since waitline serve started.', registers });
   }
 
+  /** Registers the unlabelled metrics valued in this fill and takes out the others. */
+  private settle(): void {
+    for (const [name, e] of this.all) {
+      if (e.labelled) continue;
+      const wanted = this.valued.has(name);
+      if (wanted && e.key === null) {
+        this.registry.registerMetric(e.metric);
+        e.key = (e.metric as unknown as { name: string }).name;
+      } else if (!wanted && e.key !== null) {
+        this.registry.removeSingleMetric(e.key);
+        e.key = null;
+      }
+    }
+  }
+
   private set(name: string, value: number, labels: Record<string, string> = {}): void {
-    if (Number.isFinite(value)) this.g[name].set(labels, value);
+    if (!Number.isFinite(value)) return;
+    this.g[name].set(labels, value);
+    if (Object.keys(labels).length === 0) this.valued.add(name);
   }
 
   fill(s: Snapshot, extra: MetricsExtra, topK: number, version: string): void {
-    this.registry.resetMetrics();
+    // every metric object, registered or taken out, starts from nothing
+    for (const e of this.all.values()) e.metric.reset();
+    this.failures.reset();
+    this.valued.clear();
     this.set('waitline_build_info', 1, { version });
 
     for (const family of ['ipv4', 'ipv6'] as const) {
@@ -214,7 +243,10 @@ class MetricSet {
     }
     for (const [name, c] of this.counters) {
       const v = s.counters?.totals[name];
-      if (v !== undefined && Number.isFinite(v) && v >= 0) c.inc(v);
+      if (v !== undefined && Number.isFinite(v) && v >= 0) {
+        c.inc(v);
+        this.valued.add(COUNTER_METRICS[name].name);
+      }
     }
     for (const e of SYSCTL_CATALOG) {
       const v = s.sysctls[e.key];
@@ -237,6 +269,7 @@ class MetricSet {
     this.set('waitline_collector_degraded_sources', degraded.size);
     for (const [source, n] of Object.entries(h.skippedLines)) this.set('waitline_collector_skipped_lines', n, { source });
     if (extra.failures > 0) this.failures.inc(extra.failures);
+    this.settle();
   }
 }
 

@@ -182,3 +182,26 @@ describe('metricsFormat: what the scraper asked for', () => {
     assert.equal(metricsFormat('Application/OpenMetrics-Text'), 'openmetrics');
   });
 });
+
+describe('absent, never a made-up 0', () => {
+  it('a kernel counter or gauge missing from the snapshot is absent from the exposition, in both formats, and comes back with a value', async () => {
+    const c = new Collector({ socketSource: { name: 'netlink', read: async () => ({ table: new SocketTableBuilder(1).finish(), source: 'netlink', skipped: {}, unknownStates: 0 }) } });
+    const snap = await c.tick();
+    assert.ok(snap.counters?.totals['TcpExt.TCPTimeWaitOverflow'] !== undefined && snap.sockstat, 'this kernel has them');
+    const m = new MetricsExporter({ topK: 20, version: 'x' });
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const totals = { ...snap.counters!.totals };
+      delete totals['TcpExt.TCPTimeWaitOverflow'];
+      m.update({ ...snap, counters: { ...snap.counters!, totals }, sockstat: null }, { failures: 0 });
+      let text = (await m.render(format)).body;
+      assert.doesNotMatch(text, /^waitline_tcp_timewait_overflow_total /m, format);
+      assert.doesNotMatch(text, /^waitline_sockstat_tcp_tw /m, format);
+      assert.match(text, /^waitline_tcp_timewait_total \d+$/m, 'the others stay');
+      // and back once the snapshot has them again, with their values
+      m.update(snap, { failures: 0 });
+      text = (await m.render(format)).body;
+      assert.match(text, new RegExp(`^waitline_tcp_timewait_overflow_total ${snap.counters!.totals['TcpExt.TCPTimeWaitOverflow']}$`, 'm'), format);
+      assert.match(text, new RegExp(`^waitline_sockstat_tcp_tw ${snap.sockstat!.tw}$`, 'm'), format);
+    }
+  });
+});
