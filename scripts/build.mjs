@@ -4,12 +4,13 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { sqliteBinding } from './esbuild-plugins.mjs';
+import { cjsImportMetaUrl, sqliteBinding } from './esbuild-plugins.mjs';
 
 const nodeEntries = [
   // [source, output, format]
   ['electron/cli/main.ts', 'dist/cli.mjs', 'esm'],
-  ['electron/main/main.ts', 'dist/electron/main.cjs', 'cjs'],
+  // entry.ts: the CLI (`waitline snapshot` in the installed app) or the desktop app (main.ts)
+  ['electron/main/entry.ts', 'dist/electron/main.cjs', 'cjs'],
   ['electron/preload/preload.ts', 'dist/electron/preload.cjs', 'cjs'],
   ['electron/utility/collector-host.ts', 'dist/electron/collector-host.cjs', 'cjs'],
 ];
@@ -31,7 +32,11 @@ for (const [src, out, format] of nodeEntries) {
     banner:
       format === 'esm'
         ? { js: "import { createRequire as __wlCreateRequire } from 'node:module'; const require = __wlCreateRequire(import.meta.url);" }
-        : undefined,
+        : out === 'dist/electron/main.cjs'
+          ? cjsImportMetaUrl.banner
+          : undefined,
+    // only the main bundle: the sandboxed preload may not require node:url
+    define: out === 'dist/electron/main.cjs' ? cjsImportMetaUrl.define : undefined,
   });
 }
 

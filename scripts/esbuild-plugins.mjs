@@ -14,3 +14,12 @@ export const sqliteBinding = {
   },
 };
 
+// esbuild leaves `import.meta` empty in CommonJS output. The Electron main bundle needs
+// `import.meta.url`: since the installed app runs the CLI too (electron/main/entry.ts), `waitline
+// serve` there starts its collector worker thread from the running bundle's own file
+// (electron/serve/worker-collector.ts: `new Worker(new URL(import.meta.url))`). These options make it
+// the bundle's file URL, as it is in the ESM CLI bundle.
+export const cjsImportMetaUrl = {
+  define: { 'import.meta.url': '__waitlineImportMetaUrl' },
+  banner: { js: "const __waitlineImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};

@@ -59,10 +59,16 @@ then open the printed http://127.0.0.1:7780/?token=… URL in your browser.
 
 Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 
-/** Where the built renderer is: next to the CLI bundle (dist/cli.mjs → dist/renderer), or under
- *  dist/ of the checkout (running from sources). */
+/** Where the built renderer is: in the installed desktop app, unpacked next to app.asar; next to the
+ *  CLI bundle (dist/cli.mjs → dist/renderer); or under dist/ of the checkout (running from sources). */
 export function findRendererDir(): string | null {
   const candidates: string[] = [];
+  // The installed app (`waitline serve` run by its main process, electron/main/entry.ts), where
+  // argv[1] is not a script. electron-builder.yml unpacks dist/renderer from app.asar: the static file
+  // checks (lstat of each component, O_NOFOLLOW open, /proc/self/fd) need real files, which an asar
+  // entry is not.
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources) candidates.push(join(resources, 'app.asar.unpacked', 'dist', 'renderer'));
   const entry = process.argv[1];
   if (entry) {
     let real = entry;

@@ -7,19 +7,22 @@
 set -e
 
 app_dir='/opt/${sanitizedProductName}'
-exe='${executable}'
 helper_dir=/usr/libexec/waitline
 helper="$helper_dir/waitline-helper"
+kill_helper="$helper_dir/waitline-kill-helper"
 policy=/usr/share/polkit-1/actions/io.github.waitline.policy
 
-# The command on PATH (ln -sf replaces an old link on upgrade).
-ln -sf "$app_dir/$exe" "/usr/bin/$exe"
+# The command on PATH, /usr/bin/waitline, is a package file (the launcher, launcher.sh): nothing to do.
 
 # pkexec runs the helper as root for whoever the polkit policy admits, so the helper and its folder
 # must be root-owned and writable by root only; the policy is read by polkitd and needs no more.
 if [ -f "$helper" ]; then
   chown root:root "$helper_dir" "$helper"
   chmod 0755 "$helper_dir" "$helper"
+fi
+if [ -f "$kill_helper" ]; then
+  chown root:root "$kill_helper"
+  chmod 0755 "$kill_helper"
 fi
 if [ -f "$policy" ]; then
   chown root:root "$policy"

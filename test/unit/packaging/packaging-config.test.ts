@@ -9,7 +9,7 @@ import Ajv from 'ajv';
 import type { getConfig as GetConfig, validateConfiguration as ValidateConfiguration } from 'app-builder-lib/out/util/config/config';
 import type { DebugLogger as DebugLoggerClass } from 'builder-util';
 import { createRequire } from 'node:module';
-import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../../electron/helper/constants';
+import { HELPER_INSTALLED_PATH, KILL_HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../../electron/helper/constants';
 import { dryRunPackages, loadBuilderConfig, packageJson, ROOT } from './packaging-helpers';
 
 // electron-builder's own config loader and validator, and its logger (muted so its console lines stay
@@ -78,7 +78,7 @@ function mappings(fpm: string[]): Map<string, string> {
   return new Map(fpm.filter((a) => a.includes('=') && !a.startsWith('-')).map((a) => a.split('=') as [string, string]));
 }
 
-test('deb and rpm ship the helper at the fixed path the policy names, and the policy where polkitd reads it', () => {
+test('deb and rpm ship the helper at the fixed path the policy names, the policy where polkitd reads it, and the command launcher', () => {
   const c = loadBuilderConfig();
   const policyText = readFileSync(join(ROOT, 'electron/helper/io.github.waitline.policy'), 'utf8');
   const execPath = /<annotate key="org\.freedesktop\.policykit\.exec\.path">([^<]+)<\/annotate>/.exec(policyText)?.[1];
@@ -93,11 +93,16 @@ test('deb and rpm ship the helper at the fixed path the policy names, and the po
       [
         ['electron/helper/io.github.waitline.policy', POLICY_INSTALLED_PATH],
         ['electron/helper/waitline-helper', HELPER_INSTALLED_PATH],
+        ['electron/helper/waitline-kill-helper', KILL_HELPER_INSTALLED_PATH],
+        ['electron/packaging/linux/launcher.sh', '/usr/bin/waitline'],
       ],
       target,
     );
     for (const src of m.keys()) assert.ok(existsSync(join(ROOT, src)), `${target}: ${src} exists`);
     assert.ok(statSync(join(ROOT, 'electron/helper/waitline-helper')).mode & 0o111, 'the helper is executable in the tree');
+    assert.ok(statSync(join(ROOT, 'electron/helper/waitline-kill-helper')).mode & 0o111, 'the kill helper is executable in the tree');
+    // the deb takes the mode from the file; the rpm from --rpm-attr below
+    assert.ok(statSync(join(ROOT, 'electron/packaging/linux/launcher.sh')).mode & 0o111, 'the launcher is executable in the tree');
     assert.equal(c[target].afterInstall, 'electron/packaging/linux/after-install.sh');
     assert.equal(c[target].afterRemove, 'electron/packaging/linux/after-remove.sh');
   }
@@ -107,18 +112,28 @@ test('deb and rpm ship the helper at the fixed path the policy names, and the po
   assert.match(deb, /--deb-group root/);
   const rpm = c.rpm.fpm.join(' ');
   assert.match(rpm, new RegExp(`--rpm-attr 0755,root,root:${HELPER_INSTALLED_PATH}`));
+  assert.match(rpm, new RegExp(`--rpm-attr 0755,root,root:${KILL_HELPER_INSTALLED_PATH}`));
   assert.match(rpm, new RegExp(`--rpm-attr 0644,root,root:${POLICY_INSTALLED_PATH}`));
+  assert.match(rpm, /--rpm-attr 0755,root,root:\/usr\/bin\/waitline/);
   assert.ok(c.deb.depends.includes('pkexec | policykit-1'), 'deb depends on pkexec');
   assert.ok(c.rpm.depends.includes('polkit'), 'rpm depends on polkit');
+  // the kill helper runs ss (iproute2)
+  assert.ok(c.deb.depends.includes('iproute2') && c.rpm.depends.includes('iproute'), 'both depend on ss');
   // The AppImage cannot install system files: the same two files ride along as resources.
-  assert.deepEqual(c.extraResources.map((r) => r.from).sort(), ['electron/helper/io.github.waitline.policy', 'electron/helper/waitline-helper']);
+  assert.deepEqual(c.extraResources.map((r) => r.from).sort(), [
+    'electron/helper/io.github.waitline.policy',
+    'electron/helper/waitline-helper',
+    'electron/helper/waitline-kill-helper',
+  ]);
 });
 
 test('electron-builder, run up to fpm, packages the helper, policy, icons and desktop entry where they belong', async () => {
   const run = await dryRunPackages();
   const want = [
     `electron/helper/waitline-helper=${HELPER_INSTALLED_PATH}`,
+    `electron/helper/waitline-kill-helper=${KILL_HELPER_INSTALLED_PATH}`,
     `electron/helper/io.github.waitline.policy=${POLICY_INSTALLED_PATH}`,
+    'electron/packaging/linux/launcher.sh=/usr/bin/waitline',
     ...[16, 24, 32, 48, 64, 128, 256, 512].map(
       (n) => `${join(ROOT, 'electron/packaging/icons', `${n}x${n}.png`)}=/usr/share/icons/hicolor/${n}x${n}/apps/waitline.png`,
     ),
@@ -136,7 +151,9 @@ test('electron-builder, run up to fpm, packages the helper, policy, icons and de
   assert.match(run.deb.args[run.deb.args.indexOf('--package') + 1]!, /waitline_0\.1\.0_amd64\.deb$/);
   const rpm = run.rpm.args.join(' ');
   assert.match(rpm, new RegExp(`--rpm-attr 0755,root,root:${HELPER_INSTALLED_PATH}`));
+  assert.match(rpm, new RegExp(`--rpm-attr 0755,root,root:${KILL_HELPER_INSTALLED_PATH}`));
   assert.match(rpm, new RegExp(`--rpm-attr 0644,root,root:${POLICY_INSTALLED_PATH}`));
+  assert.match(rpm, /--rpm-attr 0755,root,root:\/usr\/bin\/waitline/);
   assert.match(run.rpm.args[run.rpm.args.indexOf('--package') + 1]!, /waitline-0\.1\.0\.x86_64\.rpm$/);
 });
 
@@ -154,14 +171,15 @@ test('the app bundle contains what the main process loads, and the scripts packa
   const pkg = packageJson();
   assert.ok(c.files.includes('dist/**/*'));
   assert.ok(c.files.includes('package.json'));
-  // main.ts loads these three bundles from dist/electron (scripts/build.mjs writes them).
+  // The main bundle (entry.ts → main.ts) loads the other two from dist/electron (scripts/build.mjs writes them).
   const build = readFileSync(join(ROOT, 'scripts/build.mjs'), 'utf8');
   for (const out of ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/collector-host.cjs']) {
     assert.ok(build.includes(`'${out}'`), `build.mjs produces ${out}`);
   }
   assert.equal((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main, 'dist/electron/main.cjs');
-  // The native addons (netlink, SQLite) are loaded from disk, so they must be outside the asar archive.
-  assert.deepEqual(c.asarUnpack, ['build/Release/waitline_sockdiag.node', 'build/Release/node_sqlite3.node']);
+  // The native addons (netlink, SQLite) are loaded from disk, so they must be outside the asar archive;
+  // so must the dashboard, which `waitline serve` in the installed app serves as real files.
+  assert.deepEqual(c.asarUnpack, ['build/Release/waitline_sockdiag.node', 'build/Release/node_sqlite3.node', 'dist/renderer/**']);
   assert.ok(c.files.includes('build/Release/waitline_sockdiag.node'));
   assert.ok(c.files.includes('build/Release/node_sqlite3.node'));
   // and the build copies the SQLite binding there, where the bundles' loader looks
@@ -194,7 +212,7 @@ test('electronFuses sets exactly the hardening fuses, each to the intended value
   // onlyLoadAppFromAsar needs an asar: it must not be switched off, and the addon stays unpacked
   assert.notEqual((c as { asar?: unknown }).asar, false, 'asar is not disabled');
   assert.ok(c.asarUnpack.includes('build/Release/waitline_sockdiag.node'), 'the .node addon is outside the asar');
-  assert.deepEqual(c.extraResources.map((r) => r.to).sort(), ['privileged/io.github.waitline.policy', 'privileged/waitline-helper']);
+  assert.deepEqual(c.extraResources.map((r) => r.to).sort(), ['privileged/io.github.waitline.policy', 'privileged/waitline-helper', 'privileged/waitline-kill-helper']);
   // every fuse is explained next to it
   const yml = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8');
   const block = yml.slice(yml.indexOf('electronFuses:'), yml.indexOf('\n\n', yml.indexOf('electronFuses:')));

@@ -1,199 +1,17 @@
 // electron/main/main.ts, the composition root, run under plain Node against a stand-in `electron` module
 // (the real one is never loaded): main.ts is bundled with esbuild, its `electron` import pointed at a
-// double that records what the shell asks of Electron. Checks the window's security settings, the
-// app:// protocol, IPC registration with the sender check, the collector utility process and its
-// MessagePort hand-off, history through IPC, the menu, permission and navigation guards, graceful quit
-// and the single-instance lock.
+// double that records what the shell asks of Electron (fake-electron.ts). Checks the window's security
+// settings, the app:// protocol, IPC registration with the sender check, the collector utility process
+// and its MessagePort hand-off, history through IPC, the menu, permission and navigation guards,
+// graceful quit and the single-instance lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { sqliteBinding } from '../../../../scripts/esbuild-plugins.mjs';
 import { makeSnapshot } from '../../shared/history-fixtures';
 import { historySampleOf } from '../../../../electron/ipc/collector-protocol';
-
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-
-type Fn = (...args: never[]) => unknown;
-
-class Emitter {
-  listeners = new Map<string, Fn[]>();
-  on(event: string, fn: Fn): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
-    return this;
-  }
-  once(event: string, fn: Fn): this {
-    return this.on(event, fn);
-  }
-  emit(event: string, ...args: unknown[]): void {
-    for (const fn of this.listeners.get(event) ?? []) (fn as (...a: unknown[]) => unknown)(...args);
-  }
-}
-
-class FakeNotification extends Emitter {
-  static supported = true;
-  static isSupported = () => FakeNotification.supported;
-  static shown: FakeNotification[] = [];
-  constructor(readonly options: { title: string; body: string }) {
-    super();
-  }
-  show = () => FakeNotification.shown.push(this);
-}
-
-function fakeElectron(opts: { lock: boolean; userData?: string }) {
-  const log: string[] = [];
-  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
-  const windows: FakeWindow[] = [];
-  const children: FakeChild[] = [];
-  let readyResolve!: () => void;
-  const ready = new Promise<void>((r) => (readyResolve = r));
-  let menuTemplate: { id?: string; click?: () => void; submenu?: unknown[] }[] = [];
-  let permissionRequest: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | null = null;
-  let protocolHandler: ((req: { url: string; method: string }) => Promise<Response>) | null = null;
-
-  class FakeContents extends Emitter {
-    id = 17;
-    sent: [string, unknown][] = [];
-    posted: [string, unknown, unknown[]][] = [];
-    windowOpenHandler: Fn | null = null;
-    isDestroyed = () => false;
-    send = (channel: string, payload: unknown) => this.sent.push([channel, payload]);
-    postMessage = (channel: string, message: unknown, transfer: unknown[]) => this.posted.push([channel, message, transfer]);
-    reload = () => log.push('reload');
-    setWindowOpenHandler = (h: Fn) => (this.windowOpenHandler = h);
-  }
-  class FakeWindow extends Emitter {
-    webContents = new FakeContents();
-    loaded: string | null = null;
-    constructor(readonly options: Record<string, unknown>) {
-      super();
-      windows.push(this);
-    }
-    loadURL = async (url: string) => {
-      this.loaded = url;
-    };
-    maximize = () => log.push('maximize');
-    show = () => log.push('show');
-    getNormalBounds = () => ({ x: 1, y: 2, width: 1300, height: 900 });
-    isMaximized = () => false;
-    minimized = false;
-    isMinimized = () => this.minimized;
-    restore = () => {
-      this.minimized = false;
-      log.push('restore');
-    };
-    focus = () => log.push('focus');
-  }
-  class FakeChild extends Emitter {
-    received: [unknown, unknown[] | undefined][] = [];
-    constructor(
-      readonly modulePath: string,
-      readonly options: Record<string, unknown>,
-    ) {
-      super();
-      children.push(this);
-    }
-    postMessage = (m: unknown, transfer?: unknown[]) => this.received.push([m, transfer]);
-    kill = () => {
-      this.emit('exit', -1);
-      return true;
-    };
-  }
-  const app = Object.assign(new Emitter(), {
-    isPackaged: false,
-    requestSingleInstanceLock: () => opts.lock,
-    whenReady: () => ready,
-    quit: () => log.push('app.quit'),
-    exit: (code: number) => log.push(`app.exit ${code}`),
-    getVersion: () => '0.1.0',
-    getPath: (name: string) =>
-      name === 'userData' && opts.userData !== undefined ? opts.userData : join(tmpdir(), `waitline-main-test-${process.pid}-${name}`),
-    setAboutPanelOptions: () => {},
-    showAboutPanel: () => log.push('about'),
-  });
-  const electron = {
-    app,
-    BrowserWindow: FakeWindow,
-    Menu: {
-      buildFromTemplate: (t: typeof menuTemplate) => ((menuTemplate = t), { t }),
-      setApplicationMenu: () => log.push('setApplicationMenu'),
-    },
-    Notification: FakeNotification,
-    MessageChannelMain: class {
-      port1 = { name: 'port1' };
-      port2 = { name: 'port2' };
-    },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: unknown) => log.push(`registerSchemes ${JSON.stringify(schemes)}`),
-      handle: (scheme: string, h: typeof protocolHandler) => {
-        log.push(`protocol.handle ${scheme}`);
-        protocolHandler = h;
-      },
-    },
-    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: typeof permissionRequest) => (permissionRequest = h),
-        setPermissionCheckHandler: () => {},
-      },
-    },
-    shell: { openExternal: async (url: string) => log.push(`openExternal ${url}`) },
-    utilityProcess: { fork: (path: string, _args: string[], options: Record<string, unknown>) => new FakeChild(path, options) },
-    ipcMain: {
-      handle: (channel: string, h: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, h),
-      removeHandler: (channel: string) => handlers.delete(channel),
-    },
-  };
-  return {
-    electron,
-    log,
-    handlers,
-    windows,
-    children,
-    app,
-    makeReady: () => readyResolve(),
-    menu: () => menuTemplate,
-    permissionRequest: () => permissionRequest,
-    protocolHandler: () => protocolHandler,
-  };
-}
-
-/** Bundles electron/main/main.ts with `electron` resolved to globalThis.__fakeElectron; returns a loader. */
-async function bundleMain(): Promise<{ load(fake: unknown): void; cleanup(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'waitline-main-'));
-  const out = join(dir, 'main.cjs');
-  await build({
-    entryPoints: [join(ROOT, 'electron/main/main.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'silent',
-    plugins: [
-      sqliteBinding,
-      {
-        name: 'fake-electron',
-        setup(b) {
-          b.onResolve({ filter: /^electron$/ }, () => ({ path: 'fake-electron', namespace: 'fake' }));
-          b.onLoad({ filter: /.*/, namespace: 'fake' }, () => ({ contents: 'module.exports = globalThis.__fakeElectron;', loader: 'js' }));
-        },
-      },
-    ],
-  });
-  const require = createRequire(out);
-  return {
-    load(fake: unknown) {
-      (globalThis as { __fakeElectron?: unknown }).__fakeElectron = fake;
-      delete require.cache[out];
-      require(out);
-    },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+import { bundleMain, Emitter, fakeElectron, type Fn } from './fake-electron';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
@@ -228,7 +46,7 @@ test('main.ts wires a hardened window, the collector process, typed IPC, menu an
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
 
     // Every contract channel has a handler.
-    assert.equal(f.handlers.size, 10);
+    assert.equal(f.handlers.size, 11);
 
     // The collector runs in a named utility process.
     assert.equal(f.children.length, 1);
