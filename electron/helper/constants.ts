@@ -50,3 +50,29 @@ export const HELPER_EXIT = {
   /** a key is held by another change that is still waiting for confirmation */
   unconfirmed: 16,
 } as const;
+
+// ------------------------------------------------------------------ killing sockets (issue 14)
+
+/** polkit action of the socket-kill helper: separate from POLKIT_ACTION_ID, so tuning and killing are granted separately. */
+export const KILL_POLKIT_ACTION_ID = 'io.github.waitline.kill-socket';
+
+/** Fixed installed path of the socket-kill helper (the kill action's org.freedesktop.policykit.exec.path). */
+export const KILL_HELPER_INSTALLED_PATH = '/usr/libexec/waitline/waitline-kill-helper';
+
+/** Exit codes of the socket-kill helper (never 126/127, which are pkexec's own). */
+export const KILL_HELPER_EXIT = {
+  /** killed, and `ss` no longer shows it */
+  ok: 0,
+  usage: 2,
+  notRoot: 3,
+  /** an endpoint failed validation: nothing ran */
+  invalid: 4,
+  /** the kernel cannot destroy sockets (no CONFIG_INET_DIAG_DESTROY), or TIME_WAIT before Linux 6.0 */
+  unavailable: 5,
+  /** no socket with that 4-tuple: nothing killed */
+  notFound: 6,
+  /** it was there and is still there after `ss -K` */
+  stillPresent: 7,
+  /** ss itself failed */
+  ssFailed: 8,
+} as const;

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync } from 'node:fs';
-import { HELPER_INSTALLED_PATH, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../electron/helper/constants';
+import { HELPER_INSTALLED_PATH, KILL_HELPER_INSTALLED_PATH, KILL_POLKIT_ACTION_ID, POLICY_INSTALLED_PATH, POLKIT_ACTION_ID } from '../../electron/helper/constants';
 import { POLKITD_PATH, requirePrivileged, startPolkit, type PolkitDaemons } from './polkit';
 import { Backup, POLICY_SOURCE } from './tuning-env';
 
@@ -13,8 +13,8 @@ const skip = requirePrivileged(['pkaction', 'dbus-daemon', 'dbus-send', POLKITD_
 let daemons: PolkitDaemons | null = null;
 const backup = new Backup();
 
-function pkaction(): { status: number | null; out: string } {
-  const r = spawnSync('pkaction', ['--action-id', POLKIT_ACTION_ID, '--verbose'], { encoding: 'utf8', timeout: 20_000 });
+function pkaction(id = POLKIT_ACTION_ID): { status: number | null; out: string } {
+  const r = spawnSync('pkaction', ['--action-id', id, '--verbose'], { encoding: 'utf8', timeout: 20_000 });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -48,6 +48,21 @@ test(`pkaction loads ${POLKIT_ACTION_ID} from the shipped policy with the intend
   assert.match(r.out, /implicit inactive:\s+no\n/);
   assert.match(r.out, /implicit active:\s+auth_admin_keep\n/);
   assert.match(r.out, new RegExp(`org\\.freedesktop\\.policykit\\.exec\\.path -> ${HELPER_INSTALLED_PATH.replace(/\//g, '\\/')}`));
+});
+
+test(`pkaction loads ${KILL_POLKIT_ACTION_ID} (killing sockets, granted separately) on its own helper path, auth_admin every time`, { skip }, async () => {
+  let r = pkaction(KILL_POLKIT_ACTION_ID);
+  for (let i = 0; i < 50 && r.status !== 0; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    r = pkaction(KILL_POLKIT_ACTION_ID);
+  }
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /description:\s+Kill a TCP socket with Waitline/);
+  assert.match(r.out, /implicit any:\s+no\n/);
+  assert.match(r.out, /implicit inactive:\s+no\n/);
+  assert.match(r.out, /implicit active:\s+auth_admin\n/);
+  assert.match(r.out, new RegExp(`org\\.freedesktop\\.policykit\\.exec\\.path -> ${KILL_HELPER_INSTALLED_PATH.replace(/\//g, '\\/')}`));
+  assert.notEqual(KILL_HELPER_INSTALLED_PATH, HELPER_INSTALLED_PATH);
 });
 
 test('without the policy file the action is unknown (the check above is not vacuous)', { skip }, async () => {

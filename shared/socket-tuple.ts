@@ -1,0 +1,160 @@
+// One TCP socket's exact 4-tuple, as `waitline kill LOCAL REMOTE` takes it: A.B.C.D:PORT or
+// [IPV6]:PORT. The same rules as the root helper (electron/helper/waitline-kill-helper), which
+// validates on its own: a test runs one hostile list through both. Pure: used by the CLI and the UI.
+//
+// Accepted: dotted-decimal IPv4 without leading zeros; bracketed IPv6 in hex groups (at most one
+// "::"), or the v4-mapped form [::ffff:A.B.C.D] (which names the same socket as A.B.C.D, as it does
+// to the kernel); ports 1–65535, plain decimal, no leading zero. Refused: the unspecified addresses
+// (0.0.0.0, ::), zone ids (%eth0), host names, prefixes (/24), wildcards, whitespace, IPv6 without
+// brackets, any other character, a local and a remote of different families.
+
+export type Family = 4 | 6;
+
+export interface Endpoint {
+  family: Family;
+  /** the address as the helper uses it: IPv4 dotted, IPv6 as given (lower-case), v4-mapped → IPv4 */
+  address: string;
+  port: number;
+  /** what the user typed */
+  text: string;
+}
+
+export type EndpointResult = { ok: true; endpoint: Endpoint } | { ok: false; error: string };
+
+export interface SocketTuple {
+  local: Endpoint;
+  remote: Endpoint;
+}
+
+export type TupleResult = { ok: true; tuple: SocketTuple } | { ok: false; error: string };
+
+/** Longest argument the helper accepts (the longest valid endpoint is 53 characters). */
+export const ENDPOINT_MAX_LENGTH = 64;
+
+const ALLOWED = /^[0-9a-fA-F.:[\]]+$/;
+
+/** Printable ASCII shown as is (shortened); anything else described, never echoed. */
+function show(s: string): string {
+  if (s === '') return '(empty)';
+  if (/[^ -~]/.test(s)) return 'a value with control or non-ASCII characters';
+  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
+}
+
+function decIn(s: string, min: number, max: number): boolean {
+  if (!/^(0|[1-9][0-9]{0,4})$/.test(s)) return false;
+  const n = Number(s);
+  return n >= min && n <= max;
+}
+
+export function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => decIn(p, 0, 255));
+}
+
+function hexGroups(s: string): number | null {
+  if (s === '') return 0;
+  const groups = s.split(':');
+  return groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g)) ? groups.length : null;
+}
+
+/** IPv6 text (no brackets) → the address the helper uses, or null. */
+export function parseIPv6(s: string): { family: Family; address: string } | null {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return null;
+  const low = s.toLowerCase();
+  if (low.includes('.')) {
+    const m = /^(?:::ffff:|0:0:0:0:0:ffff:)([0-9.]+)$/.exec(low);
+    return m && isIPv4(m[1]!) ? { family: 4, address: m[1]! } : null;
+  }
+  if (/::.*::|:::/.test(low)) return null;
+  const dc = low.indexOf('::');
+  if (dc >= 0) {
+    const left = hexGroups(low.slice(0, dc));
+    const right = hexGroups(low.slice(dc + 2));
+    if (left === null || right === null || left + right > 7) return null;
+  } else if (hexGroups(low) !== 8) return null;
+  return { family: 6, address: low };
+}
+
+export function parseEndpoint(text: unknown, what = 'endpoint'): EndpointResult {
+  const fail = (error: string): EndpointResult => ({ ok: false, error });
+  if (typeof text !== 'string') return fail(`${what} is not text`);
+  if (text === '') return fail(`${what} is empty`);
+  if (text.length > ENDPOINT_MAX_LENGTH) return fail(`${what} is longer than ${ENDPOINT_MAX_LENGTH} characters`);
+  if (!ALLOWED.test(text)) {
+    return fail(`${what} ${show(text)} may contain only digits, hex letters, '.', ':' and brackets (A.B.C.D:PORT or [IPV6]:PORT)`);
+  }
+  let family: Family;
+  let address: string;
+  let port: string;
+  const br = /^\[([^[\]]*)\]:([^[\]]*)$/.exec(text);
+  if (br) {
+    const v6 = parseIPv6(br[1]!);
+    if (!v6) return fail(`${what}: ${show(br[1]!)} is not an IPv6 address`);
+    ({ family, address } = v6);
+    port = br[2]!;
+  } else if (/[[\]]/.test(text)) {
+    return fail(`${what} ${show(text)} is not [IPV6]:PORT`);
+  } else {
+    const colons = text.split(':').length - 1;
+    if (colons === 0) return fail(`${what} ${show(text)} has no port (ADDR:PORT)`);
+    if (colons > 1) return fail(`${what} ${show(text)}: an IPv6 address needs brackets, like [::1]:PORT`);
+    const [host, p] = text.split(':') as [string, string];
+    if (!isIPv4(host)) return fail(`${what}: ${show(host)} is not an IPv4 address (dotted decimal, no leading zeros)`);
+    family = 4;
+    address = host;
+    port = p;
+  }
+  if (!decIn(port, 1, 65535)) return fail(`${what}: port ${show(port)} is not 1-65535`);
+  if (family === 4 && address === '0.0.0.0') return fail(`${what}: 0.0.0.0 is the unspecified address, not a socket's end`);
+  if (family === 6 && /^[0:]+$/.test(address)) return fail(`${what}: :: is the unspecified address, not a socket's end`);
+  return { ok: true, endpoint: { family, address, port: Number(port), text } };
+}
+
+export function parseTuple(local: unknown, remote: unknown): TupleResult {
+  const l = parseEndpoint(local, 'local');
+  if (!l.ok) return l;
+  const r = parseEndpoint(remote, 'remote');
+  if (!r.ok) return r;
+  if (l.endpoint.family !== r.endpoint.family) {
+    return {
+      ok: false,
+      error: `local is IPv${l.endpoint.family} and remote is IPv${r.endpoint.family}: one socket has one address family`,
+    };
+  }
+  return { ok: true, tuple: { local: l.endpoint, remote: r.endpoint } };
+}
+
+/** How an endpoint is written back: [v6]:port or a.b.c.d:port. */
+export function formatTupleEndpoint(e: Endpoint): string {
+  return e.family === 6 ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+// ------------------------------------------------------------------ results
+
+export type KillErrorCode =
+  | 'invalid'
+  | 'unavailable'
+  | 'not_found'
+  | 'still_present'
+  | 'not_authorized'
+  | 'dismissed'
+  | 'not_installed'
+  | 'helper_failed';
+
+export interface KilledSocket {
+  /** the state `ss` showed before the kill: ESTAB, CLOSE-WAIT, TIME-WAIT, … */
+  state: string;
+  local: string;
+  remote: string;
+  /** ss's process column (users:(("name",pid=N,fd=M))), empty for TIME_WAIT */
+  process: string;
+}
+
+export type KillResult =
+  | { ok: true; killed: KilledSocket[]; kernel: string | null }
+  | { ok: false; code: KillErrorCode; message: string; before?: KilledSocket[] };
+
+/** The fact a CLOSE_WAIT kill does not change, in the words the CLI and the UI show. */
+export const CLOSE_WAIT_NOTE =
+  'the leak is not fixed by this: the process that never closed this CLOSE_WAIT socket still holds its ' +
+  'file descriptor (its next send on it fails with ECONNABORTED); only the 4-tuple is free again';
