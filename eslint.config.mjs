@@ -30,13 +30,18 @@ export const LAYERS = [
   { name: 'settings', files: ['electron/settings/'], allow: ['shared'], packages: ['node:'] },
   // Plain Node: `waitline serve`'s HTTP server, its collector worker and its Prometheus metrics.
   { name: 'serve', files: ['electron/serve/'], allow: ['collector', 'history', 'settings', 'shared'], packages: ['node:', 'prom-client'] },
+  // Plain Node: the connection probe's engine (`waitline probe`; the app's probe panel later).
+  { name: 'probe', files: ['electron/probe/'], allow: ['shared'], packages: ['node:'] },
   // Plain Node: the `waitline` command.
-  { name: 'cli', files: ['electron/cli/'], allow: ['collector', 'history', 'serve', 'privileged', 'settings', 'shared', 'package'], packages: ['node:'] },
+  { name: 'cli', files: ['electron/cli/'], allow: ['collector', 'history', 'serve', 'privileged', 'settings', 'probe', 'shared', 'package'], packages: ['node:'] },
   { name: 'package', files: ['package.json'], allow: [], packages: [] },
   // Plain Node: every benchmark (npm run bench), measured against ss and /proc.
   { name: 'bench', files: ['electron/bench/'], allow: ['cli', 'collector', 'history', 'serve', 'settings', 'ipc', 'main', 'shared'], packages: ['node:', 'playwright-core'] },
   // The typed IPC wrappers, every channel's argument check, and the main ⇄ utility-process protocol.
   { name: 'ipc', files: ['electron/ipc/'], allow: ['shared'], packages: ['electron'] },
+  // The Electron main bundle's entry: the CLI (`waitline snapshot` in the installed app) or main.ts.
+  // Only this file of electron/main/ may reach the CLI.
+  { name: 'entry', files: ['electron/main/entry.ts'], allow: ['main', 'cli'], packages: ['electron', 'node:'] },
   // The Electron main process: its services, window, menu, security and the collector supervisor.
   { name: 'main', files: ['electron/main/'], allow: ['ipc', 'history', 'settings', 'privileged', 'collector', 'shared'], packages: ['electron', 'node:'] },
   // The preload script (renderer process, isolated world): the WaitlineApi over the typed IPC.
@@ -90,10 +95,10 @@ export default tseslint.config(
   {
     // The main process's services, the preload API and the typed IPC wrappers take Electron objects
     // injected, so they may import electron *types* only (their tests run under plain Node). Only the
-    // entries (main/main.ts, preload/preload.ts) and the two binding modules of electron/ipc/ import
-    // electron values.
+    // entries (main/entry.ts, main/main.ts, preload/preload.ts) and the two binding modules of
+    // electron/ipc/ import electron values.
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts', 'electron/ipc/**/*.ts'],
-    ignores: ['electron/main/main.ts', 'electron/preload/preload.ts', 'electron/ipc/electron-main.ts', 'electron/ipc/electron-renderer.ts'],
+    ignores: ['electron/main/entry.ts', 'electron/main/main.ts', 'electron/preload/preload.ts', 'electron/ipc/electron-main.ts', 'electron/ipc/electron-renderer.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -104,7 +109,7 @@ export default tseslint.config(
   {
     // ipcMain / ipcRenderer only inside the typed wrappers (electron/ipc/), so no call bypasses the
     // contract in shared/ipc-contract.ts, its sender check or its argument validation.
-    files: ['electron/main/main.ts', 'electron/preload/preload.ts'],
+    files: ['electron/main/entry.ts', 'electron/main/main.ts', 'electron/preload/preload.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

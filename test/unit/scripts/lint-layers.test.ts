@@ -29,6 +29,8 @@ const CASES: [string, string, RegExp, string][] = [
   ['electron/settings/x.ts', "import { app } from 'electron';", /settings may not import the package "electron"/, "import { readFileSync } from 'node:fs';"],
   ['electron/serve/x.ts', "import { registerHandlers } from '../main/handlers';", /serve may not import from main/, "import { AlertSettingsStore } from '../settings/alert-service';"],
   ['electron/serve/y.ts', "import { app } from 'electron';", /serve may not import the package "electron"/, "import { createServer } from 'node:http';"],
+  ['electron/probe/x.ts', "import { createCollector } from '../collector/index';", /probe may not import from collector/, "import { createConnection } from 'node:net';"],
+  ['electron/probe/y.ts', "import { app } from 'electron';", /probe may not import the package "electron"/, "import { TCP_STATES } from '../../shared/tcp';"],
   ['electron/cli/x.ts', "import { buildMenu } from '../main/menu';", /cli may not import from main/, "import { startServe } from '../serve/server';"],
   ['electron/cli/y.ts', "import { chromium } from 'playwright-core';", /cli may not import the package "playwright-core"/, "import { createCollector } from '../collector/index';"],
   ['electron/bench/x.ts', "import { createPreloadApi } from '../preload/preload-api';", /bench may not import from preload/, "import { chromium } from 'playwright-core';"],
