@@ -33,10 +33,29 @@
 //   tcp_info entries, from an 8-byte boundary, 80 bytes each: u64 cookie, u32 inode, u32 length of
 //     the kernel's INET_DIAG_INFO payload, then its first 64 bytes (zero-filled when shorter).
 //   the tcp_info dump's error text (ASCII, no terminator), header[10] bytes.
+//
+// connInfo(requests) — per-connection details (docs/conn-info.md): for a handful of exact 4-tuples (a
+// page of the connection view, at most CI_MAX_REQUESTS), one non-dump SOCK_DIAG_BY_FAMILY request
+// each (NLM_F_REQUEST without NLM_F_DUMP: the kernel looks the one socket up in its hash,
+// inet_diag_find_one_icsk, and answers it or ENOENT), sent in batches of CI_BATCH messages per
+// sendto. Its cost depends on the number of tuples, never on the size of the table. Returned
+// ArrayBuffer (little-endian host order; electron/collector/sources/conn-info-layout.ts must agree):
+//   header, 4 × u32: [0] magic 'WLCI'  [1] layout version  [2] entries  [3] reserved
+//   entries, one per request in request order, CI_ENTRY_BYTES each:
+//     0 u64 cookie (the kernel's) · 8 i32 status: 0 found, else the errno (ENOENT: no such socket —
+//     also when the kernel's lookup fell back to a listener on the local port; ESTALE: the tuple
+//     belongs to another socket than the cookie asked for) · 12 u32 inode · 16 u32 uid · 20 u32
+//     rqueue · 24 u32 wqueue · 28 u8 state · 29 u8 timer · 30 u8 flags (bit 0: INET_DIAG_INFO came,
+//     bit 1: INET_DIAG_CONG came) · 31 pad · 32 u32 length of the kernel's INET_DIAG_INFO payload
+//     (struct tcp_info: it grows with the kernel) · 36 u32 timer expires (ms) · 40 the congestion
+//     control name (NUL-padded, 16 bytes) · 56 the first CI_INFO_MAX_BYTES of struct tcp_info,
+//     zero-filled past the kernel's length.
 
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -537,12 +556,310 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
   return ab;
 }
 
+/* ------------------------------------------------------------------ connInfo */
+
+#define WLCI_MAGIC 0x49434c57u /* "WLCI" read as a little-endian u32 */
+#define WLCI_VERSION 1u
+#define CI_HEADER_BYTES 16
+#define CI_MAX_REQUESTS 200
+/* requests per sendto: all their answers are queued before sendto returns (netlink runs the kernel
+ * side in the sender's context); 32 answers of a few KB of truesize each stay well inside the default
+ * 208 KB receive buffer, so nothing is dropped even where SO_RCVBUF cannot be raised */
+#define CI_BATCH 32
+#define CI_INFO_MAX_BYTES 320
+#define CI_CONG_BYTES 16
+#define CI_ENTRY_BYTES (56 + CI_INFO_MAX_BYTES)
+#define CI_RECV_BYTES (64 * 1024)
+
+typedef struct {
+  uint8_t family; /* AF_INET or AF_INET6 */
+  uint8_t has_cookie;
+  uint16_t sport, dport; /* host order */
+  uint32_t src[4], dst[4];
+  uint64_t cookie;
+} ci_req_t;
+
+typedef struct {
+  uint8_t *entries; /* CI_ENTRY_BYTES each */
+  uint8_t *answered;
+  char error[256];
+} ci_out_t;
+
+/* Both addresses as 16 bytes, IPv4 v4-mapped, so an IPv4 answer to a v4-mapped IPv6 request compares. */
+static void ci_norm(uint8_t family, const uint32_t *words, uint8_t out[16]) {
+  if (family == AF_INET) {
+    memset(out, 0, 10);
+    out[10] = out[11] = 0xff;
+    memcpy(out + 12, words, 4);
+  } else {
+    memcpy(out, words, 16);
+  }
+}
+
+/* Did the kernel answer with the socket asked for? Its lookup falls back to a listener bound to the
+ * local port when no connection has the tuple (inet_lookup); that listener is not the connection. */
+static int ci_same_tuple(const ci_req_t *q, const struct inet_diag_msg *m) {
+  if (ntohs(m->id.idiag_sport) != q->sport || ntohs(m->id.idiag_dport) != q->dport) return 0;
+  uint8_t a[16], b[16];
+  ci_norm(q->family, q->src, a);
+  ci_norm(m->idiag_family, m->id.idiag_src, b);
+  if (memcmp(a, b, 16) != 0) return 0;
+  ci_norm(q->family, q->dst, a);
+  ci_norm(m->idiag_family, m->id.idiag_dst, b);
+  return memcmp(a, b, 16) == 0;
+}
+
+static void ci_fill(uint8_t *e, const ci_req_t *q, const struct nlmsghdr *h, const struct inet_diag_msg *m) {
+  memset(e, 0, CI_ENTRY_BYTES);
+  if (!ci_same_tuple(q, m)) {
+    int32_t status = ENOENT;
+    memcpy(e + 8, &status, 4);
+    return;
+  }
+  uint64_t cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+  uint32_t u[4] = {m->idiag_inode, m->idiag_uid, m->idiag_rqueue, m->idiag_wqueue};
+  memcpy(e, &cookie, 8);
+  memcpy(e + 12, u, sizeof u);
+  e[28] = m->idiag_state;
+  e[29] = m->idiag_timer;
+  uint32_t expires = m->idiag_timer ? m->idiag_expires : 0;
+  memcpy(e + 36, &expires, 4);
+  uint8_t flags = 0;
+  int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *m);
+  for (const struct rtattr *a = (const struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+    int type = a->rta_type & NLA_TYPE_MASK;
+    size_t plen = RTA_PAYLOAD(a);
+    if (type == INET_DIAG_INFO) {
+      uint32_t l = (uint32_t)plen;
+      memcpy(e + 32, &l, 4);
+      memcpy(e + 56, RTA_DATA(a), plen < CI_INFO_MAX_BYTES ? plen : CI_INFO_MAX_BYTES);
+      flags |= 1u;
+    } else if (type == INET_DIAG_CONG) {
+      size_t n = strnlen(RTA_DATA(a), plen < CI_CONG_BYTES - 1 ? plen : CI_CONG_BYTES - 1);
+      memcpy(e + 40, RTA_DATA(a), n);
+      flags |= 2u;
+    }
+  }
+  e[30] = flags;
+}
+
+/* One batch: requests [first, first + count) in one sendto, then their answers (one each: the
+ * socket, or an NLMSG_ERROR). Returns 0, or -1 with o->error set. */
+static int ci_batch(int fd, const ci_req_t *reqs, size_t first, size_t count, ci_out_t *o, uint8_t *buf) {
+  typedef struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 r;
+  } msg_t;
+  msg_t msgs[CI_BATCH];
+  memset(msgs, 0, sizeof msgs);
+  for (size_t i = 0; i < count; i++) {
+    const ci_req_t *q = &reqs[first + i];
+    msg_t *m = &msgs[i];
+    m->nlh.nlmsg_len = sizeof *m;
+    m->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    m->nlh.nlmsg_flags = NLM_F_REQUEST; /* no NLM_F_DUMP: an exact lookup */
+    m->nlh.nlmsg_seq = (uint32_t)(first + i + 1);
+    m->r.sdiag_family = q->family;
+    m->r.sdiag_protocol = IPPROTO_TCP;
+    m->r.idiag_ext = (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1));
+    m->r.idiag_states = ~0u; /* not consulted by an exact lookup */
+    m->r.id.idiag_sport = htons(q->sport);
+    m->r.id.idiag_dport = htons(q->dport);
+    memcpy(m->r.id.idiag_src, q->src, 16);
+    memcpy(m->r.id.idiag_dst, q->dst, 16);
+    m->r.id.idiag_if = 0;
+    m->r.id.idiag_cookie[0] = q->has_cookie ? (uint32_t)q->cookie : INET_DIAG_NOCOOKIE;
+    m->r.id.idiag_cookie[1] = q->has_cookie ? (uint32_t)(q->cookie >> 32) : INET_DIAG_NOCOOKIE;
+  }
+  _Static_assert(sizeof(msg_t) % NLMSG_ALIGNTO == 0, "netlink messages must be packed back to back");
+
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  ssize_t sent;
+  do sent = sendto(fd, msgs, count * sizeof(msg_t), 0, (struct sockaddr *)&kernel, sizeof kernel);
+  while (sent < 0 && errno == EINTR);
+  if (sent < 0) {
+    snprintf(o->error, sizeof o->error, "sending the sock_diag lookups: %s (errno %d)", strerror(errno), errno);
+    return -1;
+  }
+
+  size_t pending = count;
+  while (pending > 0) {
+    struct iovec iov = {.iov_base = buf, .iov_len = CI_RECV_BYTES};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t n = recvmsg(fd, &msg, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      snprintf(o->error, sizeof o->error, "receiving the sock_diag lookups (%zu of %zu unanswered): %s (errno %d)",
+               pending, count, strerror(errno), errno);
+      return -1;
+    }
+    if (n == 0 || (msg.msg_flags & MSG_TRUNC)) {
+      snprintf(o->error, sizeof o->error, "receiving the sock_diag lookups: %s",
+               n == 0 ? "the kernel closed the socket" : "a message was truncated");
+      return -1;
+    }
+    size_t len = (size_t)n;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_seq < first + 1 || h->nlmsg_seq > first + count) continue;
+      size_t k = h->nlmsg_seq - 1;
+      if (o->answered[k]) continue;
+      uint8_t *e = o->entries + k * CI_ENTRY_BYTES;
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        const struct nlmsgerr *err = NLMSG_DATA(h);
+        if (h->nlmsg_len < NLMSG_LENGTH(sizeof *err)) continue;
+        if (err->error == 0) continue; /* an ACK (not asked for) */
+        memset(e, 0, CI_ENTRY_BYTES);
+        int32_t status = -err->error;
+        memcpy(e + 8, &status, 4);
+      } else if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+        ci_fill(e, &reqs[k], h, NLMSG_DATA(h));
+      } else {
+        continue;
+      }
+      o->answered[k] = 1;
+      pending--;
+    }
+  }
+  return 0;
+}
+
+static int ci_get_u32(napi_env env, napi_value obj, const char *name, uint32_t *out) {
+  napi_value v;
+  napi_valuetype t;
+  if (napi_get_named_property(env, obj, name, &v) != napi_ok || napi_typeof(env, v, &t) != napi_ok || t != napi_number)
+    return -1;
+  return napi_get_value_uint32(env, v, out) == napi_ok ? 0 : -1;
+}
+
+/* Reads request `i` ({family: 4|6, local, localPort, remote, remotePort, cookie?: bigint}); 0 or -1
+ * with `why` set. */
+static int ci_parse(napi_env env, napi_value obj, ci_req_t *q, char *why, size_t whylen) {
+  uint32_t family = 0, lport = 0, rport = 0;
+  if (ci_get_u32(env, obj, "family", &family) != 0 || (family != 4 && family != 6)) {
+    snprintf(why, whylen, "family must be 4 or 6");
+    return -1;
+  }
+  if (ci_get_u32(env, obj, "localPort", &lport) != 0 || lport > 65535 ||
+      ci_get_u32(env, obj, "remotePort", &rport) != 0 || rport > 65535) {
+    snprintf(why, whylen, "localPort and remotePort must be numbers 0..65535");
+    return -1;
+  }
+  memset(q, 0, sizeof *q);
+  q->family = family == 4 ? AF_INET : AF_INET6;
+  q->sport = (uint16_t)lport;
+  q->dport = (uint16_t)rport;
+  const char *names[2] = {"local", "remote"};
+  uint32_t *dest[2] = {q->src, q->dst};
+  for (int k = 0; k < 2; k++) {
+    napi_value v;
+    napi_valuetype t;
+    char text[64];
+    size_t n = 0;
+    if (napi_get_named_property(env, obj, names[k], &v) != napi_ok || napi_typeof(env, v, &t) != napi_ok ||
+        t != napi_string || napi_get_value_string_utf8(env, v, text, sizeof text, &n) != napi_ok || n >= sizeof text - 1 ||
+        inet_pton(q->family, text, dest[k]) != 1) {
+      snprintf(why, whylen, "%s must be an IPv%u address", names[k], family);
+      return -1;
+    }
+  }
+  napi_value c;
+  napi_valuetype ct;
+  if (napi_get_named_property(env, obj, "cookie", &c) == napi_ok && napi_typeof(env, c, &ct) == napi_ok &&
+      ct != napi_undefined && ct != napi_null) {
+    bool lossless = false;
+    if (ct != napi_bigint || napi_get_value_bigint_uint64(env, c, &q->cookie, &lossless) != napi_ok || !lossless) {
+      snprintf(why, whylen, "cookie must be an unsigned 64-bit bigint");
+      return -1;
+    }
+    q->has_cookie = 1;
+  }
+  return 0;
+}
+
+/* connInfo(requests: {family, local, localPort, remote, remotePort, cookie?}[]) → ArrayBuffer
+ *   (layout in the header comment). At most CI_MAX_REQUESTS requests (connInfoMax). */
+static napi_value ConnInfo(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  bool is_array = false;
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array)
+    return throw_error(env, "ERR_WLSD_ARGS", "connInfo(requests) needs an array of 4-tuples");
+  uint32_t count = 0;
+  napi_get_array_length(env, argv[0], &count);
+  if (count > CI_MAX_REQUESTS) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "connInfo: %u tuples asked for, at most %d per call (one page)", count, CI_MAX_REQUESTS);
+    return throw_error(env, "ERR_WLSD_TOO_MANY", msg);
+  }
+  ci_req_t reqs[CI_MAX_REQUESTS];
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value obj;
+    napi_valuetype t;
+    char why[96], msg[160];
+    if (napi_get_element(env, argv[0], i, &obj) != napi_ok || napi_typeof(env, obj, &t) != napi_ok || t != napi_object) {
+      snprintf(msg, sizeof msg, "connInfo: request %u is not an object", i);
+      return throw_error(env, "ERR_WLSD_ARGS", msg);
+    }
+    if (ci_parse(env, obj, &reqs[i], why, sizeof why) != 0) {
+      snprintf(msg, sizeof msg, "connInfo: request %u: %s", i, why);
+      return throw_error(env, "ERR_WLSD_ARGS", msg);
+    }
+  }
+
+  size_t size = CI_HEADER_BYTES + (size_t)count * CI_ENTRY_BYTES;
+  void *data = NULL;
+  napi_value ab;
+  if (napi_create_arraybuffer(env, size, &data, &ab) != napi_ok)
+    return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
+  uint8_t *out = data;
+  memset(out, 0, size);
+  uint32_t hdr[4] = {WLCI_MAGIC, WLCI_VERSION, count, 0};
+  memcpy(out, hdr, sizeof hdr);
+  if (count == 0) return ab;
+
+  ci_out_t o;
+  memset(&o, 0, sizeof o);
+  o.entries = out + CI_HEADER_BYTES;
+  uint8_t answered[CI_MAX_REQUESTS] = {0};
+  o.answered = answered;
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) {
+    snprintf(o.error, sizeof o.error, "opening a NETLINK_SOCK_DIAG socket: %s (errno %d)", strerror(errno), errno);
+    return throw_error(env, "ERR_WLSD_NETLINK", o.error);
+  }
+  int rcvbuf = 1024 * 1024;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
+  struct timeval tv = {.tv_sec = 5, .tv_usec = 0};                /* never hang the caller */
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  uint8_t *buf = malloc(CI_RECV_BYTES);
+  int rc = 0;
+  if (!buf) {
+    snprintf(o.error, sizeof o.error, "out of memory for the receive buffer");
+    rc = -1;
+  }
+  for (size_t first = 0; rc == 0 && first < count; first += CI_BATCH) {
+    size_t n = count - first < CI_BATCH ? count - first : CI_BATCH;
+    rc = ci_batch(fd, reqs, first, n, &o, buf);
+  }
+  free(buf);
+  close(fd);
+  if (rc != 0) return throw_error(env, "ERR_WLSD_NETLINK", o.error);
+  return ab;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
-  napi_value fn, version;
+  napi_value fn, version, ci, ci_version, ci_max;
   napi_create_function(env, "dump", NAPI_AUTO_LENGTH, Dump, NULL, &fn);
   napi_set_named_property(env, exports, "dump", fn);
   napi_create_uint32(env, WLSD_VERSION, &version);
   napi_set_named_property(env, exports, "layoutVersion", version);
+  napi_create_function(env, "connInfo", NAPI_AUTO_LENGTH, ConnInfo, NULL, &ci);
+  napi_set_named_property(env, exports, "connInfo", ci);
+  napi_create_uint32(env, WLCI_VERSION, &ci_version);
+  napi_set_named_property(env, exports, "connInfoLayoutVersion", ci_version);
+  napi_create_uint32(env, CI_MAX_REQUESTS, &ci_max);
+  napi_set_named_property(env, exports, "connInfoMax", ci_max);
   return exports;
 }
 

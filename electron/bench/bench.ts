@@ -4,8 +4,9 @@
 // TIME_WAIT, plus IPv6, ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, made by native/sockmaker.c) and
 // measures side by side, medians over repeats: Waitline's full snapshot (table + aggregates), `ss
 // -tan` (wall, output to /dev/null), and reading /proc/net/tcp. Then, with 1,000 sockets: collector
-// CPU at 1 Hz, memory after 86,400 simulated ticks, and the per-tick payload; and the renderer's
-// per-tick cost when electron/bench/bench-render.ts exists. Before all that: history on disk and export
+// CPU at 1 Hz, memory after 86,400 simulated ticks, and the per-tick payload; per-connection tcp_info
+// for 1, 50 and 200 connections against the table read at each count (bench-conn-info.ts); and the
+// renderer's per-tick cost when electron/bench/bench-render.ts exists. Before all that: history on disk and export
 // (bench-history.ts; alone, without root: --history-only), then serve's Prometheus exposition against
 // the collector tick that feeds it (bench-metrics.ts; alone, without root: --metrics-only). With --json
 // the last line printed is one JSON object (waitline_ms, ss_ms, procfs_ms, ratio_vs_ss for the largest
@@ -19,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/args';
 import { parseBenchArgs, USAGE, type BenchOptions } from './bench-args';
+import { benchConnInfo, connInfoReport } from './bench-conn-info';
 import { benchHistory, historyReport } from './bench-history';
 import { benchMetrics, metricsReport } from './bench-metrics';
 import { measureSize, measureSteady, SOCKMAKER, type SizeResult, type SteadyResult } from './bench-measure';
@@ -144,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
   }
   log(`1000 sockets: CPU at 1 Hz for ${opts.cpuSeconds} s, then memory over ${opts.ticks} simulated ticks…`);
   const steady = await inNamespace<SteadyResult>('steady:1000', opts);
+  // tcp_info of 1, 50 and 200 connections by exact lookup against the table read (bench-conn-info.ts)
+  const connInfo = await benchConnInfo({ sockets: opts.sockets.filter((n) => n >= 500), repeats: opts.repeats, log });
   log('renderer per-tick cost…');
   const render = await renderCost();
 
@@ -163,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
     history_30d_query_ms: history.query_30d_ms_median,
     metrics_render_ms_10k: metrics.render_ms_10k,
     metrics_render_over_tick_10k: metrics.render_over_tick_10k,
+    conn_info_200_ms: connInfo.sizes[connInfo.sizes.length - 1]?.conn_info_ms['200'] ?? null,
     targets: {
       // the target is stated for 100,000 sockets; smaller runs do not decide it
       snapshot_le_half_ss: largest.sockets_requested >= 100_000 ? largest.ratio_vs_ss <= 0.5 : null,
@@ -178,6 +183,7 @@ async function main(argv: string[]): Promise<number> {
     render,
     history,
     metrics,
+    conn_info: connInfo,
   };
 
   console.log('');
@@ -192,6 +198,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/bench/bench-render.ts is not there)' : JSON.stringify(render)}`);
   console.log(historyReport(history).join('\n'));
   console.log(metricsReport(metrics).join('\n'));
+  console.log(connInfoReport(connInfo).join('\n'));
   const verdict = (ok: boolean | null) => (ok === null ? 'n/a (needs --sockets 100000)' : ok ? 'MET' : 'MISSED');
   console.log(`targets: ${Object.entries(summary.targets).map(([k, ok]) => `${k} ${verdict(ok)}`).join(', ')}`);
   if (opts.json) console.log(JSON.stringify(summary));

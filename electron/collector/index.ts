@@ -36,10 +36,13 @@ import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
 import { createProcfsSource } from './sources/procfs';
 import { matchingOrder, matchingRows, querySocketTable } from './table-query';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import { connInfoUnavailable, connRequests } from './conn-info';
 import type { Clock, FileReader, PeerClosedTiming, SocketSource, SocketTable } from './types';
 
 export type { Clock, FileReader, SocketSource, SocketTable } from './types';
 export type { Demand } from './cadence';
+export { ConnInfoRequestError, CONN_INFO_MAX_KEYS } from './conn-info';
 
 export interface CollectorOptions {
   reader?: FileReader;
@@ -256,6 +259,23 @@ export class Collector {
 
   querySockets(q: SocketQuery): SocketPage {
     return querySocketTable(this.table, this.tableAt, q, this.owners?.byInode ?? null);
+  }
+
+  /** tcp_info (RTT, retransmits, bytes, cwnd, last send/receive age) of a few connections — the
+   *  visible page or the selected row, at most CONN_INFO_MAX_KEYS — by exact netlink lookups, never a
+   *  dump of the table (conn-info.ts, docs/conn-info.md). Unavailable, with the reason, from /proc.
+   *  Throws ConnInfoRequestError for too many or malformed keys. */
+  async connInfo(keys: readonly ConnKey[]): Promise<ConnInfoReply> {
+    connRequests(keys); // a bad request is refused whatever the source
+    let source: SocketSource;
+    try {
+      source = await this.pickSource();
+    } catch (e) {
+      return { available: false, reason: (e as Error).message };
+    }
+    const lookup = (source as Partial<{ connInfo: (k: readonly ConnKey[]) => ConnInfoReply }>).connInfo;
+    if (typeof lookup === 'function') return lookup.call(source, keys);
+    return connInfoUnavailable(source.name, this.fallbackReason);
   }
 
   // ------------------------------------------------------------------ sources

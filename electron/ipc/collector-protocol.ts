@@ -5,6 +5,7 @@
 import type { AlertEvent, AlertSettings } from '../../shared/alerts';
 import type { Demand, HistoryRateSeries } from '../../shared/api';
 import { rateSeriesOf } from '../../shared/history';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { PortBudget, Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 
 /** The few numbers of a snapshot the main process keeps for history. The full snapshot goes straight
@@ -21,6 +22,8 @@ export type HostRequest =
   /** the renderer's end of a fresh MessageChannel is ports[0]; it replaces any earlier one */
   | { type: 'attachRenderer' }
   | { type: 'querySockets'; id: number; query: SocketQuery }
+  /** tcp_info of a few connections (the selected row, the visible page): docs/conn-info.md */
+  | { type: 'connInfo'; id: number; keys: ConnKey[] }
   | { type: 'setDemand'; demand: Demand }
   /** the alert settings in force (validated by main); sent after each 'ready' and after each change */
   | { type: 'setAlertSettings'; settings: AlertSettings }
@@ -36,6 +39,8 @@ export type HostMessage =
   | { type: 'alerts'; events: AlertEvent[] }
   | { type: 'querySocketsResult'; id: number; page: SocketPage }
   | { type: 'querySocketsError'; id: number; message: string }
+  | { type: 'connInfoResult'; id: number; reply: ConnInfoReply }
+  | { type: 'connInfoError'; id: number; message: string }
   /** a tick threw (the collector is meant never to throw; this is reported, not fatal) */
   | { type: 'tickError'; message: string };
 

@@ -6,6 +6,7 @@
 
 import type { AlertEvent, AlertSettings } from '../../shared/alerts';
 import type { CollectorStatus } from '../../shared/api';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { PortBudget, SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { HistorySample, HostMessage, HostRequest } from '../ipc/collector-protocol';
 import { Supervisor, type SupervisedChild, type SupervisorOptions, type SupervisorTimers } from './supervisor';
@@ -41,7 +42,7 @@ export interface CollectorConnectionOptions<P> {
 }
 
 interface PendingQuery {
-  resolve(page: SocketPage): void;
+  resolve(answer: unknown): void;
   reject(e: Error): void;
   timer: unknown;
 }
@@ -120,18 +121,28 @@ export class CollectorConnection<P> {
   }
 
   querySockets(query: SocketQuery): Promise<SocketPage> {
+    return this.ask<SocketPage>('socket query', (id) => ({ type: 'querySockets', id, query }));
+  }
+
+  /** tcp_info of a few connections, read in the collector process (docs/conn-info.md). */
+  connInfo(keys: ConnKey[]): Promise<ConnInfoReply> {
+    return this.ask<ConnInfoReply>('connection details request', (id) => ({ type: 'connInfo', id, keys }));
+  }
+
+  /** One request to the collector process, answered by id or failed after queryTimeoutMs. */
+  private ask<T>(what: string, request: (id: number) => HostRequest): Promise<T> {
     const child = this.supervisor.process;
     if (child === null) {
       return Promise.reject(new Error(`the collector process is not running (${this.status.state})`));
     }
     const id = this.nextQueryId++;
-    return new Promise<SocketPage>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`the collector did not answer the socket query within ${this.queryTimeoutMs / 1000} s`));
+        reject(new Error(`the collector did not answer the ${what} within ${this.queryTimeoutMs / 1000} s`));
       }, this.queryTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.post(child, { type: 'querySockets', id, query });
+      this.pending.set(id, { resolve: (v) => resolve(v as T), reject, timer });
+      this.post(child, request(id));
     });
   }
 
@@ -156,12 +167,15 @@ export class CollectorConnection<P> {
           if (Array.isArray(m.events)) this.opts.onAlerts?.(m.events);
           return;
         case 'querySocketsResult':
-        case 'querySocketsError': {
+        case 'querySocketsError':
+        case 'connInfoResult':
+        case 'connInfoError': {
           const p = this.pending.get(m.id);
           if (p === undefined) return;
           this.pending.delete(m.id);
           this.timers.clearTimeout(p.timer);
           if (m.type === 'querySocketsResult') p.resolve(m.page);
+          else if (m.type === 'connInfoResult') p.resolve(m.reply);
           else p.reject(new Error(m.message));
           return;
         }

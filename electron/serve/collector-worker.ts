@@ -7,6 +7,7 @@
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createCollector, type Demand, type SocketSource } from '../collector/index';
 import type { AlertSettings } from '../../shared/alerts';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 
 /** Marker key in workerData: a thread started with it is a collector worker. */
@@ -30,12 +31,14 @@ export interface CollectorWorkerConfig {
 export type ToWorker =
   | { type: 'tick'; id: number }
   | { type: 'query'; id: number; q: SocketQuery }
+  | { type: 'connInfo'; id: number; keys: ConnKey[] }
   | { type: 'demand'; demand: Demand }
   | { type: 'alerts'; settings: AlertSettings };
 
 export type FromWorker =
   | { type: 'tick'; id: number; snapshot: Snapshot }
   | { type: 'query'; id: number; page: SocketPage }
+  | { type: 'connInfo'; id: number; reply: ConnInfoReply }
   | { type: 'error'; id: number; message: string };
 
 /** Whether this thread was started as a collector worker. */
@@ -64,6 +67,13 @@ export function runCollectorWorker(port: MessagePort, config: CollectorWorkerCon
     if (m.type === 'tick') {
       collector.tick().then(
         (snapshot) => port.postMessage({ type: 'tick', id: m.id, snapshot } satisfies FromWorker),
+        (e: unknown) => port.postMessage({ type: 'error', id: m.id, message: (e as Error)?.message ?? String(e) } satisfies FromWorker),
+      );
+      return;
+    }
+    if (m.type === 'connInfo') {
+      collector.connInfo(m.keys).then(
+        (reply) => port.postMessage({ type: 'connInfo', id: m.id, reply } satisfies FromWorker),
         (e: unknown) => port.postMessage({ type: 'error', id: m.id, message: (e as Error)?.message ?? String(e) } satisfies FromWorker),
       );
       return;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Demand } from '../collector/index';
 import type { AlertSettings } from '../../shared/alerts';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 import { COLLECTOR_WORKER_MARK, type CollectorWorkerConfig, type FromWorker, type ToWorker } from './collector-worker';
 
@@ -25,10 +26,11 @@ export interface WorkerCollectorOptions extends CollectorWorkerConfig {
 }
 
 /** A request to the worker, before its id is assigned. */
-type RequestBody = { type: 'tick' } | { type: 'query'; q: SocketQuery };
+type RequestBody = { type: 'tick' } | { type: 'query'; q: SocketQuery } | { type: 'connInfo'; keys: ConnKey[] };
+type Answer = Snapshot | SocketPage | ConnInfoReply;
 
 interface Pending {
-  resolve(v: Snapshot | SocketPage): void;
+  resolve(v: Answer): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -94,7 +96,7 @@ export class WorkerCollector {
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (m.type === 'error') p.reject(new Error(m.message));
-    else p.resolve(m.type === 'tick' ? m.snapshot : m.page);
+    else p.resolve(m.type === 'tick' ? m.snapshot : m.type === 'connInfo' ? m.reply : m.page);
   }
 
   /** The worker is gone (or is being replaced): every pending request fails with `why`. */
@@ -109,7 +111,7 @@ export class WorkerCollector {
     }
   }
 
-  private request<T extends Snapshot | SocketPage>(msg: RequestBody, timeoutMs: number, onTimeout: (w: Worker) => Error): Promise<T> {
+  private request<T extends Answer>(msg: RequestBody, timeoutMs: number, onTimeout: (w: Worker) => Error): Promise<T> {
     let w: Worker;
     try {
       w = this.ensure();
@@ -122,7 +124,7 @@ export class WorkerCollector {
         this.pending.delete(id);
         reject(onTimeout(w));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: Snapshot | SocketPage) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (v: Answer) => void, reject, timer });
       w.postMessage({ ...msg, id } as ToWorker);
     });
   }
@@ -138,6 +140,15 @@ export class WorkerCollector {
   querySockets(q: SocketQuery): Promise<SocketPage> {
     return this.request<SocketPage>(
       { type: 'query', q },
+      this.queryTimeoutMs,
+      () => new CollectorBusy(`the collector is busy (no answer in ${seconds(this.queryTimeoutMs)} s); try again`),
+    );
+  }
+
+  /** tcp_info of a few connections, read in the worker (docs/conn-info.md) */
+  connInfo(keys: ConnKey[]): Promise<ConnInfoReply> {
+    return this.request<ConnInfoReply>(
+      { type: 'connInfo', keys },
       this.queryTimeoutMs,
       () => new CollectorBusy(`the collector is busy (no answer in ${seconds(this.queryTimeoutMs)} s); try again`),
     );

@@ -6,6 +6,7 @@
 // Plain Node: everything Electron-specific (parentPort, MessagePortMain) is injected.
 
 import type { AlertSettings } from '../../shared/alerts';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { Demand } from '../../shared/api';
 import { realTimers, startTickLoop, type LoopTimers, type TickLoop } from '../collector/tick-loop';
@@ -34,6 +35,8 @@ export interface ParentPortLike {
 export interface CollectorLike {
   tick(): Promise<Snapshot>;
   querySockets(q: SocketQuery): SocketPage;
+  /** tcp_info of a few connections (absent: the host answers that it is unavailable) */
+  connInfo?(keys: readonly ConnKey[]): Promise<ConnInfoReply>;
   setDemand(d: Demand): void;
   setAlertSettings(settings: AlertSettings): void;
 }
@@ -145,6 +148,14 @@ export function runCollectorHost(opts: CollectorHostOptions): CollectorHost {
         } catch (err) {
           post({ type: 'querySocketsError', id: m.id, message: errorMessage(err) });
         }
+        return;
+      }
+      case 'connInfo': {
+        const ask = opts.collector.connInfo?.(m.keys) ?? Promise.resolve<ConnInfoReply>({ available: false, reason: 'this collector has no connection details' });
+        ask.then(
+          (reply) => post({ type: 'connInfoResult', id: m.id, reply }),
+          (err: unknown) => post({ type: 'connInfoError', id: m.id, message: errorMessage(err) }),
+        );
         return;
       }
       case 'setDemand':

@@ -5,6 +5,8 @@
 
 import { existsSync } from 'node:fs';
 import { nativeFileCandidates } from '../../native/find-addon';
+import type { ConnInfoReply, ConnKey } from '../../../shared/conn-info';
+import { readConnInfo } from '../conn-info';
 import type { SocketSource, SocketTableResult } from '../types';
 import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, stateBit, TCP_CLOSE_WAIT } from './sockdiag-layout';
 
@@ -15,6 +17,22 @@ export interface SockDiagAddon {
    *  only for a family whose main dump found such sockets */
   dump(states: number, families: number, infoStates?: number): ArrayBuffer;
   layoutVersion: number;
+  /** exact lookups of a few connections with their tcp_info (electron/collector/conn-info.ts; layout
+   *  in conn-info-layout.ts). Absent from an addon built before it. */
+  connInfo?(requests: AddonConnRequest[]): ArrayBuffer;
+  connInfoLayoutVersion?: number;
+  /** most requests one connInfo() call takes */
+  connInfoMax?: number;
+}
+
+/** One exact 4-tuple for the addon's connInfo(). */
+export interface AddonConnRequest {
+  family: 4 | 6;
+  local: string;
+  localPort: number;
+  remote: string;
+  remotePort: number;
+  cookie?: bigint;
 }
 
 export class NetlinkUnavailableError extends Error {
@@ -70,6 +88,8 @@ export interface NetlinkSourceOptions {
 
 export interface NetlinkSource extends SocketSource {
   readonly name: 'netlink';
+  /** tcp_info of a few connections by exact lookup (electron/collector/conn-info.ts) */
+  connInfo(keys: readonly ConnKey[]): ConnInfoReply;
 }
 
 const SOURCE_KEY = 'netlink sock_diag';
@@ -91,6 +111,7 @@ export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSou
   }
   return {
     name: 'netlink',
+    connInfo: (keys) => readConnInfo(addon, keys),
     async read(): Promise<SocketTableResult> {
       const d = decodeSockDiagDump(addon.dump(states, families, infoStates));
       return {
