@@ -8,6 +8,7 @@
 import type { AlertSettings, AlertSettingsError } from '../shared/alerts';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../shared/api';
 import { exportFileName, type ExportRequest, type ExportResult } from '../shared/export-format';
+import { nameRequestParam, type NameAnswer } from '../shared/names';
 import type { Snapshot, SocketPage, SocketQuery } from '../shared/snapshot';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_ROUTES, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
 import type { ApplyTuningRequest, TuningResult, TuningState } from '../shared/tuning';
@@ -171,6 +172,7 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
       return { ok: true, rows: null, bytes: null, path: null };
     },
     getAlertSettings: () => call<AlertSettings>(SERVE_ROUTES.getAlertSettings.path),
+    resolveNames: (addresses: string[]) => call<NameAnswer>(`${SERVE_ROUTES.resolveNames.path}?a=${encodeURIComponent(nameRequestParam(addresses))}`),
     setAlertSettings: (patch: Partial<AlertSettings>) =>
       call<AlertSettingsResult>(
         SERVE_ROUTES.setAlertSettings.path,
@@ -236,6 +238,7 @@ export function unavailableApi(reason: string): WaitlineApi {
     revertTuning: fail,
     getAlertSettings: fail,
     setAlertSettings: fail,
+    resolveNames: fail,
   };
 }
 

@@ -5,6 +5,7 @@
 
 import type { AlertSettings, AlertSettingsError } from './alerts';
 import type { ExportRequest, ExportResult } from './export-format';
+import type { NameAnswer } from './names';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
@@ -20,6 +21,14 @@ export interface AppInfo {
   /** true when tuning writes are impossible through this transport */
   readOnly: boolean;
   tickMs: number;
+  /** tcp port → service name from the host's /etc/services (shared/services.ts; docs/names.md), shown
+   *  beside port numbers; absent or empty when the host has no such file */
+  services?: Record<number, string>;
+  /** why `services` is empty (e.g. no /etc/services in a minimal container); null when it was read */
+  servicesNote?: string | null;
+  /** whether the host looks up reverse-DNS names when resolveNames asks (the desktop app: yes;
+   *  `waitline serve`: only when started with names allowed); absent = no */
+  reverseDns?: boolean;
 }
 
 /** Health of the collector process as the host sees it (crash, restart with backoff …). */
@@ -112,6 +121,11 @@ export interface WaitlineApi {
    *  journal (shared/export-format.ts): the desktop app asks where to save it; `waitline serve` hands
    *  the browser a download. */
   exportData(request: ExportRequest): Promise<ExportResult>;
+  /** Reverse-DNS names of these addresses (at most MAX_NAME_REQUEST, shared/names.ts), for the rows on
+   *  screen while the user has names turned on: answers what the host knows at once and starts
+   *  lookups for the rest (absent from the answer; ask again on the next refresh). Never waits for
+   *  DNS. A host that does not look names up (AppInfo.reverseDns false) answers only loopback. */
+  resolveNames(addresses: string[]): Promise<NameAnswer>;
   /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
   onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }

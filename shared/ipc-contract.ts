@@ -21,7 +21,8 @@ export type InvokeMethod =
   | 'revertTuning'
   | 'getAlertSettings'
   | 'setAlertSettings'
-  | 'exportData';
+  | 'exportData'
+  | 'resolveNames';
 
 type MethodArgs<M extends InvokeMethod> = Parameters<WaitlineApi[M]>;
 type MethodResult<M extends InvokeMethod> = Awaited<ReturnType<WaitlineApi[M]>>;

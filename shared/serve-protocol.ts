@@ -25,6 +25,8 @@ export const SERVE_ROUTES = {
   setAlertSettings: { method: 'PUT', path: '/api/alert-settings' },
   /** ?r=<JSON ExportRequest> → the file, streamed, as an attachment (CSV or JSON Lines) */
   exportData: { method: 'GET', path: '/api/export' },
+  /** ?a=<addresses, comma-separated> → NameAnswer (shared/names.ts) */
+  resolveNames: { method: 'GET', path: '/api/names' },
 } as const satisfies Record<InvokeMethod, { method: 'GET' | 'POST' | 'PUT'; path: `/api/${string}` }>;
 
 /** Paths of the HTTP API: the routes above by name, plus what only serve has (the event stream that
@@ -41,6 +43,7 @@ export const SERVE_PATHS = {
   confirm: SERVE_ROUTES.confirmTuning.path,
   revert: SERVE_ROUTES.revertTuning.path,
   alertSettings: SERVE_ROUTES.getAlertSettings.path,
+  names: SERVE_ROUTES.resolveNames.path,
   /** GET → { active, recent, settings }: the alerts in force and the last cleared ones */
   alerts: '/api/alerts',
   /** Prometheus exposition (docs/metrics.md): `Authorization: Bearer` with the token or the metrics

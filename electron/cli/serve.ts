@@ -15,7 +15,7 @@ import type { Subcommand } from './commands';
 import pkg from '../../package.json';
 
 export const SERVE_USAGE = `usage: waitline serve [--port N] [--host H] [--interval S] [--source auto|netlink|procfs] [--alert-settings FILE]
-                     [--state-dir DIR | --no-history] [--token-file FILE]
+                     [--state-dir DIR | --no-history] [--token-file FILE] [--resolve-names]
                      [--metrics-only] [--metrics-top K] [--metrics-token-file FILE | --no-metrics]
 
 Serves the Waitline dashboard (read-only: no tuning) over HTTP for machines without a desktop.
@@ -37,6 +37,9 @@ options:
                  90 days; docs/history.md); default $XDG_STATE_HOME/waitline, else ~/.local/state/waitline.
                  A second Waitline recording there already makes this one read it read-only.
   --no-history   keep history in memory only (nothing written to disk)
+  --resolve-names
+                 let the dashboard's "Host names" switch look up reverse DNS for the addresses on
+                 screen (off by default: without it serve sends no DNS query; docs/names.md)
   --token-file FILE
                  read the access token from FILE (one line, at least 16 characters, not readable by
                  others) instead of making a random one at each start
@@ -116,7 +119,7 @@ export async function runServe(argv: string[]): Promise<number> {
   if (isCollectorWorker()) return runCollectorWorkerFromData();
   const { flags } = parseArgs(argv, {
     values: ['port', 'host', 'interval', 'source', 'alert-settings', 'state-dir', 'token-file', 'metrics-top', 'metrics-token-file'],
-    booleans: ['no-history', 'metrics-only', 'no-metrics'],
+    booleans: ['no-history', 'metrics-only', 'no-metrics', 'resolve-names'],
   });
   const port = parsePort(flags.port);
   const host = parseHost(flags.host);
@@ -162,6 +165,7 @@ export async function runServe(argv: string[]): Promise<number> {
     alertSettingsFile,
     historyDir,
     token,
+    reverseDns: flags['resolve-names'] === true,
     metrics: flags['no-metrics'] ? undefined : { topK, token: metricsToken, only: metricsOnly },
   });
   // Handlers first, then the URL: whoever reads the URL may stop us at once.

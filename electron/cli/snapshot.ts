@@ -1,16 +1,17 @@
 // `waitline snapshot`: one snapshot as a readable summary (a richer `ss -s`) or as JSON; --watch
 // refreshes it in place.
 
-import { formatEndpoint } from '../../shared/address';
 import { budgetSentence, rankBudgets, VERDICT_WORDS } from '../../shared/port-budget';
 import type { Snapshot } from '../../shared/snapshot';
 import { TCP_STATES, TIME_WAIT_SECONDS } from '../../shared/tcp';
 import { createCollector, type Collector } from '../collector/index';
 import { parseArgs, secondsFlag, sourceFlag } from './args';
+import { addressText, endpointText, portText, serviceNames, summaryNames, type EndpointNames } from './names';
 import { countersSince, detectNetns, type NetnsScope } from './netns-scope';
+import { ReverseDns } from '../collector/reverse-dns';
 import type { Subcommand } from './commands';
 
-export const SNAPSHOT_USAGE = `usage: waitline snapshot [--json] [--interval S] [--watch] [--source auto|netlink|procfs]
+export const SNAPSHOT_USAGE = `usage: waitline snapshot [--json] [--interval S] [--watch] [--source auto|netlink|procfs] [--names] [--resolve]
 
 Prints the TCP sockets of this network namespace: the count per state (IPv4, IPv6, both), the
 TIME_WAIT timers, the destinations closest to ephemeral-port exhaustion, the kernel's TIME_WAIT
@@ -22,6 +23,10 @@ options:
                   refresh period (default 1). S is a plain decimal: 0 to 3600, with --watch 0.2 to 3600
   --watch         refresh in place until interrupted (Ctrl-C)
   --source S      socket table source: auto (netlink, falling back to /proc), netlink, procfs
+  --names         show service names beside ports (from /etc/services), e.g. 10.0.0.9:5432 (postgresql)
+  --resolve       also look up reverse-DNS names of the remote addresses listed (the top destinations
+                  only; implies --names). Waits for them, 4 at a time, 2 s each at most; with --watch, names appear on
+                  a later refresh instead of delaying one. --json prints numbers only
   --help          this text
 
 Exit status: 0 ok, 1 the kernel's files could not be read, 2 usage error.`;
@@ -37,8 +42,10 @@ function lpad(s: string, w: number): string {
   return s.length >= w ? s : ' '.repeat(w - s.length) + s;
 }
 
-/** netns: which network namespace the snapshot was taken in (the counters' "since" depends on it). */
-export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope } = {}): string {
+/** netns: which network namespace the snapshot was taken in (the counters' "since" depends on it);
+ *  names: service and host names shown beside the numbers (--names, --resolve; electron/cli/names.ts). */
+export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope; names?: EndpointNames | null } = {}): string {
+  const names = opts.names ?? null;
   const since = countersSince(opts.netns ?? 'unknown');
   const out: string[] = [];
   const when = new Date(s.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -86,7 +93,7 @@ export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope } = {}): 
     if (s.portBudgets.length === 0) out.push('  no outgoing connections hold ephemeral ports');
     for (const b of rankBudgets(s.portBudgets).slice(0, 5)) {
       out.push(
-        `  ${pad(`${b.localAddr} → ${formatEndpoint(b.remoteAddr, b.remotePort)}`, 44)} ` +
+        `  ${pad(`${b.localAddr} → ${endpointText(b.remoteAddr, b.remotePort, names)}`, 44)} ` +
           `${VERDICT_WORDS[b.verdict].toUpperCase()}: ${n(b.blocking)} of ${n(b.usable)} ports held (${r1(b.percentUsed)} %), ` +
           `${n(b.timeWait)} TIME_WAIT${b.reuseApplies ? ` [tw_reuse: reusable after ${b.holdSeconds} s]` : ''}`,
       );
@@ -98,7 +105,10 @@ export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope } = {}): 
     out.push('');
     out.push('Top TIME_WAIT (the side that closed first holds TIME_WAIT):');
     for (const d of top) {
-      const what = d.direction === 'outbound' ? `to ${formatEndpoint(d.peerAddr, d.servicePort)} (we closed first)` : `on our port ${d.servicePort} from ${d.peerAddr} (our server closed first)`;
+      const what =
+        d.direction === 'outbound'
+          ? `to ${endpointText(d.peerAddr, d.servicePort, names)} (we closed first)`
+          : `on our port ${portText(d.servicePort, names)} from ${addressText(d.peerAddr, names)} (our server closed first)`;
       out.push(`  ${lpad(n(d.count), 8)}  ${what}`);
     }
   }
@@ -106,7 +116,11 @@ export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope } = {}): 
   if (cw.length) {
     out.push('');
     out.push('Top CLOSE_WAIT (the peer closed; the local program has not called close()):');
-    for (const d of cw) out.push(`  ${lpad(n(d.count), 8)}  ${d.direction === 'outbound' ? 'to' : 'on our port'} ${d.direction === 'outbound' ? formatEndpoint(d.peerAddr, d.servicePort) : `${d.servicePort} from ${d.peerAddr}`}`);
+    for (const d of cw) {
+      out.push(
+        `  ${lpad(n(d.count), 8)}  ${d.direction === 'outbound' ? 'to' : 'on our port'} ${d.direction === 'outbound' ? endpointText(d.peerAddr, d.servicePort, names) : `${portText(d.servicePort, names)} from ${addressText(d.peerAddr, names)}`}`,
+      );
+    }
     // ages are lower bounds: from the kernel's tcp_info (netlink), or only what Waitline observed (/proc)
     const cwAcc = s.owners?.closeWaitAccounting;
     for (const p of s.owners?.closeWait.slice(0, 5) ?? []) {
@@ -192,13 +206,19 @@ async function takeSnapshot(c: Collector, intervalS: number): Promise<Snapshot> 
 }
 
 export async function runSnapshot(argv: string[]): Promise<number> {
-  const { flags } = parseArgs(argv, { booleans: ['json', 'watch'], values: ['interval', 'source'] });
+  const { flags } = parseArgs(argv, { booleans: ['json', 'watch', 'names', 'resolve'], values: ['interval', 'source'] });
   const watch = flags.watch === true;
   const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600, watch ? 'with --watch' : undefined);
   const netns = detectNetns();
   const source = sourceFlag(flags.source);
   const collector = createCollector({ socketSource: source });
   collector.setDemand({ owners: true });
+  // names: only when asked; reverse DNS only with --resolve, only for the addresses the summary lists
+  const wantNames = !flags.json && (flags.names === true || flags.resolve === true);
+  const services = wantNames ? serviceNames() : null;
+  if (services?.note) console.error(`note: ${services.note}`);
+  const resolver = wantNames && flags.resolve === true ? new ReverseDns({ enabled: true }) : null;
+  const namesFor = (s: Snapshot, wait: boolean) => (services ? summaryNames(s, services.services, resolver, wait) : Promise.resolve(null));
 
   if (!watch) {
     const s = await takeSnapshot(collector, intervalS);
@@ -206,7 +226,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
       console.error(`cannot read the kernel's socket tables: ${s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ')}`);
       return 1;
     }
-    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s, { netns }) + '\n');
+    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s, { netns, names: await namesFor(s, true) }) + '\n');
     return 0;
   }
 
@@ -220,7 +240,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   while (!stop) {
     const s = await collector.tick();
     if (flags.json) process.stdout.write(JSON.stringify(s) + '\n');
-    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s, { netns }) + '\n' + (tty ? '' : '\n'));
+    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s, { netns, names: await namesFor(s, false) }) + '\n' + (tty ? '' : '\n'));
     const deadline = Date.now() + intervalS * 1000;
     while (!stop && Date.now() < deadline) await sleep(Math.min(100, deadline - Date.now()));
   }

@@ -3,6 +3,7 @@
 // the known fields. Messages say which field is wrong and why (never a stack trace in the UI).
 
 import { ALERT_SETTING_LIMITS, type AlertSettings } from '../../shared/alerts';
+import { checkNameRequest } from '../../shared/names';
 import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
 import { checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError, showValue as show } from '../../shared/query-checks';
 import { MAX_CHANGES_PER_REQUEST, MAX_SYSCTL_VALUE_LENGTH } from '../../shared/sysctl-catalog';
@@ -58,6 +59,12 @@ export function validateSocketQuery(args: readonly unknown[]): InvokeArgs<'waitl
   const ch = 'waitline:querySockets';
   argCount(ch, args, 1);
   return [checked(ch, () => checkSocketQuery(args[0]))];
+}
+
+export function validateNameRequest(args: readonly unknown[]): InvokeArgs<'waitline:resolveNames'> {
+  const ch = 'waitline:resolveNames';
+  argCount(ch, args, 1);
+  return [checked(ch, () => checkNameRequest(args[0]))];
 }
 
 export function validateExportRequest(args: readonly unknown[]): InvokeArgs<'waitline:exportData'> {

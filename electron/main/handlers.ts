@@ -3,6 +3,7 @@
 
 import type { AppInfo } from '../../shared/api';
 import type { ExportRequest, ExportResult } from '../../shared/export-format';
+import type { NameAnswer } from '../../shared/names';
 import type { AlertService } from '../settings/alert-service';
 import type { SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { InvokeHandlers } from '../ipc/ipc-main';
@@ -12,6 +13,7 @@ import {
   validateChangeId,
   validateExportRequest,
   validateHistoryQuery,
+  validateNameRequest,
   validateNoArgs,
   validateSocketQuery,
 } from '../ipc/validate';
@@ -25,6 +27,9 @@ export interface HandlerDeps {
   tuning: Pick<TuningService, 'getState' | 'apply' | 'confirm' | 'revert'>;
   alerts: Pick<AlertService, 'get' | 'set'>;
   exporter: { exportData(req: ExportRequest): Promise<ExportResult> };
+  /** reverse DNS (electron/collector/reverse-dns.ts): answers what is known, starts the rest, never
+   *  waits; absent: every address answers as not (yet) known */
+  names?: { request(addresses: readonly string[]): NameAnswer };
 }
 
 export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
@@ -68,6 +73,10 @@ export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
     'waitline:setAlertSettings': {
       validate: validateAlertSettingsPatch,
       run: (patch) => deps.alerts.set(patch),
+    },
+    'waitline:resolveNames': {
+      validate: validateNameRequest,
+      run: (addresses) => deps.names?.request(addresses) ?? {},
     },
   };
 }

@@ -28,6 +28,8 @@ import { TuningClient } from '../privileged/client';
 import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type NotificationFactory } from '../settings/alert-service';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler, filesUnder } from './app-protocol';
 import { CollectorConnection, type CollectorChild } from './collector-connection';
+import { appInfoServices } from '../collector/services-file';
+import { ReverseDns } from '../collector/reverse-dns';
 import { createInvokeHandlers } from './handlers';
 import { ExportService } from './export-service';
 import { HistoryService } from './history-service';
@@ -76,6 +78,10 @@ const collector = new CollectorConnection<MessagePortMain>({
   onTickError: (message) => log(`collector tick failed: ${message}`),
 });
 
+// reverse DNS for the rows on screen, only while the user has names turned on in the Connections
+// view (the renderer asks nothing otherwise; docs/names.md)
+const reverseDns = new ReverseDns({ enabled: true });
+
 function appInfo(): AppInfo {
   return {
     transport: 'electron',
@@ -84,6 +90,8 @@ function appInfo(): AppInfo {
     hostname: hostname(),
     readOnly: false,
     tickMs: TICK_MS,
+    ...appInfoServices(),
+    reverseDns: true,
   };
 }
 
@@ -229,6 +237,7 @@ async function start(): Promise<void> {
       tuning,
       alerts,
       exporter,
+      names: reverseDns,
     }),
   );
 

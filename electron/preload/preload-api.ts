@@ -100,6 +100,7 @@ export function createPreloadApi(ipc: RendererIpc): PreloadApiHandle {
     revertTuning: (id) => ipc.invoke('waitline:revertTuning', id),
     getAlertSettings: () => ipc.invoke('waitline:getAlertSettings'),
     setAlertSettings: (patch) => ipc.invoke('waitline:setAlertSettings', patch),
+    resolveNames: (addresses) => ipc.invoke('waitline:resolveNames', addresses),
     onNavigate: (cb) => navigation.add(cb, false),
   };
 

@@ -49,9 +49,11 @@ import {
 import { AlertService, AlertSettingsStore } from '../settings/alert-service';
 import { nodeFiles } from '../settings/node-files';
 import { openStatic, pathSegments, realRoot } from './static-files';
-import { BadRequest, parseExportRequest, parseHistoryQuery, parseSocketQuery } from './validate';
+import { BadRequest, parseExportRequest, parseHistoryQuery, parseNameRequest, parseSocketQuery } from './validate';
 import { CollectorBusy, WorkerCollector, type WorkerCollectorOptions } from './worker-collector';
 import { startTickLoop, type TickLoop } from '../collector/tick-loop';
+import { appInfoServices } from '../collector/services-file';
+import { ReverseDns, type ReverseDnsOptions } from '../collector/reverse-dns';
 import { METRICS_TOP_K, MetricsExporter, metricsFormat } from './metrics';
 import { dashboardSecurityHeaders, mimeType } from '../../shared/web-content';
 
@@ -107,6 +109,9 @@ export interface ServeOptions {
   alertSettingsFile?: string;
   /** one-line diagnostics (default: stderr) */
   log?: (line: string) => void;
+  /** look up reverse-DNS names when a viewer with names turned on asks (GET /api/names); default
+   *  false: serve sends no DNS query at all and answers only loopback (docs/names.md) */
+  reverseDns?: boolean | ReverseDnsOptions;
 }
 
 export interface ServeHandle {
@@ -266,6 +271,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     log: (line) => log(`waitline serve: ${line}`),
   });
 
+  const names = new ReverseDns(typeof opts.reverseDns === 'object' ? opts.reverseDns : { enabled: opts.reverseDns === true });
   const info = (): AppInfo => ({
     transport: 'serve',
     version: opts.version ?? '0.0.0',
@@ -273,6 +279,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     hostname: hostname(),
     readOnly: true,
     tickMs,
+    ...appInfoServices(),
+    reverseDns: names.enabled,
   });
 
   // ---- event streams: a generic broadcast (event name + JSON payload) with per-client backpressure ----
@@ -581,6 +589,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
           return sendJson(res, 200, tuningState());
         case SERVE_PATHS.export:
           return sendExport(res, parseExportRequest(params.get('r')), method === 'HEAD');
+        case SERVE_PATHS.names:
+          return sendJson(res, 200, names.request(parseNameRequest(params.get('a'))));
         case SERVE_PATHS.alerts:
           return sendJson(res, 200, { active: lastSnapshot?.alerts?.active ?? [], recent: lastSnapshot?.alerts?.recent ?? [], settings: alerts.get() });
         default:

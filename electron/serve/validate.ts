@@ -3,6 +3,7 @@
 // gets a specific message (HTTP 400), never a stack trace.
 import type { HistoryQuery } from '../../shared/api';
 import type { ExportRequest } from '../../shared/export-format';
+import { checkNameRequest, MAX_ADDRESS_TEXT, MAX_NAME_REQUEST, parseNameRequestParam } from '../../shared/names';
 import { checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError } from '../../shared/query-checks';
 import type { SocketQuery } from '../../shared/snapshot';
 
@@ -54,4 +55,12 @@ export function parseExportRequest(raw: string | null): ExportRequest {
   if (raw === null || raw === '') throw new BadRequest('missing parameter "r" (the export request, as JSON)');
   const v = jsonParam(raw, 'r', 'export request');
   return judged(() => checkExportRequest(v));
+}
+
+/** `a`: the addresses of GET /api/names, comma-separated (shared/names.ts); absent or empty: none. */
+export function parseNameRequest(raw: string | null): string[] {
+  if (raw === null || raw === '') return [];
+  const max = MAX_NAME_REQUEST * (MAX_ADDRESS_TEXT + 1);
+  if (raw.length > max) throw new BadRequest(`the address list is too long (at most ${max} characters)`);
+  return judged(() => checkNameRequest(parseNameRequestParam(raw)));
 }

@@ -89,7 +89,8 @@ describe('dashboard in Chromium against waitline serve (private network namespac
     assert.equal((await httpStatus(ns!, port, '/api/info', { Host: host, Authorization: 'Bearer wrong' })).status, 401);
     const ok = await httpStatus(ns!, port, '/api/info', { Host: host, Authorization: `Bearer ${token}` });
     assert.equal(ok.status, 200);
-    assert.equal(JSON.parse(ok.body).readOnly, true);
+    // the body is cut at 500 characters (the service names follow): look for the field, do not parse
+    assert.match(ok.body, /"readOnly":true/);
     // DNS rebinding / cross-site: a foreign Host or Origin is refused even with the token
     const badHost = await httpStatus(ns!, port, `/api/info?token=${token}`, { Host: `evil.example:${port}` });
     assert.equal(badHost.status, 403);

@@ -68,6 +68,7 @@ function fakeApiScript(): string {
       applyTuning: async () => ({ ok: false, code: 'invalid', message: 'test' }),
       confirmTuning: async () => ({ ok: false, code: 'invalid', message: 'test' }),
       revertTuning: async () => ({ ok: false, code: 'invalid', message: 'test' }),
+      resolveNames: async () => ({}),
       onNavigate: (cb) => { navigateCbs.add(cb); return () => navigateCbs.delete(cb); },
     };
   `;

@@ -3,12 +3,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { SocketSortKey } from '../../../shared/snapshot';
+import { serviceName } from '../../../shared/services';
 import { TCP_STATES, type TcpState } from '../../../shared/tcp';
 import { fmtCount, STATE_COLORS } from '../../format';
 import { measureRender } from '../../perf';
 import { useDashboard, useDashboardStore } from '../../store/context';
 import { type ConnectionFilters, loadFilters, portError, saveFilters, toQuery, DEFAULT_FILTERS } from './filters';
 import { ConnectionsModel, type DisplayRow, ownerText, PAGE_SIZE } from './model';
+import { loadResolveNames, mergeNames, nameRequests, remoteAddresses, saveResolveNames } from './names';
 
 export const ROW_HEIGHT = 28;
 
@@ -34,12 +36,36 @@ function timerText(r: DisplayRow): string {
   return `${TIMER_PREFIX[r.timer] ?? ''}${left}`;
 }
 
+/** Port → service name (AppInfo.services, from the host's /etc/services); null before getInfo answers. */
+type Services = Readonly<Record<number, string>> | null;
+
+/** A port with its service name beside it ("443 https"; docs/names.md). */
+function PortCell({ port, services }: { port: number; services: Services }) {
+  const name = serviceName(services, port);
+  return (
+    <div className="c-port mono" role="cell" title={name ? `${port} (${name} in /etc/services)` : undefined}>
+      {port}
+      {name && <span className="svc"> {name}</span>}
+    </div>
+  );
+}
+
+interface RowProps {
+  r: DisplayRow;
+  top: number;
+  services: Services;
+  /** the remote address's reverse-DNS name, when names are on and it has one */
+  host: string | null;
+}
+
 /** A row re-renders only when something it shows changed (each refresh brings new row objects). */
-function sameRow(a: { r: DisplayRow; top: number }, b: { r: DisplayRow; top: number }): boolean {
+function sameRow(a: RowProps, b: RowProps): boolean {
   const x = a.r;
   const y = b.r;
   return (
     a.top === b.top &&
+    a.services === b.services &&
+    a.host === b.host &&
     x.key === y.key &&
     x.mark === y.mark &&
     x.state === y.state &&
@@ -54,7 +80,7 @@ function sameRow(a: { r: DisplayRow; top: number }, b: { r: DisplayRow; top: num
   );
 }
 
-const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
+const Row = memo(function Row({ r, top, services, host }: RowProps) {
   const owner = ownerText(r);
   return (
     <div
@@ -70,15 +96,12 @@ const Row = memo(function Row({ r, top }: { r: DisplayRow; top: number }) {
       <div className="c-addr mono" role="cell" title={r.localAddr}>
         {r.localAddr}
       </div>
-      <div className="c-port mono" role="cell">
-        {r.localPort}
-      </div>
-      <div className="c-addr mono" role="cell" title={r.remoteAddr}>
+      <PortCell port={r.localPort} services={services} />
+      <div className="c-addr mono" role="cell" title={host ? `${r.remoteAddr} (${host})` : r.remoteAddr}>
         {r.remoteAddr}
+        {host && <span className="host"> {host}</span>}
       </div>
-      <div className="c-port mono" role="cell">
-        {r.remotePort}
-      </div>
+      <PortCell port={r.remotePort} services={services} />
       <div className="c-num" role="cell" title={r.timer === 'none' ? undefined : `${r.timer} timer`}>
         {timerText(r)}
       </div>
@@ -131,6 +154,19 @@ export function ConnectionsView() {
   }, []);
   const tick = useDashboard((s) => s.snapshot?.seq ?? -1);
   const { api } = useDashboardStore();
+  const services = useDashboard((s) => s.info?.services ?? null);
+  // reverse DNS: the user's toggle, and whether the host looks names up at all (serve may not)
+  const canResolve = useDashboard((s) => s.info?.reverseDns === true);
+  const [resolveOn, setResolveOnState] = useState<boolean>(loadResolveNames);
+  const [hostNames, setHostNames] = useState<ReadonlyMap<string, string | null>>(() => new Map());
+  const namesWanted = resolveOn && canResolve;
+  const namesWantedRef = useRef(namesWanted);
+  namesWantedRef.current = namesWanted;
+  const setResolveOn = (on: boolean) => {
+    saveResolveNames(on);
+    setResolveOnState(on);
+    if (!on) setHostNames(new Map());
+  };
   const modelRef = useRef(new ConnectionsModel());
   const model = modelRef.current;
   const [, rerender] = useReducer((x: number) => x + 1, 0);
@@ -179,6 +215,18 @@ export function ConnectionsView() {
           setLoaded(true);
           rerender();
         });
+        // names for the rows just fetched (the screen's pages), only while the user wants them; the
+        // host answers what it knows and looks up the rest for a later refresh
+        if (namesWantedRef.current) {
+          for (const chunk of nameRequests(remoteAddresses(results.flatMap((res) => res.rows)))) {
+            api
+              .resolveNames(chunk)
+              .then((answer) => {
+                if (namesWantedRef.current) setHostNames((known) => mergeNames(known, answer));
+              })
+              .catch(() => undefined); // names are a nicety: the table stays as it is
+          }
+        }
       })
       .catch((e: unknown) => {
         if (!cancelled) setError(`Could not read the socket table: ${(e as Error).message}`);
@@ -211,7 +259,8 @@ export function ConnectionsView() {
             <input
               type="search"
               value={filters.address}
-              placeholder="e.g. 10.0.0.5 or :443"
+              placeholder="e.g. 10.0.0.5, :443 or https"
+              title="Matches local and remote addresses, ports, and service names (https, postgres …)"
               onChange={(e) => setFilters({ ...filters, address: e.target.value })}
             />
           </label>
@@ -234,6 +283,23 @@ export function ConnectionsView() {
               placeholder="name or pid"
               onChange={(e) => setFilters({ ...filters, process: e.target.value })}
             />
+          </label>
+          <label
+            className="toggle"
+            title={
+              canResolve
+                ? 'Look up reverse-DNS names of the remote addresses on screen (cached; docs/names.md)'
+                : 'This host does not look up names (waitline serve sends no DNS query unless started with names allowed)'
+            }
+          >
+            <input
+              type="checkbox"
+              checked={namesWanted}
+              disabled={!canResolve}
+              onChange={(e) => setResolveOn(e.target.checked)}
+              data-testid="resolve-names"
+            />
+            Host names
           </label>
           <button type="button" className="link" onClick={() => setFilters(DEFAULT_FILTERS)}>
             Clear filters
@@ -267,7 +333,13 @@ export function ConnectionsView() {
             {items.map((it) => {
               const r = model.rowAt(it.index);
               return r ? (
-                <Row key={`${r.key}|${r.mark === 'gone' ? 'g' : ''}`} r={r} top={it.start} />
+                <Row
+                  key={`${r.key}|${r.mark === 'gone' ? 'g' : ''}`}
+                  r={r}
+                  top={it.start}
+                  services={services}
+                  host={namesWanted ? (hostNames.get(r.remoteAddr) ?? null) : null}
+                />
               ) : (
                 <div key={`p${it.index}`} className="row placeholder" style={{ transform: `translateY(${it.start}px)` }} />
               );

@@ -1,7 +1,7 @@
 // An in-memory WaitlineApi standing in for the Electron preload in jsdom tests (the real transports
 // are exercised by serve.test.ts and the Chromium e2e test). Tests push snapshots and statuses.
 import { DEFAULT_ALERT_SETTINGS, validateAlertSettings, type AlertSettings } from '../../../shared/alerts';
-import type { AlertSettingsResult, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../../../shared/api';
+import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../../../shared/api';
 import type { ExportRequest, ExportResult } from '../../../shared/export-format';
 import { HistoryStore } from '../../../shared/history';
 import type { Snapshot, SocketPage, SocketQuery, SocketRow } from '../../../shared/snapshot';
@@ -19,7 +19,7 @@ export class FakeApi implements WaitlineApi {
   private snapshotCbs = new Set<(s: Snapshot) => void>();
   private statusCbs = new Set<(s: CollectorStatus) => void>();
 
-  getInfo = async () => ({ transport: 'electron' as const, version: '0.1.0', kernel: '6.18.0', hostname: 'testhost', readOnly: false, tickMs: 1000 });
+  getInfo = async (): Promise<AppInfo> => ({ transport: 'electron' as const, version: '0.1.0', kernel: '6.18.0', hostname: 'testhost', readOnly: false, tickMs: 1000 });
   onSnapshot(cb: (s: Snapshot) => void) {
     this.snapshotCbs.add(cb);
     return () => void this.snapshotCbs.delete(cb);
@@ -50,6 +50,13 @@ export class FakeApi implements WaitlineApi {
     return { ok: true, rows: 3, bytes: 120, path: `/tmp/${r.kind}.${r.format}` };
   };
   getAlertSettings = async () => ({ ...this.alertSettings });
+  /** reverse-DNS names the fake host knows; every resolveNames call, as sent */
+  hostNames: Record<string, string | null> = {};
+  nameRequests: string[][] = [];
+  resolveNames = async (addresses: string[]): Promise<Record<string, string | null>> => {
+    this.nameRequests.push([...addresses]);
+    return Object.fromEntries(addresses.filter((a) => a in this.hostNames).map((a) => [a, this.hostNames[a]]));
+  };
   setAlertSettings = async (patch: Partial<AlertSettings>): Promise<AlertSettingsResult> => {
     this.alertPatches.push(structuredClone(patch));
     if (this.refuseAlertSettings) return this.refuseAlertSettings;

@@ -65,6 +65,7 @@ test('the handler table covers exactly the contract channels', () => {
       revert: async () => ({}) as TuningResult,
     },
     alerts: { get: () => ({}) as AlertSettings, set: () => ({}) as AlertSettingsResult },
+    names: { request: () => ({}) },
   });
   const channels: InvokeChannel[] = Object.keys(handlers) as InvokeChannel[];
   assert.deepEqual(channels.sort(), [
@@ -76,6 +77,7 @@ test('the handler table covers exactly the contract channels', () => {
     'waitline:getInfo',
     'waitline:getTuning',
     'waitline:querySockets',
+    'waitline:resolveNames',
     'waitline:revertTuning',
     'waitline:setAlertSettings',
   ]);

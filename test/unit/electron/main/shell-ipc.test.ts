@@ -77,6 +77,7 @@ function setup(opts: { windowId?: number | null } = {}) {
       tuning,
       alerts,
       exporter: { exportData: async () => ({ ok: false, canceled: true }) },
+      names: { request: (addresses) => Object.fromEntries(addresses.map((a) => [a, a === '127.0.0.1' ? 'localhost' : null])) },
     }),
   );
   return { ipcMain, ipc, history, backend, tuning, rejected, socketQueries, saved, forwarded };
@@ -93,6 +94,7 @@ test('every channel of the contract gets a handler, and dispose removes them all
     'waitline:getInfo',
     'waitline:getTuning',
     'waitline:querySockets',
+    'waitline:resolveNames',
     'waitline:revertTuning',
     'waitline:setAlertSettings',
   ]);

@@ -33,6 +33,7 @@ test('the exposed API is exactly the WaitlineApi domain functions — no ipcRend
     'onNavigate',
     'onSnapshot',
     'querySockets',
+    'resolveNames',
     'revertTuning',
     'setAlertSettings',
   ]);
@@ -52,6 +53,7 @@ test('calls use the contract channel names and pass the arguments through', asyn
   await api.getAlertSettings();
   await api.setAlertSettings({ budgetWarnPercent: 75, notify: false });
   await api.exportData({ kind: 'budgets', format: 'jsonl' });
+  await api.resolveNames(['93.184.216.34']);
   assert.deepEqual(ipcRenderer.invoked, [
     { channel: 'waitline:getInfo', args: [] },
     { channel: 'waitline:getHistory', args: [{ fromMs: 1, toMs: 2, maxPoints: 3 }] },
@@ -63,6 +65,7 @@ test('calls use the contract channel names and pass the arguments through', asyn
     { channel: 'waitline:getAlertSettings', args: [] },
     { channel: 'waitline:setAlertSettings', args: [{ budgetWarnPercent: 75, notify: false }] },
     { channel: 'waitline:exportData', args: [{ kind: 'budgets', format: 'jsonl' }] },
+    { channel: 'waitline:resolveNames', args: [['93.184.216.34']] },
   ]);
   dispose();
 });
