@@ -9,6 +9,8 @@ import type { AlertSettings, AlertSettingsError } from '../shared/alerts';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../shared/api';
 import { exportFileName, type ExportRequest, type ExportResult } from '../shared/export-format';
 import { nameRequestParam, type NameAnswer } from '../shared/names';
+import type { ConnInfoReply, ConnKey } from '../shared/conn-info';
+import type { KillRequest, KillResult } from '../shared/socket-tuple';
 import type { Snapshot, SocketPage, SocketQuery } from '../shared/snapshot';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_ROUTES, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
 import type { ApplyTuningRequest, TuningResult, TuningState } from '../shared/tuning';
@@ -173,6 +175,10 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
     },
     getAlertSettings: () => call<AlertSettings>(SERVE_ROUTES.getAlertSettings.path),
     resolveNames: (addresses: string[]) => call<NameAnswer>(`${SERVE_ROUTES.resolveNames.path}?a=${encodeURIComponent(nameRequestParam(addresses))}`),
+    connectionDetails: (keys: ConnKey[]) => call<ConnInfoReply>(`${SERVE_ROUTES.connectionDetails.path}?k=${encodeURIComponent(JSON.stringify(keys))}`),
+    // read-only like the tuning writes (its route answers read_only too): no request needed
+    killConnection: (_r: KillRequest): Promise<KillResult> =>
+      Promise.resolve({ ok: false, code: 'read_only', message: 'waitline serve is read-only: closing a connection needs the desktop app or `waitline kill`' }),
     setAlertSettings: (patch: Partial<AlertSettings>) =>
       call<AlertSettingsResult>(
         SERVE_ROUTES.setAlertSettings.path,
@@ -239,6 +245,8 @@ export function unavailableApi(reason: string): WaitlineApi {
     getAlertSettings: fail,
     setAlertSettings: fail,
     resolveNames: fail,
+    connectionDetails: fail,
+    killConnection: fail,
   };
 }
 

@@ -5,7 +5,9 @@
 
 import type { AlertSettings, AlertSettingsError } from './alerts';
 import type { ExportRequest, ExportResult } from './export-format';
+import type { ConnInfoReply, ConnKey } from './conn-info';
 import type { NameAnswer } from './names';
+import type { KillRequest, KillResult } from './socket-tuple';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
@@ -29,6 +31,10 @@ export interface AppInfo {
   /** whether the host looks up reverse-DNS names when resolveNames asks (the desktop app: yes;
    *  `waitline serve`: only when started with names allowed); absent = no */
   reverseDns?: boolean;
+  /** whether "Close connection…" can work here (docs/kill.md): available false with the reason when
+   *  the kernel lacks CONFIG_INET_DIAG_DESTROY, the helper is not installed, or the transport is
+   *  read-only; null when the kernel's build config could not be read (the helper verifies after) */
+  kill?: { available: boolean | null; reason: string | null };
 }
 
 /** Health of the collector process as the host sees it (crash, restart with backoff …). */
@@ -126,6 +132,12 @@ export interface WaitlineApi {
    *  lookups for the rest (absent from the answer; ask again on the next refresh). Never waits for
    *  DNS. A host that does not look names up (AppInfo.reverseDns false) answers only loopback. */
   resolveNames(addresses: string[]): Promise<NameAnswer>;
+  /** tcp_info of a few connections (the selected row): RTT, retransmits, bytes, cwnd …, by exact
+   *  lookups, never a dump of the table (docs/conn-info.md) */
+  connectionDetails(keys: ConnKey[]): Promise<ConnInfoReply>;
+  /** Destroys one connection through the kill helper (pkexec; its own polkit action) and checks it is
+   *  gone (docs/kill.md). `waitline serve` answers read_only. */
+  killConnection(request: KillRequest): Promise<KillResult>;
   /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
   onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }

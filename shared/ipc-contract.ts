@@ -22,7 +22,9 @@ export type InvokeMethod =
   | 'getAlertSettings'
   | 'setAlertSettings'
   | 'exportData'
-  | 'resolveNames';
+  | 'resolveNames'
+  | 'connectionDetails'
+  | 'killConnection';
 
 type MethodArgs<M extends InvokeMethod> = Parameters<WaitlineApi[M]>;
 type MethodResult<M extends InvokeMethod> = Awaited<ReturnType<WaitlineApi[M]>>;

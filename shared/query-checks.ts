@@ -4,6 +4,8 @@
 // own framing (argument lists; URL parameters and JSON) and words the error for its caller.
 // Pure: no Node, no DOM.
 import type { HistoryQuery } from './api';
+import { CONN_INFO_MAX_KEYS, type ConnKey } from './conn-info';
+import { isIPv4, parseIPv6, parseTuple, type KillRequest } from './socket-tuple';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type ExportRequest } from './export-format';
 import { MAX_HISTORY_POINTS } from './history';
 import type { SocketQuery, SocketSortKey } from './snapshot';
@@ -143,4 +145,47 @@ export function checkExportRequest(v: unknown): ExportRequest {
     }
   }
   return r;
+}
+
+const CONN_KEY_FIELDS: readonly string[] = ['family', 'localAddr', 'localPort', 'remoteAddr', 'remotePort', 'cookie'];
+
+/** Connection keys for the details of a few connections (shared/conn-info.ts): 1 … CONN_INFO_MAX_KEYS
+ *  keys, each with a family, two IP literals of that family's table form, two ports 0 … 65535 and an
+ *  optional decimal cookie. Fresh objects holding only the known fields. */
+export function checkConnKeys(v: unknown): ConnKey[] {
+  if (!Array.isArray(v)) throw new QueryError(`the connection keys must be an array, got ${showValue(v)}`);
+  if (v.length === 0 || v.length > CONN_INFO_MAX_KEYS) throw new QueryError(`ask for 1 to ${CONN_INFO_MAX_KEYS} connections, not ${v.length}`);
+  return v.map((item, i) => {
+    const o = plainObject(`connection key ${i}`, item, CONN_KEY_FIELDS);
+    if (o.family !== 'ipv4' && o.family !== 'ipv6') throw new QueryError(`family must be "ipv4" or "ipv6", got ${showValue(o.family)}`);
+    const addr = (field: string, a: unknown): string => {
+      if (typeof a !== 'string' || a.length > 45) throw new QueryError(`${field} must be an IP address, got ${showValue(a)}`);
+      const ok = o.family === 'ipv4' ? isIPv4(a) : parseIPv6(a) !== null;
+      if (!ok) throw new QueryError(`${field} must be an ${o.family === 'ipv4' ? 'IPv4' : 'IPv6'} address, got ${showValue(a)}`);
+      return a;
+    };
+    const key: ConnKey = {
+      family: o.family,
+      localAddr: addr('localAddr', o.localAddr),
+      localPort: integerIn('localPort', o.localPort, 0, 65535),
+      remoteAddr: addr('remoteAddr', o.remoteAddr),
+      remotePort: integerIn('remotePort', o.remotePort, 0, 65535),
+    };
+    if (o.cookie !== undefined) {
+      if (typeof o.cookie !== 'string' || !/^\d{1,20}$/.test(o.cookie)) throw new QueryError(`cookie must be a decimal number as text, got ${showValue(o.cookie)}`);
+      key.cookie = o.cookie;
+    }
+    return key;
+  });
+}
+
+const KILL_FIELDS: readonly string[] = ['local', 'remote'];
+
+/** A kill request: the two ends as text (ADDR:PORT, [v6]:PORT), validated strictly by parseTuple
+ *  (shared/socket-tuple.ts) — the helper validates them again. */
+export function checkKillRequest(v: unknown): KillRequest {
+  const o = plainObject('the kill request', v, KILL_FIELDS);
+  const t = parseTuple(o.local, o.remote);
+  if (!t.ok) throw new QueryError(t.error);
+  return { local: o.local as string, remote: o.remote as string };
 }

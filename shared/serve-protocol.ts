@@ -27,6 +27,10 @@ export const SERVE_ROUTES = {
   exportData: { method: 'GET', path: '/api/export' },
   /** ?a=<addresses, comma-separated> → NameAnswer (shared/names.ts) */
   resolveNames: { method: 'GET', path: '/api/names' },
+  /** ?k=<JSON ConnKey[]> → ConnInfoReply (shared/conn-info.ts) */
+  connectionDetails: { method: 'GET', path: '/api/connection-details' },
+  /** serve is read-only: always { ok: false, code: 'read_only' } */
+  killConnection: { method: 'POST', path: '/api/kill' },
 } as const satisfies Record<InvokeMethod, { method: 'GET' | 'POST' | 'PUT'; path: `/api/${string}` }>;
 
 /** Paths of the HTTP API: the routes above by name, plus what only serve has (the event stream that
@@ -44,6 +48,8 @@ export const SERVE_PATHS = {
   revert: SERVE_ROUTES.revertTuning.path,
   alertSettings: SERVE_ROUTES.getAlertSettings.path,
   names: SERVE_ROUTES.resolveNames.path,
+  connectionDetails: SERVE_ROUTES.connectionDetails.path,
+  kill: SERVE_ROUTES.killConnection.path,
   /** GET → { active, recent, settings }: the alerts in force and the last cleared ones */
   alerts: '/api/alerts',
   /** Prometheus exposition (docs/metrics.md): `Authorization: Bearer` with the token or the metrics

@@ -131,8 +131,16 @@ export function formatTupleEndpoint(e: Endpoint): string {
 
 // ------------------------------------------------------------------ results
 
+/** What the UI asks to kill: the two ends as `ss -tan` prints them (LOCAL is the socket's own end). */
+export interface KillRequest {
+  local: string;
+  remote: string;
+}
+
 export type KillErrorCode =
   | 'invalid'
+  /** the transport cannot kill (waitline serve is read-only) */
+  | 'read_only'
   | 'unavailable'
   | 'not_found'
   | 'still_present'

@@ -5,7 +5,15 @@
 import { ALERT_SETTING_LIMITS, type AlertSettings } from '../../shared/alerts';
 import { checkNameRequest } from '../../shared/names';
 import type { InvokeArgs, InvokeChannel } from '../../shared/ipc-contract';
-import { checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError, showValue as show } from '../../shared/query-checks';
+import {
+  checkConnKeys,
+  checkExportRequest,
+  checkHistoryQuery,
+  checkKillRequest,
+  checkSocketQuery,
+  QueryError,
+  showValue as show,
+} from '../../shared/query-checks';
 import { MAX_CHANGES_PER_REQUEST, MAX_SYSCTL_VALUE_LENGTH } from '../../shared/sysctl-catalog';
 import { CHANGE_ID_PATTERN, type ApplyTuningRequest } from '../../shared/tuning';
 import { IpcArgumentError } from './ipc-main';
@@ -65,6 +73,18 @@ export function validateNameRequest(args: readonly unknown[]): InvokeArgs<'waitl
   const ch = 'waitline:resolveNames';
   argCount(ch, args, 1);
   return [checked(ch, () => checkNameRequest(args[0]))];
+}
+
+export function validateConnKeys(args: readonly unknown[]): InvokeArgs<'waitline:connectionDetails'> {
+  const ch = 'waitline:connectionDetails';
+  argCount(ch, args, 1);
+  return [checked(ch, () => checkConnKeys(args[0]))];
+}
+
+export function validateKillRequest(args: readonly unknown[]): InvokeArgs<'waitline:killConnection'> {
+  const ch = 'waitline:killConnection';
+  argCount(ch, args, 1);
+  return [checked(ch, () => checkKillRequest(args[0]))];
 }
 
 export function validateExportRequest(args: readonly unknown[]): InvokeArgs<'waitline:exportData'> {

@@ -3,7 +3,9 @@
 
 import type { AppInfo } from '../../shared/api';
 import type { ExportRequest, ExportResult } from '../../shared/export-format';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { NameAnswer } from '../../shared/names';
+import type { KillResult } from '../../shared/socket-tuple';
 import type { AlertService } from '../settings/alert-service';
 import type { SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { InvokeHandlers } from '../ipc/ipc-main';
@@ -11,8 +13,10 @@ import {
   validateAlertSettingsPatch,
   validateApplyTuning,
   validateChangeId,
+  validateConnKeys,
   validateExportRequest,
   validateHistoryQuery,
+  validateKillRequest,
   validateNameRequest,
   validateNoArgs,
   validateSocketQuery,
@@ -30,6 +34,10 @@ export interface HandlerDeps {
   /** reverse DNS (electron/collector/reverse-dns.ts): answers what is known, starts the rest, never
    *  waits; absent: every address answers as not (yet) known */
   names?: { request(addresses: readonly string[]): NameAnswer };
+  /** tcp_info of a few connections, read in the collector process (docs/conn-info.md) */
+  details?: { connInfo(keys: ConnKey[]): Promise<ConnInfoReply> };
+  /** the kill helper's client (electron/privileged/kill-client.ts; docs/kill.md) */
+  kill?: { kill(local: string, remote: string): Promise<KillResult> };
 }
 
 export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
@@ -73,6 +81,14 @@ export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
     'waitline:setAlertSettings': {
       validate: validateAlertSettingsPatch,
       run: (patch) => deps.alerts.set(patch),
+    },
+    'waitline:connectionDetails': {
+      validate: validateConnKeys,
+      run: (keys) => deps.details?.connInfo(keys) ?? { available: false, reason: 'connection details are not wired in this build' },
+    },
+    'waitline:killConnection': {
+      validate: validateKillRequest,
+      run: (req) => deps.kill?.kill(req.local, req.remote) ?? { ok: false, code: 'not_installed', message: 'closing connections is not wired in this build' },
     },
     'waitline:resolveNames': {
       validate: validateNameRequest,

@@ -25,6 +25,7 @@ import { createMainIpc } from '../ipc/electron-main';
 import { sendEvent, sendPort, type MainIpc } from '../ipc/ipc-main';
 import { trustedSender } from '../ipc/sender';
 import { TuningClient } from '../privileged/client';
+import { KillClient } from '../privileged/kill-client';
 import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type NotificationFactory } from '../settings/alert-service';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler, filesUnder } from './app-protocol';
 import { CollectorConnection, type CollectorChild } from './collector-connection';
@@ -62,6 +63,8 @@ const history = new HistoryService();
 // The client reports the 30 s auto-revert through onChanged; the service marks it on the charts.
 const tuningClient = new TuningClient({ onChanged: (change) => tuning.onClientChange(change) });
 const tuning = new TuningService(tuningClient, history);
+// closing a connection: its own helper and polkit action (docs/kill.md)
+const killClient = new KillClient();
 
 function pushStatus(status: CollectorStatus): void {
   if (status.state === 'restarting' || status.state === 'failed') log(`collector ${status.state}: ${status.message ?? ''}`);
@@ -92,7 +95,19 @@ function appInfo(): AppInfo {
     tickMs: TICK_MS,
     ...appInfoServices(),
     reverseDns: true,
+    kill: killAvailability(),
   };
+}
+
+/** Whether "Close connection…" can work here, asked once (the kernel's build config and the installed
+ *  helper do not change while the app runs). */
+let killSupport: { available: boolean | null; reason: string | null } | null = null;
+function killAvailability(): { available: boolean | null; reason: string | null } {
+  if (killSupport === null) {
+    const a = killClient.availability();
+    killSupport = a.installed !== null ? { available: false, reason: a.installed } : { available: a.available, reason: a.reason };
+  }
+  return killSupport;
 }
 
 function openExternal(url: string): void {
@@ -238,6 +253,8 @@ async function start(): Promise<void> {
       alerts,
       exporter,
       names: reverseDns,
+      details: collector,
+      kill: killClient,
     }),
   );
 

@@ -101,6 +101,8 @@ export function createPreloadApi(ipc: RendererIpc): PreloadApiHandle {
     getAlertSettings: () => ipc.invoke('waitline:getAlertSettings'),
     setAlertSettings: (patch) => ipc.invoke('waitline:setAlertSettings', patch),
     resolveNames: (addresses) => ipc.invoke('waitline:resolveNames', addresses),
+    connectionDetails: (keys) => ipc.invoke('waitline:connectionDetails', keys),
+    killConnection: (request) => ipc.invoke('waitline:killConnection', request),
     onNavigate: (cb) => navigation.add(cb, false),
   };
 

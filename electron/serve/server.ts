@@ -33,6 +33,8 @@ import { SNAPSHOT_LIMITS, type Snapshot, type SocketPage, type SocketQuery } fro
 import { knobState, SYSCTL_CATALOG } from '../../shared/sysctl-catalog';
 import { addToBudgetRest } from '../../shared/port-budget';
 import type { TuningResult, TuningState } from '../../shared/tuning';
+import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import type { KillResult } from '../../shared/socket-tuple';
 import {
   bearerToken,
   clientErrorStatus,
@@ -49,7 +51,7 @@ import {
 import { AlertService, AlertSettingsStore } from '../settings/alert-service';
 import { nodeFiles } from '../settings/node-files';
 import { openStatic, pathSegments, realRoot } from './static-files';
-import { BadRequest, parseExportRequest, parseHistoryQuery, parseNameRequest, parseSocketQuery } from './validate';
+import { BadRequest, parseConnKeys, parseExportRequest, parseHistoryQuery, parseNameRequest, parseSocketQuery } from './validate';
 import { CollectorBusy, WorkerCollector, type WorkerCollectorOptions } from './worker-collector';
 import { startTickLoop, type TickLoop } from '../collector/tick-loop';
 import { appInfoServices } from '../collector/services-file';
@@ -62,6 +64,8 @@ import { dashboardSecurityHeaders, mimeType } from '../../shared/web-content';
 export interface ServeCollector {
   tick(): Promise<Snapshot>;
   querySockets(q: SocketQuery): SocketPage | Promise<SocketPage>;
+  /** tcp_info of a few connections (docs/conn-info.md) */
+  connInfo?(keys: ConnKey[]): Promise<ConnInfoReply>;
   setDemand(d: Demand): void;
   /** new alert settings (a Collector made without `alerts` ignores them) */
   setAlertSettings?(settings: AlertSettings): void;
@@ -128,6 +132,7 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
+const KILL_READ_ONLY_REASON = 'waitline serve is read-only: closing a connection needs the desktop app or `waitline kill` (a polkit helper).';
 const READ_ONLY_REASON = 'waitline serve is read-only: tuning is possible only in the desktop app (it uses a polkit helper).';
 
 /** Request line + headers, in bytes (Node's default is 16 KiB). */
@@ -281,6 +286,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     tickMs,
     ...appInfoServices(),
     reverseDns: names.enabled,
+    kill: { available: false, reason: KILL_READ_ONLY_REASON },
   });
 
   // ---- event streams: a generic broadcast (event name + JSON payload) with per-client backpressure ----
@@ -544,7 +550,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     // ---- the API and the page ----
     if (pathname === SERVE_PATHS.metrics && metrics) return sendMetrics(req, res);
     if (pathname.startsWith('/api/')) {
-      if (pathname === SERVE_PATHS.apply || pathname === SERVE_PATHS.confirm || pathname === SERVE_PATHS.revert) {
+      if (pathname === SERVE_PATHS.apply || pathname === SERVE_PATHS.confirm || pathname === SERVE_PATHS.revert || pathname === SERVE_PATHS.kill) {
         if (method !== 'POST') return sendError(res, 405, `${pathname} takes POST`, { Allow: 'POST' });
         const len = Number(req.headers['content-length'] ?? 0);
         if (!(len <= MAX_POST_BODY_BYTES)) return sendError(res, 413, 'request body too large', { Connection: 'close' });
@@ -553,7 +559,10 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
           got += d.length;
           if (got > MAX_POST_BODY_BYTES) req.destroy();
         });
-        const r: TuningResult = { ok: false, code: 'read_only', message: READ_ONLY_REASON };
+        const r: TuningResult | KillResult =
+          pathname === SERVE_PATHS.kill
+            ? { ok: false, code: 'read_only', message: KILL_READ_ONLY_REASON }
+            : { ok: false, code: 'read_only', message: READ_ONLY_REASON };
         return sendJson(res, 200, r);
       }
       if (pathname === SERVE_PATHS.alertSettings) {
@@ -589,6 +598,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
           return sendJson(res, 200, tuningState());
         case SERVE_PATHS.export:
           return sendExport(res, parseExportRequest(params.get('r')), method === 'HEAD');
+        case SERVE_PATHS.connectionDetails: {
+          const keys = parseConnKeys(params.get('k'));
+          if (!collector.connInfo) return sendJson(res, 200, { available: false, reason: 'this collector has no connection details' });
+          return sendJson(res, 200, await collector.connInfo(keys));
+        }
         case SERVE_PATHS.names:
           return sendJson(res, 200, names.request(parseNameRequest(params.get('a'))));
         case SERVE_PATHS.alerts:

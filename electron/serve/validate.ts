@@ -4,7 +4,8 @@
 import type { HistoryQuery } from '../../shared/api';
 import type { ExportRequest } from '../../shared/export-format';
 import { checkNameRequest, MAX_ADDRESS_TEXT, MAX_NAME_REQUEST, parseNameRequestParam } from '../../shared/names';
-import { checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError } from '../../shared/query-checks';
+import type { ConnKey } from '../../shared/conn-info';
+import { checkConnKeys, checkExportRequest, checkHistoryQuery, checkSocketQuery, QueryError } from '../../shared/query-checks';
 import type { SocketQuery } from '../../shared/snapshot';
 
 export class BadRequest extends Error {}
@@ -48,6 +49,13 @@ export function parseSocketQuery(raw: string | null): SocketQuery {
   if (raw === null || raw === '') return {};
   const v = jsonParam(raw, 'q', 'socket query');
   return judged(() => checkSocketQuery(v));
+}
+
+/** `k`: the connection keys of /api/connection-details, as JSON (shared/conn-info.ts). */
+export function parseConnKeys(raw: string | null): ConnKey[] {
+  if (raw === null || raw === '') throw new BadRequest('missing parameter "k" (the connections, as JSON)');
+  const v = jsonParam(raw, 'k', 'connection list');
+  return judged(() => checkConnKeys(v));
 }
 
 /** `r`: an ExportRequest as JSON (/api/export). */

@@ -69,6 +69,8 @@ function fakeApiScript(): string {
       confirmTuning: async () => ({ ok: false, code: 'invalid', message: 'test' }),
       revertTuning: async () => ({ ok: false, code: 'invalid', message: 'test' }),
       resolveNames: async () => ({}),
+      connectionDetails: async () => ({ available: false, reason: 'not in this test' }),
+      killConnection: async () => ({ ok: false, code: 'not_installed', message: 'not in this test' }),
       onNavigate: (cb) => { navigateCbs.add(cb); return () => navigateCbs.delete(cb); },
     };
   `;

@@ -10,6 +10,7 @@ import { measureRender } from '../../perf';
 import { useDashboard, useDashboardStore } from '../../store/context';
 import { type ConnectionFilters, loadFilters, portError, saveFilters, toQuery, DEFAULT_FILTERS } from './filters';
 import { ConnectionsModel, type DisplayRow, ownerText, PAGE_SIZE } from './model';
+import { ConnectionDetail } from './ConnectionDetail';
 import { loadResolveNames, mergeNames, nameRequests, remoteAddresses, saveResolveNames } from './names';
 
 export const ROW_HEIGHT = 28;
@@ -56,6 +57,8 @@ interface RowProps {
   services: Services;
   /** the remote address's reverse-DNS name, when names are on and it has one */
   host: string | null;
+  selected: boolean;
+  onSelect: (r: DisplayRow) => void;
 }
 
 /** A row re-renders only when something it shows changed (each refresh brings new row objects). */
@@ -66,6 +69,7 @@ function sameRow(a: RowProps, b: RowProps): boolean {
     a.top === b.top &&
     a.services === b.services &&
     a.host === b.host &&
+    a.selected === b.selected &&
     x.key === y.key &&
     x.mark === y.mark &&
     x.state === y.state &&
@@ -80,14 +84,16 @@ function sameRow(a: RowProps, b: RowProps): boolean {
   );
 }
 
-const Row = memo(function Row({ r, top, services, host }: RowProps) {
+const Row = memo(function Row({ r, top, services, host, selected, onSelect }: RowProps) {
   const owner = ownerText(r);
   return (
     <div
-      className={`row ${r.mark ? `mark-${r.mark}` : ''}`}
+      className={`row ${r.mark ? `mark-${r.mark}` : ''} ${selected ? 'selected' : ''}`}
       role="row"
+      aria-selected={selected}
       style={{ transform: `translateY(${top}px)` }}
       data-state={r.state}
+      onClick={() => onSelect(r)}
     >
       <div className="c-state" role="cell">
         <span className="dot" style={{ background: STATE_COLORS[r.state] }} />
@@ -154,6 +160,10 @@ export function ConnectionsView() {
   }, []);
   const tick = useDashboard((s) => s.snapshot?.seq ?? -1);
   const { api } = useDashboardStore();
+  const info = useDashboard((s) => s.info);
+  // the connection whose details are open (a copy: the table's rows come and go)
+  const [selected, setSelected] = useState<DisplayRow | null>(null);
+  const onSelect = useCallback((r: DisplayRow) => setSelected((cur) => (cur?.key === r.key ? null : { ...r })), []);
   const services = useDashboard((s) => s.info?.services ?? null);
   // reverse DNS: the user's toggle, and whether the host looks names up at all (serve may not)
   const canResolve = useDashboard((s) => s.info?.reverseDns === true);
@@ -339,6 +349,8 @@ export function ConnectionsView() {
                   top={it.start}
                   services={services}
                   host={namesWanted ? (hostNames.get(r.remoteAddr) ?? null) : null}
+                  selected={selected?.key === r.key}
+                  onSelect={onSelect}
                 />
               ) : (
                 <div key={`p${it.index}`} className="row placeholder" style={{ transform: `translateY(${it.start}px)` }} />
@@ -351,6 +363,11 @@ export function ConnectionsView() {
           {!loaded && !error && <p className="empty">Reading the socket table…</p>}
         </div>
       </div>
+      {selected ? (
+        <ConnectionDetail row={selected} api={api} info={info} onClose={() => setSelected(null)} />
+      ) : (
+        <p className="hint">Select a connection for its TCP details (RTT, retransmits, bytes) and to close it.</p>
+      )}
     </section>
   );
 }

@@ -1,5 +1,7 @@
 // An in-memory WaitlineApi standing in for the Electron preload in jsdom tests (the real transports
 // are exercised by serve.test.ts and the Chromium e2e test). Tests push snapshots and statuses.
+import type { ConnInfoReply, ConnKey } from '../../../shared/conn-info';
+import type { KillRequest, KillResult } from '../../../shared/socket-tuple';
 import { DEFAULT_ALERT_SETTINGS, validateAlertSettings, type AlertSettings } from '../../../shared/alerts';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../../../shared/api';
 import type { ExportRequest, ExportResult } from '../../../shared/export-format';
@@ -56,6 +58,20 @@ export class FakeApi implements WaitlineApi {
   resolveNames = async (addresses: string[]): Promise<Record<string, string | null>> => {
     this.nameRequests.push([...addresses]);
     return Object.fromEntries(addresses.filter((a) => a in this.hostNames).map((a) => [a, this.hostNames[a]]));
+  };
+  /** what connectionDetails answers (set by a test); every request, as sent */
+  details: ConnInfoReply = { available: false, reason: 'no details in this test' };
+  detailRequests: ConnKey[][] = [];
+  connectionDetails = async (keys: ConnKey[]): Promise<ConnInfoReply> => {
+    this.detailRequests.push(structuredClone(keys));
+    return structuredClone(this.details);
+  };
+  /** what killConnection answers (set by a test); every request, as sent */
+  killAnswer: KillResult = { ok: false, code: 'not_installed', message: 'no kill in this test' };
+  killRequests: KillRequest[] = [];
+  killConnection = async (r: KillRequest): Promise<KillResult> => {
+    this.killRequests.push({ ...r });
+    return structuredClone(this.killAnswer);
   };
   setAlertSettings = async (patch: Partial<AlertSettings>): Promise<AlertSettingsResult> => {
     this.alertPatches.push(structuredClone(patch));

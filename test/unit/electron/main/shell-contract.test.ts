@@ -71,11 +71,13 @@ test('the handler table covers exactly the contract channels', () => {
   assert.deepEqual(channels.sort(), [
     'waitline:applyTuning',
     'waitline:confirmTuning',
+    'waitline:connectionDetails',
     'waitline:exportData',
     'waitline:getAlertSettings',
     'waitline:getHistory',
     'waitline:getInfo',
     'waitline:getTuning',
+    'waitline:killConnection',
     'waitline:querySockets',
     'waitline:resolveNames',
     'waitline:revertTuning',

@@ -88,11 +88,13 @@ test('every channel of the contract gets a handler, and dispose removes them all
   assert.deepEqual([...ipcMain.handlers.keys()].sort(), [
     'waitline:applyTuning',
     'waitline:confirmTuning',
+    'waitline:connectionDetails',
     'waitline:exportData',
     'waitline:getAlertSettings',
     'waitline:getHistory',
     'waitline:getInfo',
     'waitline:getTuning',
+    'waitline:killConnection',
     'waitline:querySockets',
     'waitline:resolveNames',
     'waitline:revertTuning',

@@ -24,11 +24,13 @@ test('the exposed API is exactly the WaitlineApi domain functions — no ipcRend
   assert.deepEqual(Object.keys(api).sort(), [
     'applyTuning',
     'confirmTuning',
+    'connectionDetails',
     'exportData',
     'getAlertSettings',
     'getHistory',
     'getInfo',
     'getTuning',
+    'killConnection',
     'onCollectorStatus',
     'onNavigate',
     'onSnapshot',

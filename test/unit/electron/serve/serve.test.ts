@@ -89,6 +89,7 @@ describe('waitline serve (in process, real collector)', () => {
     const query: Partial<Record<keyof typeof SERVE_ROUTES, string>> = {
       getHistory: '?from=0&to=1&maxPoints=1',
       exportData: `?r=${encodeURIComponent(JSON.stringify({ kind: 'budgets', format: 'csv' }))}`,
+      connectionDetails: `?k=${encodeURIComponent(JSON.stringify([{ family: 'ipv4', localAddr: '127.0.0.1', localPort: 1, remoteAddr: '127.0.0.1', remotePort: 2 }]))}`,
     };
     for (const [name, route] of Object.entries(SERVE_ROUTES) as [keyof typeof SERVE_ROUTES, (typeof SERVE_ROUTES)[keyof typeof SERVE_ROUTES]][]) {
       const r = await http(port, route.path + (query[name] ?? ''), auth, route.method);
