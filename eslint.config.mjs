@@ -43,7 +43,7 @@ export const LAYERS = [
   // Only this file of electron/main/ may reach the CLI.
   { name: 'entry', files: ['electron/main/entry.ts'], allow: ['main', 'cli'], packages: ['electron', 'node:'] },
   // The Electron main process: its services, window, menu, security and the collector supervisor.
-  { name: 'main', files: ['electron/main/'], allow: ['ipc', 'history', 'settings', 'privileged', 'collector', 'shared'], packages: ['electron', 'node:'] },
+  { name: 'main', files: ['electron/main/'], allow: ['ipc', 'history', 'settings', 'privileged', 'collector', 'probe', 'shared'], packages: ['electron', 'node:'] },
   // The preload script (renderer process, isolated world): the WaitlineApi over the typed IPC.
   { name: 'preload', files: ['electron/preload/'], allow: ['ipc', 'shared'], packages: ['electron'] },
   // The collector's Electron utility process: the host core around the collector.

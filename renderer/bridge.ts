@@ -11,6 +11,7 @@ import { exportFileName, type ExportRequest, type ExportResult } from '../shared
 import { nameRequestParam, type NameAnswer } from '../shared/names';
 import type { ConnInfoReply, ConnKey } from '../shared/conn-info';
 import type { KillRequest, KillResult } from '../shared/socket-tuple';
+import type { ProbeOutcome, ProbeRequest } from '../shared/probe';
 import type { Snapshot, SocketPage, SocketQuery } from '../shared/snapshot';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_ROUTES, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
 import type { ApplyTuningRequest, TuningResult, TuningState } from '../shared/tuning';
@@ -179,6 +180,9 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
     // read-only like the tuning writes (its route answers read_only too): no request needed
     killConnection: (_r: KillRequest): Promise<KillResult> =>
       Promise.resolve({ ok: false, code: 'read_only', message: 'waitline serve is read-only: closing a connection needs the desktop app or `waitline kill`' }),
+    // a probe is an active network action and serve is read-only (its route answers read_only too)
+    runProbe: (_r: ProbeRequest): Promise<ProbeOutcome> =>
+      Promise.resolve({ ok: false, code: 'read_only', message: 'waitline serve is read-only: a probe is an active network action; run it in the desktop app or with `waitline probe`.' }),
     setAlertSettings: (patch: Partial<AlertSettings>) =>
       call<AlertSettingsResult>(
         SERVE_ROUTES.setAlertSettings.path,
@@ -247,6 +251,7 @@ export function unavailableApi(reason: string): WaitlineApi {
     resolveNames: fail,
     connectionDetails: fail,
     killConnection: fail,
+    runProbe: fail,
   };
 }
 

@@ -8,6 +8,7 @@ import type { ExportRequest, ExportResult } from './export-format';
 import type { ConnInfoReply, ConnKey } from './conn-info';
 import type { NameAnswer } from './names';
 import type { KillRequest, KillResult } from './socket-tuple';
+import type { ProbeOutcome, ProbeRequest } from './probe';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
@@ -138,6 +139,10 @@ export interface WaitlineApi {
   /** Destroys one connection through the kill helper (pkexec; its own polkit action) and checks it is
    *  gone (docs/kill.md). `waitline serve` answers read_only. */
   killConnection(request: KillRequest): Promise<KillResult>;
+  /** Runs one probe (docs/probe.md) against the address typed, within PROBE_LIMITS (shared/probe.ts):
+   *  connect latency, errors by errno, who holds TIME_WAIT. Only when asked; one at a time ('busy').
+   *  `waitline serve` answers read_only (a probe is an active network action). */
+  runProbe(request: ProbeRequest): Promise<ProbeOutcome>;
   /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
   onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }

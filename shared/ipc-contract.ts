@@ -24,7 +24,8 @@ export type InvokeMethod =
   | 'exportData'
   | 'resolveNames'
   | 'connectionDetails'
-  | 'killConnection';
+  | 'killConnection'
+  | 'runProbe';
 
 type MethodArgs<M extends InvokeMethod> = Parameters<WaitlineApi[M]>;
 type MethodResult<M extends InvokeMethod> = Awaited<ReturnType<WaitlineApi[M]>>;

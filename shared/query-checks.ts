@@ -5,6 +5,7 @@
 // Pure: no Node, no DOM.
 import type { HistoryQuery } from './api';
 import { CONN_INFO_MAX_KEYS, type ConnKey } from './conn-info';
+import { PROBE_LIMITS, type ProbeRequest } from './probe';
 import { isIPv4, parseIPv6, parseTuple, type KillRequest } from './socket-tuple';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type ExportRequest } from './export-format';
 import { MAX_HISTORY_POINTS } from './history';
@@ -188,4 +189,27 @@ export function checkKillRequest(v: unknown): KillRequest {
   const t = parseTuple(o.local, o.remote);
   if (!t.ok) throw new QueryError(t.error);
   return { local: o.local as string, remote: o.remote as string };
+}
+
+const PROBE_FIELDS: readonly string[] = ['target', 'count', 'concurrency', 'timeoutS', 'closeFirst'];
+
+/** A probe request's shape and numbers within PROBE_LIMITS (shared/probe.ts). The target text is only
+ *  length-checked here: main parses it strictly (electron/probe/options.ts parseTarget) and answers
+ *  { ok: false, code: 'invalid' } with the CLI's message. */
+export function checkProbeRequest(v: unknown): ProbeRequest {
+  const o = plainObject('the probe request', v, PROBE_FIELDS);
+  const L = PROBE_LIMITS;
+  if (typeof o.target !== 'string' || o.target.length === 0 || o.target.length > 300) {
+    throw new QueryError(`target must be HOST:PORT text of 1 to 300 characters, got ${showValue(o.target)}`);
+  }
+  const timeoutS = finiteNumber('timeoutS', o.timeoutS);
+  if (timeoutS < L.minTimeoutS || timeoutS > L.maxTimeoutS) throw new QueryError(`timeoutS must be ${L.minTimeoutS} to ${L.maxTimeoutS}, got ${showValue(o.timeoutS)}`);
+  if (o.closeFirst !== 'client' && o.closeFirst !== 'server') throw new QueryError(`closeFirst must be "client" or "server", got ${showValue(o.closeFirst)}`);
+  return {
+    target: o.target,
+    count: integerIn('count', o.count, 1, L.maxCount),
+    concurrency: integerIn('concurrency', o.concurrency, 1, L.maxConcurrency),
+    timeoutS,
+    closeFirst: o.closeFirst,
+  };
 }

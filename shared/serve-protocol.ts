@@ -31,6 +31,8 @@ export const SERVE_ROUTES = {
   connectionDetails: { method: 'GET', path: '/api/connection-details' },
   /** serve is read-only: always { ok: false, code: 'read_only' } */
   killConnection: { method: 'POST', path: '/api/kill' },
+  /** serve is read-only: always { ok: false, code: 'read_only' } */
+  runProbe: { method: 'POST', path: '/api/probe' },
 } as const satisfies Record<InvokeMethod, { method: 'GET' | 'POST' | 'PUT'; path: `/api/${string}` }>;
 
 /** Paths of the HTTP API: the routes above by name, plus what only serve has (the event stream that
@@ -50,6 +52,7 @@ export const SERVE_PATHS = {
   names: SERVE_ROUTES.resolveNames.path,
   connectionDetails: SERVE_ROUTES.connectionDetails.path,
   kill: SERVE_ROUTES.killConnection.path,
+  probe: SERVE_ROUTES.runProbe.path,
   /** GET → { active, recent, settings }: the alerts in force and the last cleared ones */
   alerts: '/api/alerts',
   /** Prometheus exposition (docs/metrics.md): `Authorization: Bearer` with the token or the metrics

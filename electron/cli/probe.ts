@@ -3,17 +3,11 @@
 // parses the flags, counts TIME_WAIT in the socket table before and after (the collector's sources)
 // and prints the summary or --json. docs/probe.md is the user's guide.
 
-import { readFileSync } from 'node:fs';
-import { parsePortRange } from '../collector/parse/kv-files';
-import { loadNetlinkSource } from '../collector/sources/netlink-loader';
-import { nodeFileReader } from '../collector/sources/node-fs';
-import { createProcfsSource } from '../collector/sources/procfs';
-import type { SocketSource } from '../collector/types';
-import { runProbe } from '../probe/engine';
+import { openTableSource, readEphemeral } from '../collector/probe-table';
 import { closeFirstOption, intOption, parseTarget, ProbeInputError, PROBE_DEFAULTS, PROBE_LIMITS, type ProbeSettings } from '../probe/options';
-import { buildReport, formatReport, type EphemeralInfo } from '../probe/report';
+import { formatReport } from '../probe/report';
 import { resolveTarget } from '../probe/resolve';
-import { countTimeWait, endpointSet, stillClosing, type TimeWaitCount } from '../probe/timewait';
+import { probeTarget } from '../probe/session';
 import { parseArgs, secondsFlag, sourceFlag, UsageError } from './args';
 import type { Subcommand } from './commands';
 
@@ -47,31 +41,6 @@ options:
 Exit status: 0 every connect succeeded, 1 at least one connect failed (or the name did not resolve),
 2 usage error, 130 interrupted (Ctrl-C; the partial result is printed).`;
 
-async function openTableSource(choice: 'auto' | 'netlink' | 'procfs'): Promise<{ source: SocketSource | null; reason: string }> {
-  if (choice === 'procfs') return { source: createProcfsSource(nodeFileReader), reason: '' };
-  const nl = await loadNetlinkSource();
-  if (nl.source) return nl;
-  if (choice === 'netlink') return { source: null, reason: `the netlink source is unavailable (${nl.reason})` };
-  return { source: createProcfsSource(nodeFileReader), reason: '' };
-}
-
-function readEphemeral(): EphemeralInfo | null {
-  try {
-    const { low, high } = parsePortRange(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'latin1'));
-    let twReuse: string | null = null;
-    try {
-      twReuse = readFileSync('/proc/sys/net/ipv4/tcp_tw_reuse', 'latin1').trim();
-    } catch {
-      // unreadable: not shown
-    }
-    return { low, high, twReuse };
-  } catch {
-    return null;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function settingsFrom(flags: Record<string, string | true>): ProbeSettings {
   const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
   const int = (k: string, dflt: number, max: number) => (str(k) === undefined ? dflt : intOption(str(k)!, k, 1, max));
@@ -103,75 +72,36 @@ export async function runProbeCommand(argv: string[]): Promise<number> {
   const source = sourceFlag(flags.source);
 
   const table = await openTableSource(source);
-  // a dump the kernel flags as interrupted (the table changed while it was walked: the probe's last
-  // closes) may miss sockets: read again, up to 3 times
-  const count = async (ours: Set<string>): Promise<TimeWaitCount> => {
-    let r = await table.source!.read();
-    for (let i = 0; i < 3 && r.interrupted; i++) r = await table.source!.read();
-    return countTimeWait(r.table, { addr: target.address, port: target.port }, ours);
-  };
-  let tableError: string | null = table.source ? null : table.reason;
-  let before: TimeWaitCount | null = null;
-  if (table.source) {
-    try {
-      before = await count(new Set());
-    } catch (e) {
-      tableError = `cannot read the socket table: ${(e as Error).message}`;
-    }
-  }
 
   const ac = new AbortController();
   const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const progress = process.stderr.isTTY && !flags.json;
   let shownAt = 0;
-  let run;
-  try {
-    run = await runProbe({
-      ...settings,
-      address: target.address,
-      port: target.port,
-      signal: ac.signal,
-      onAttempt: progress
-        ? (done, ok) => {
-            const now = Date.now();
-            if (now - shownAt < 250) return;
-            shownAt = now;
-            process.stderr.write(`\r  ${done.toLocaleString('en-US')} of ${settings.count.toLocaleString('en-US')} (${ok.toLocaleString('en-US')} ok)…`);
-          }
-        : undefined,
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    if (progress && shownAt) process.stderr.write('\r\x1b[K');
-  }
-
-  // the last closes may still be on their way (FIN_WAIT1/2, LAST_ACK, a server that has not yet
-  // answered our FIN): read until every socket of the probe's is in TIME_WAIT or gone, for up to 1 s
-  let after: TimeWaitCount | null = null;
-  if (before) {
-    const ours = endpointSet(run.endpoints);
-    try {
-      for (let i = 0; i < 20; i++) {
-        after = await count(ours);
-        if (stillClosing(after) === 0) break;
-        await sleep(50);
+  const report = await probeTarget(target, settings, {
+    table,
+    ephemeral: readEphemeral,
+    signal: ac.signal,
+    onAttempt: progress
+      ? (done, ok) => {
+          const now = Date.now();
+          if (now - shownAt < 250) return;
+          shownAt = now;
+          process.stderr.write(`\r  ${done.toLocaleString('en-US')} of ${settings.count.toLocaleString('en-US')} (${ok.toLocaleString('en-US')} ok)…`);
+        }
+      : undefined,
+    // Ctrl-C interrupts the run itself (the partial result is printed), not the table reads around it
+    aroundRun: async (run) => {
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        return await run();
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        if (progress && shownAt) process.stderr.write('\r\x1b[K');
       }
-    } catch (e) {
-      tableError = `cannot read the socket table: ${(e as Error).message}`;
-      after = null;
-    }
-  }
-  const tw = before && after ? { source: table.source!.name, before, after } : { source: null, reason: tableError ?? 'the socket table was not read' };
-  const report = buildReport(
-    { address: target.address, port: target.port, name: target.name, candidates: target.candidates, addressClass: target.addressClass },
-    settings,
-    run,
-    tw,
-    readEphemeral(),
-  );
+    },
+  });
   process.stdout.write(flags.json ? JSON.stringify(report) + '\n' : formatReport(report) + '\n');
   return report.exitCode;
 }

@@ -10,6 +10,7 @@ import {
   checkExportRequest,
   checkHistoryQuery,
   checkKillRequest,
+  checkProbeRequest,
   checkSocketQuery,
   QueryError,
   showValue as show,
@@ -85,6 +86,12 @@ export function validateKillRequest(args: readonly unknown[]): InvokeArgs<'waitl
   const ch = 'waitline:killConnection';
   argCount(ch, args, 1);
   return [checked(ch, () => checkKillRequest(args[0]))];
+}
+
+export function validateProbeRequest(args: readonly unknown[]): InvokeArgs<'waitline:runProbe'> {
+  const ch = 'waitline:runProbe';
+  argCount(ch, args, 1);
+  return [checked(ch, () => checkProbeRequest(args[0]))];
 }
 
 export function validateExportRequest(args: readonly unknown[]): InvokeArgs<'waitline:exportData'> {

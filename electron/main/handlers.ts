@@ -6,6 +6,7 @@ import type { ExportRequest, ExportResult } from '../../shared/export-format';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { NameAnswer } from '../../shared/names';
 import type { KillResult } from '../../shared/socket-tuple';
+import type { ProbeOutcome, ProbeRequest } from '../../shared/probe';
 import type { AlertService } from '../settings/alert-service';
 import type { SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { InvokeHandlers } from '../ipc/ipc-main';
@@ -19,6 +20,7 @@ import {
   validateKillRequest,
   validateNameRequest,
   validateNoArgs,
+  validateProbeRequest,
   validateSocketQuery,
 } from '../ipc/validate';
 import type { HistoryService } from './history-service';
@@ -38,6 +40,8 @@ export interface HandlerDeps {
   details?: { connInfo(keys: ConnKey[]): Promise<ConnInfoReply> };
   /** the kill helper's client (electron/privileged/kill-client.ts; docs/kill.md) */
   kill?: { kill(local: string, remote: string): Promise<KillResult> };
+  /** the probe panel's runs (./probe-service.ts; docs/probe.md) */
+  probe?: { run(request: ProbeRequest): Promise<ProbeOutcome> };
 }
 
 export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
@@ -89,6 +93,10 @@ export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
     'waitline:killConnection': {
       validate: validateKillRequest,
       run: (req) => deps.kill?.kill(req.local, req.remote) ?? { ok: false, code: 'not_installed', message: 'closing connections is not wired in this build' },
+    },
+    'waitline:runProbe': {
+      validate: validateProbeRequest,
+      run: (req) => deps.probe?.run(req) ?? { ok: false, code: 'failed', message: 'the probe is not wired in this build' },
     },
     'waitline:resolveNames': {
       validate: validateNameRequest,

@@ -26,6 +26,7 @@ import { sendEvent, sendPort, type MainIpc } from '../ipc/ipc-main';
 import { trustedSender } from '../ipc/sender';
 import { TuningClient } from '../privileged/client';
 import { KillClient } from '../privileged/kill-client';
+import { createProbeService } from './probe-service';
 import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type NotificationFactory } from '../settings/alert-service';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler, filesUnder } from './app-protocol';
 import { CollectorConnection, type CollectorChild } from './collector-connection';
@@ -65,6 +66,8 @@ const tuningClient = new TuningClient({ onChanged: (change) => tuning.onClientCh
 const tuning = new TuningService(tuningClient, history);
 // closing a connection: its own helper and polkit action (docs/kill.md)
 const killClient = new KillClient();
+// the probe panel: one run at a time, only when asked (docs/probe.md)
+const probeService = createProbeService();
 
 function pushStatus(status: CollectorStatus): void {
   if (status.state === 'restarting' || status.state === 'failed') log(`collector ${status.state}: ${status.message ?? ''}`);
@@ -255,6 +258,7 @@ async function start(): Promise<void> {
       names: reverseDns,
       details: collector,
       kill: killClient,
+      probe: probeService,
     }),
   );
 

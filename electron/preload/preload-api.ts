@@ -103,6 +103,7 @@ export function createPreloadApi(ipc: RendererIpc): PreloadApiHandle {
     resolveNames: (addresses) => ipc.invoke('waitline:resolveNames', addresses),
     connectionDetails: (keys) => ipc.invoke('waitline:connectionDetails', keys),
     killConnection: (request) => ipc.invoke('waitline:killConnection', request),
+    runProbe: (request) => ipc.invoke('waitline:runProbe', request),
     onNavigate: (cb) => navigation.add(cb, false),
   };
 

@@ -8,24 +8,10 @@
 // broadcast, reserved) are always refused.
 
 import { formatAddressBytes } from '../../shared/address';
+import { PROBE_LIMITS } from '../../shared/probe';
 
-/** Hard caps, whatever the caller asks for. */
-export const PROBE_LIMITS = {
-  maxCount: 100_000,
-  maxConcurrency: 256,
-  /** connects started per second, at most */
-  maxRatePerS: 2_000,
-  minTimeoutS: 0.1,
-  maxTimeoutS: 30,
-} as const;
-
-export const PROBE_DEFAULTS = {
-  count: 100,
-  concurrency: 10,
-  ratePerS: 1_000,
-  timeoutS: 3,
-  closeFirst: 'client',
-} as const;
+/** Hard caps and defaults: one source, shared/probe.ts (the app's IPC check uses them too). */
+export { PROBE_DEFAULTS, PROBE_LIMITS } from '../../shared/probe';
 
 export type CloseFirst = 'client' | 'server';
 

@@ -186,6 +186,14 @@ export function formatReport(r: ProbeReport): string {
   return out.join('\n');
 }
 
+/** The "who closes first keeps TIME_WAIT" sentences of the summary (none when the table was not read). */
+export function whoClosedFirstLines(r: ProbeReport): string[] {
+  const tw = r.timeWait;
+  if (tw.source === null) return [];
+  const dest = formatEndpoint(r.target.address, r.target.port);
+  return whoClosedFirst(r, dest, tw.client.ours.TIME_WAIT ?? 0, tw.server.ours.TIME_WAIT ?? 0, tw.serverVisible);
+}
+
 function whoClosedFirst(r: ProbeReport, dest: string, oc: number, os: number, serverVisible: boolean): string[] {
   const lines: string[] = [`Who closes first keeps TIME_WAIT (${TIME_WAIT_SECONDS} s on Linux).`];
   const late = r.closing.closeTimeouts;

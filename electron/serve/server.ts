@@ -137,6 +137,7 @@ const READ_ONLY_REASON = 'waitline serve is read-only: tuning is possible only i
 
 /** Request line + headers, in bytes (Node's default is 16 KiB). */
 export const MAX_HEADER_BYTES = 16 * 1024;
+const PROBE_READ_ONLY_REASON = 'waitline serve is read-only: a probe is an active network action; run it in the desktop app or with `waitline probe`.';
 const MAX_POST_BODY_BYTES = 64 * 1024;
 
 /** Reads a request body of at most `limit` bytes as JSON; BadRequest says what is wrong with it. */
@@ -550,7 +551,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     // ---- the API and the page ----
     if (pathname === SERVE_PATHS.metrics && metrics) return sendMetrics(req, res);
     if (pathname.startsWith('/api/')) {
-      if (pathname === SERVE_PATHS.apply || pathname === SERVE_PATHS.confirm || pathname === SERVE_PATHS.revert || pathname === SERVE_PATHS.kill) {
+      if (pathname === SERVE_PATHS.apply || pathname === SERVE_PATHS.confirm || pathname === SERVE_PATHS.revert || pathname === SERVE_PATHS.kill || pathname === SERVE_PATHS.probe) {
         if (method !== 'POST') return sendError(res, 405, `${pathname} takes POST`, { Allow: 'POST' });
         const len = Number(req.headers['content-length'] ?? 0);
         if (!(len <= MAX_POST_BODY_BYTES)) return sendError(res, 413, 'request body too large', { Connection: 'close' });
@@ -562,7 +563,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         const r: TuningResult | KillResult =
           pathname === SERVE_PATHS.kill
             ? { ok: false, code: 'read_only', message: KILL_READ_ONLY_REASON }
-            : { ok: false, code: 'read_only', message: READ_ONLY_REASON };
+            : pathname === SERVE_PATHS.probe
+              ? { ok: false, code: 'read_only', message: PROBE_READ_ONLY_REASON }
+              : { ok: false, code: 'read_only', message: READ_ONLY_REASON };
         return sendJson(res, 200, r);
       }
       if (pathname === SERVE_PATHS.alertSettings) {

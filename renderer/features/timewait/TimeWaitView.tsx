@@ -3,6 +3,7 @@ import type { DestinationCount } from '../../../shared/snapshot';
 import { fmtCount, fmtEndpoint } from '../../format';
 import { useDashboard } from '../../store/context';
 import { PortBudgets } from './PortBudgets';
+import { ProbePanel } from './ProbePanel';
 import { TimeLeftHistogram } from './TimeLeft';
 
 function closedFirst(d: DestinationCount): string {
@@ -90,6 +91,7 @@ export function TimeWaitView() {
         <h2 id="timewait-title">TIME_WAIT</h2>
         <span className="headline-count">{fmtCount(count)} sockets</span>
       </div>
+      <ProbePanel />
       <PortBudgets />
       <div className="two-col">
         <TimeLeftHistogram />

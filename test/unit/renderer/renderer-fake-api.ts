@@ -2,6 +2,7 @@
 // are exercised by serve.test.ts and the Chromium e2e test). Tests push snapshots and statuses.
 import type { ConnInfoReply, ConnKey } from '../../../shared/conn-info';
 import type { KillRequest, KillResult } from '../../../shared/socket-tuple';
+import type { ProbeOutcome, ProbeRequest } from '../../../shared/probe';
 import { DEFAULT_ALERT_SETTINGS, validateAlertSettings, type AlertSettings } from '../../../shared/alerts';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, HistoryQuery, HistoryResult, WaitlineApi } from '../../../shared/api';
 import type { ExportRequest, ExportResult } from '../../../shared/export-format';
@@ -72,6 +73,16 @@ export class FakeApi implements WaitlineApi {
   killConnection = async (r: KillRequest): Promise<KillResult> => {
     this.killRequests.push({ ...r });
     return structuredClone(this.killAnswer);
+  };
+  /** what runProbe answers (set by a test); every request, as sent */
+  probeAnswer: ProbeOutcome = { ok: false, code: 'failed', message: 'no probe in this test' };
+  probeRequests: ProbeRequest[] = [];
+  /** when set, runProbe waits for this before answering */
+  probeGate: Promise<void> | null = null;
+  runProbe = async (r: ProbeRequest): Promise<ProbeOutcome> => {
+    this.probeRequests.push(structuredClone(r));
+    if (this.probeGate) await this.probeGate;
+    return structuredClone(this.probeAnswer);
   };
   setAlertSettings = async (patch: Partial<AlertSettings>): Promise<AlertSettingsResult> => {
     this.alertPatches.push(structuredClone(patch));

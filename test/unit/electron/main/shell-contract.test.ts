@@ -81,6 +81,7 @@ test('the handler table covers exactly the contract channels', () => {
     'waitline:querySockets',
     'waitline:resolveNames',
     'waitline:revertTuning',
+    'waitline:runProbe',
     'waitline:setAlertSettings',
   ]);
   // Every renderer-side call lands on one of them.

@@ -98,6 +98,7 @@ test('every channel of the contract gets a handler, and dispose removes them all
     'waitline:querySockets',
     'waitline:resolveNames',
     'waitline:revertTuning',
+    'waitline:runProbe',
     'waitline:setAlertSettings',
   ]);
   assert.throws(

@@ -37,6 +37,7 @@ test('the exposed API is exactly the WaitlineApi domain functions — no ipcRend
     'querySockets',
     'resolveNames',
     'revertTuning',
+    'runProbe',
     'setAlertSettings',
   ]);
   for (const v of Object.values(api)) assert.equal(typeof v, 'function');

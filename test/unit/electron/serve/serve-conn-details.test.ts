@@ -78,6 +78,25 @@ describe('connection details and close over waitline serve (real collector, real
     assert.equal(client.destroyed, false, 'nothing was closed');
   });
 
+  it('is read-only for probing: the route and the serve transport answer read_only, and nothing connects', async () => {
+    const api = createServeTransport({ baseUrl: `http://127.0.0.1:${server.port}`, token: server.token });
+    assert.equal((await api.getInfo()).readOnly, true);
+    const target = `127.0.0.1:${(listener.address() as { port: number }).port}`;
+    const viaBridge = await api.runProbe({ target, count: 5, concurrency: 1, timeoutS: 1, closeFirst: 'client' });
+    assert.equal(viaBridge.ok ? null : viaBridge.code, 'read_only');
+    assert.match(viaBridge.ok ? '' : viaBridge.message, /read-only: a probe is an active network action/);
+    const r = await fetch(`http://127.0.0.1:${server.port}/api/probe`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ target, count: 5, concurrency: 1, timeoutS: 1, closeFirst: 'client' }),
+    });
+    assert.equal(r.status, 200);
+    const body = (await r.json()) as { ok: boolean; code: string; message: string };
+    assert.deepEqual([body.ok, body.code], [false, 'read_only']);
+    assert.match(body.message, /a probe is an active network action/);
+    assert.equal((await fetch(`http://127.0.0.1:${server.port}/api/probe`, { headers: { Authorization: `Bearer ${server.token}` } })).status, 405, 'GET is refused');
+  });
+
   it('refuses malformed connection lists with 400 and a reason', async () => {
     for (const k of ['', 'not json', '[]', '{"family":"ipv4"}', JSON.stringify([{ family: 'ipv5', localAddr: '1.2.3.4', localPort: 1, remoteAddr: '1.2.3.4', remotePort: 2 }])]) {
       const r = await fetch(`http://127.0.0.1:${server.port}/api/connection-details?k=${encodeURIComponent(k)}`, { headers: { Authorization: `Bearer ${server.token}` } });
