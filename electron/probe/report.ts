@@ -2,6 +2,7 @@
 // Pure.
 
 import { formatEndpoint } from '../../shared/address';
+import type { ProbeReportData } from '../../shared/probe';
 import { TIME_WAIT_SECONDS } from '../../shared/tcp';
 import type { AddressClass, ProbeSettings } from './options';
 import { ERRNO_MEANING, rankErrors, summarizeLatencies, type LatencySummary } from './stats';
@@ -27,32 +28,15 @@ export interface EphemeralInfo {
   twReuse: string | null;
 }
 
-export interface ProbeReport {
-  target: {
-    address: string;
-    port: number;
-    /** the host name typed, when the address came from DNS */
-    name: string | null;
-    /** what the name resolved to (the first is used) */
-    candidates: string[];
-    addressClass: AddressClass;
-  };
+/** A probe's result: the shared shape (shared/probe.ts, what the app's panel gets) with this side's
+ *  richer types for the target, settings, TIME_WAIT count and port range. */
+export interface ProbeReport extends Omit<ProbeReportData, 'target' | 'settings' | 'latencyMs' | 'timeWait' | 'ephemeral'> {
+  target: Omit<ProbeReportData['target'], 'addressClass'> & { addressClass: AddressClass };
   settings: ProbeSettings;
-  startedAt: number;
-  durationMs: number;
-  attempted: number;
-  ok: number;
-  failed: number;
-  interrupted: boolean;
-  /** connect failures by errno class */
-  errors: Record<string, number>;
-  /** over successful connects, ms; null when none succeeded */
   latencyMs: LatencySummary | null;
-  closing: { closeTimeouts: number; errorsAfterConnect: Record<string, number> };
   timeWait: TimeWaitReport;
   /** the ephemeral port range of this namespace (IPv4 and IPv6 share it) */
   ephemeral: EphemeralInfo | null;
-  exitCode: number;
 }
 
 /** 0 every connect succeeded; 1 at least one failed; 130 interrupted (Ctrl-C). Usage errors are 2. */

@@ -1,14 +1,9 @@
 // The probe's arithmetic: latency percentiles and the errno class of a failed connect. Pure.
 
-export interface LatencySummary {
-  count: number;
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
+import type { ProbeLatency } from '../../shared/probe';
+
+/** over the successful connects, ms (the shape the app's panel shows: shared/probe.ts) */
+export type LatencySummary = ProbeLatency;
 
 /** Nearest-rank percentile of ascending `sorted` (non-empty): the value at rank ⌈p/100 · n⌉ — the
  *  smallest sample with at least p % of the samples at or below it. p in (0, 100]. */
