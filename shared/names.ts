@@ -37,3 +37,17 @@ export function nameRequestParam(addresses: readonly string[]): string {
 export function parseNameRequestParam(raw: string): string[] {
   return raw === '' ? [] : raw.split(',');
 }
+
+/** Host names the connection filter may match (docs/names.md): the addresses whose already-resolved
+ *  name contains the filter text, sent with a socket query to wherever the table is filtered (the
+ *  collector process or serve's worker). `version` changes whenever the resolver learns a name. */
+export interface HostNameHints {
+  version: number;
+  names: Record<string, string>;
+}
+
+/** Whether a filter text can be (part of) a host name: not only digits, dots, colons and brackets. */
+export function looksLikeHostName(text: string | undefined): boolean {
+  const t = (text ?? '').trim();
+  return t.length >= 2 && !/^[\d.:[\]]*$/.test(t);
+}

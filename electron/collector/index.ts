@@ -35,7 +35,8 @@ import { cadenceWithBounds, planTick, type Demand } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
 import { createProcfsSource } from './sources/procfs';
-import { matchingOrder, matchingRows, querySocketTable } from './table-query';
+import { defaultFilterNames, matchingOrder, matchingRows, querySocketTable } from './table-query';
+import type { HostNameHints } from '../../shared/names';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import { connInfoUnavailable, connRequests } from './conn-info';
 import type { Clock, FileReader, PeerClosedTiming, SocketSource, SocketTable } from './types';
@@ -257,8 +258,11 @@ export class Collector {
     return { tableAt: this.tableAt, total, rows: matchingRows(this.table, q, owners) };
   }
 
-  querySockets(q: SocketQuery): SocketPage {
-    return querySocketTable(this.table, this.tableAt, q, this.owners?.byInode ?? null);
+  /** A page of the table. `hosts`: resolved host names the address filter may match too (the resolver
+   *  lives where the API is answered; shared/names.ts HostNameHints). */
+  querySockets(q: SocketQuery, hosts?: HostNameHints | null): SocketPage {
+    const names = hosts ? { ...defaultFilterNames(), hosts: { version: hosts.version, name: (a: string) => hosts.names[a] ?? null } } : undefined;
+    return querySocketTable(this.table, this.tableAt, q, this.owners?.byInode ?? null, names);
   }
 
   /** tcp_info (RTT, retransmits, bytes, cwnd, last send/receive age) of a few connections — the

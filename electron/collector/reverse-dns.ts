@@ -10,6 +10,7 @@
 //  - every query ends within `timeoutMs` (the resolver's own timeout, one try, and a timer behind it);
 //  - loopback answers "localhost", unspecified and link-local addresses answer null, locally: no query.
 // Plain Node: node:dns's Resolver (c-ares), which reads /etc/resolv.conf unless `servers` is given.
+import { looksLikeHostName, type HostNameHints } from '../../shared/names';
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
@@ -161,6 +162,26 @@ export class ReverseDns {
       return undefined;
     }
     return e.name;
+  }
+
+  /** The cached addresses whose name contains `text` (case-insensitive), for the connection filter
+   *  (HostNameHints); never a query. */
+  namesMatching(text: string): Record<string, string> {
+    const want = text.trim().toLowerCase();
+    const out: Record<string, string> = {};
+    if (!want) return out;
+    const now = this.now();
+    for (const [ip, e] of this.cache) {
+      if (e.name !== null && e.expires > now && e.name.toLowerCase().includes(want)) out[ip] = e.name;
+    }
+    return out;
+  }
+
+  /** What a socket query filtered by `text` should carry: the matching names when names are on and
+   *  the text can be a host name, else null. */
+  hints(text: string | undefined): HostNameHints | null {
+    if (!this.on || !looksLikeHostName(text)) return null;
+    return { version: this.v, names: this.namesMatching(text!) };
   }
 
   /** The known name of `addr` for the connection filter: cached or local, never a query. */

@@ -119,11 +119,12 @@ export function querySocketTable(
   tableAt: number | null,
   q: SocketQuery,
   owners: Map<number, OwnerInfo> | null,
+  names?: FilterNames | null,
 ): SocketPage {
   const offset = Math.max(0, Math.floor(q.offset ?? 0));
   const limit = Math.min(MAX_SOCKET_PAGE, Math.max(0, Math.floor(q.limit ?? 100)));
   if (!t) return { tableAt, total: 0, tableSize: 0, offset, rows: [] };
-  const order = matchingOrder(t, q, owners);
+  const order = matchingOrder(t, q, owners, names);
   const rows: SocketRow[] = [];
   for (let k = offset; k < Math.min(order.length, offset + limit); k++) rows.push(rowAt(t, order[k], owners));
   return { tableAt, total: order.length, tableSize: t.length, offset, rows };

@@ -6,6 +6,7 @@ import type { AlertEvent, AlertSettings } from '../../shared/alerts';
 import type { Demand, HistoryRateSeries } from '../../shared/api';
 import { rateSeriesOf } from '../../shared/history';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import type { HostNameHints } from '../../shared/names';
 import type { PortBudget, Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 
 /** The few numbers of a snapshot the main process keeps for history. The full snapshot goes straight
@@ -21,7 +22,8 @@ export interface HistorySample {
 export type HostRequest =
   /** the renderer's end of a fresh MessageChannel is ports[0]; it replaces any earlier one */
   | { type: 'attachRenderer' }
-  | { type: 'querySockets'; id: number; query: SocketQuery }
+  /** hosts: resolved names the address filter may match too (main's resolver) */
+  | { type: 'querySockets'; id: number; query: SocketQuery; hosts?: HostNameHints | null }
   /** tcp_info of a few connections (the selected row, the visible page): docs/conn-info.md */
   | { type: 'connInfo'; id: number; keys: ConnKey[] }
   | { type: 'setDemand'; demand: Demand }

@@ -7,6 +7,7 @@
 import type { AlertEvent, AlertSettings } from '../../shared/alerts';
 import type { CollectorStatus } from '../../shared/api';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import type { HostNameHints } from '../../shared/names';
 import type { PortBudget, SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { HistorySample, HostMessage, HostRequest } from '../ipc/collector-protocol';
 import { Supervisor, type SupervisedChild, type SupervisorOptions, type SupervisorTimers } from './supervisor';
@@ -120,8 +121,8 @@ export class CollectorConnection<P> {
     return this.budgets;
   }
 
-  querySockets(query: SocketQuery): Promise<SocketPage> {
-    return this.ask<SocketPage>('socket query', (id) => ({ type: 'querySockets', id, query }));
+  querySockets(query: SocketQuery, hosts?: HostNameHints | null): Promise<SocketPage> {
+    return this.ask<SocketPage>('socket query', (id) => ({ type: 'querySockets', id, query, ...(hosts ? { hosts } : {}) }));
   }
 
   /** tcp_info of a few connections, read in the collector process (docs/conn-info.md). */

@@ -4,7 +4,7 @@
 import type { AppInfo } from '../../shared/api';
 import type { ExportRequest, ExportResult } from '../../shared/export-format';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
-import type { NameAnswer } from '../../shared/names';
+import type { HostNameHints, NameAnswer } from '../../shared/names';
 import type { KillResult } from '../../shared/socket-tuple';
 import type { ProbeOutcome, ProbeRequest } from '../../shared/probe';
 import type { AlertService } from '../settings/alert-service';
@@ -29,13 +29,13 @@ import type { TuningService } from './tuning-service';
 export interface HandlerDeps {
   info(): AppInfo;
   history: Pick<HistoryService, 'query'>;
-  sockets: { querySockets(q: SocketQuery): Promise<SocketPage> };
+  sockets: { querySockets(q: SocketQuery, hosts?: HostNameHints | null): Promise<SocketPage> };
   tuning: Pick<TuningService, 'getState' | 'apply' | 'confirm' | 'revert'>;
   alerts: Pick<AlertService, 'get' | 'set'>;
   exporter: { exportData(req: ExportRequest): Promise<ExportResult> };
   /** reverse DNS (electron/collector/reverse-dns.ts): answers what is known, starts the rest, never
    *  waits; absent: every address answers as not (yet) known */
-  names?: { request(addresses: readonly string[]): NameAnswer };
+  names?: { request(addresses: readonly string[]): NameAnswer; hints?(text: string | undefined): HostNameHints | null };
   /** tcp_info of a few connections, read in the collector process (docs/conn-info.md) */
   details?: { connInfo(keys: ConnKey[]): Promise<ConnInfoReply> };
   /** the kill helper's client (electron/privileged/kill-client.ts; docs/kill.md) */
@@ -56,7 +56,10 @@ export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
     },
     'waitline:querySockets': {
       validate: validateSocketQuery,
-      run: (q) => deps.sockets.querySockets(q),
+      run: (q) => {
+        const hosts = deps.names?.hints?.(q.address) ?? null;
+        return hosts ? deps.sockets.querySockets(q, hosts) : deps.sockets.querySockets(q);
+      },
     },
     'waitline:getTuning': {
       validate: (args) => validateNoArgs('waitline:getTuning', args),

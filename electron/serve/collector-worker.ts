@@ -8,6 +8,7 @@ import { isMainThread, parentPort, workerData, type MessagePort } from 'node:wor
 import { createCollector, type Demand, type SocketSource } from '../collector/index';
 import type { AlertSettings } from '../../shared/alerts';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import type { HostNameHints } from '../../shared/names';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 
 /** Marker key in workerData: a thread started with it is a collector worker. */
@@ -30,7 +31,7 @@ export interface CollectorWorkerConfig {
 
 export type ToWorker =
   | { type: 'tick'; id: number }
-  | { type: 'query'; id: number; q: SocketQuery }
+  | { type: 'query'; id: number; q: SocketQuery; hosts?: HostNameHints | null }
   | { type: 'connInfo'; id: number; keys: ConnKey[] }
   | { type: 'demand'; demand: Demand }
   | { type: 'alerts'; settings: AlertSettings };
@@ -80,7 +81,7 @@ export function runCollectorWorker(port: MessagePort, config: CollectorWorkerCon
     }
     if (m.type === 'query') {
       try {
-        port.postMessage({ type: 'query', id: m.id, page: collector.querySockets(m.q) } satisfies FromWorker);
+        port.postMessage({ type: 'query', id: m.id, page: collector.querySockets(m.q, m.hosts ?? null) } satisfies FromWorker);
       } catch (e) {
         port.postMessage({ type: 'error', id: m.id, message: (e as Error)?.message ?? String(e) } satisfies FromWorker);
       }

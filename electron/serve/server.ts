@@ -14,6 +14,7 @@
 // snapshot (and as `alert` events).
 // Design notes: docs/serve.md.
 
+import type { HostNameHints } from '../../shared/names';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -63,7 +64,7 @@ import { dashboardSecurityHeaders, mimeType } from '../../shared/web-content';
  *  Collector (or a fake) running in this thread. */
 export interface ServeCollector {
   tick(): Promise<Snapshot>;
-  querySockets(q: SocketQuery): SocketPage | Promise<SocketPage>;
+  querySockets(q: SocketQuery, hosts?: HostNameHints | null): SocketPage | Promise<SocketPage>;
   /** tcp_info of a few connections (docs/conn-info.md) */
   connInfo?(keys: ConnKey[]): Promise<ConnInfoReply>;
   setDemand(d: Demand): void;
@@ -594,7 +595,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         case SERVE_PATHS.history:
           return sendJson(res, 200, await history.query(parseHistoryQuery(params)));
         case SERVE_PATHS.sockets: {
-          const page = await collector.querySockets(parseSocketQuery(params.get('q')));
+          const q = parseSocketQuery(params.get('q'));
+          const hosts = names.hints(q.address);
+          const page = await (hosts ? collector.querySockets(q, hosts) : collector.querySockets(q));
           return sendJson(res, 200, page);
         }
         case SERVE_PATHS.tuning:

@@ -9,6 +9,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Demand } from '../collector/index';
 import type { AlertSettings } from '../../shared/alerts';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import type { HostNameHints } from '../../shared/names';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 import { COLLECTOR_WORKER_MARK, type CollectorWorkerConfig, type FromWorker, type ToWorker } from './collector-worker';
 
@@ -26,7 +27,7 @@ export interface WorkerCollectorOptions extends CollectorWorkerConfig {
 }
 
 /** A request to the worker, before its id is assigned. */
-type RequestBody = { type: 'tick' } | { type: 'query'; q: SocketQuery } | { type: 'connInfo'; keys: ConnKey[] };
+type RequestBody = { type: 'tick' } | { type: 'query'; q: SocketQuery; hosts?: HostNameHints | null } | { type: 'connInfo'; keys: ConnKey[] };
 type Answer = Snapshot | SocketPage | ConnInfoReply;
 
 interface Pending {
@@ -137,9 +138,9 @@ export class WorkerCollector {
     });
   }
 
-  querySockets(q: SocketQuery): Promise<SocketPage> {
+  querySockets(q: SocketQuery, hosts?: HostNameHints | null): Promise<SocketPage> {
     return this.request<SocketPage>(
-      { type: 'query', q },
+      { type: 'query', q, ...(hosts ? { hosts } : {}) },
       this.queryTimeoutMs,
       () => new CollectorBusy(`the collector is busy (no answer in ${seconds(this.queryTimeoutMs)} s); try again`),
     );

@@ -7,6 +7,7 @@
 
 import type { AlertSettings } from '../../shared/alerts';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
+import type { HostNameHints } from '../../shared/names';
 import type { Snapshot, SocketPage, SocketQuery } from '../../shared/snapshot';
 import type { Demand } from '../../shared/api';
 import { realTimers, startTickLoop, type LoopTimers, type TickLoop } from '../collector/tick-loop';
@@ -34,7 +35,7 @@ export interface ParentPortLike {
 /** The lead's Collector (electron/collector/index.ts), as far as used here. */
 export interface CollectorLike {
   tick(): Promise<Snapshot>;
-  querySockets(q: SocketQuery): SocketPage;
+  querySockets(q: SocketQuery, hosts?: HostNameHints | null): SocketPage;
   /** tcp_info of a few connections (absent: the host answers that it is unavailable) */
   connInfo?(keys: readonly ConnKey[]): Promise<ConnInfoReply>;
   setDemand(d: Demand): void;
@@ -144,7 +145,7 @@ export function runCollectorHost(opts: CollectorHostOptions): CollectorHost {
       case 'querySockets': {
         wantTable();
         try {
-          post({ type: 'querySocketsResult', id: m.id, page: opts.collector.querySockets(m.query) });
+          post({ type: 'querySocketsResult', id: m.id, page: opts.collector.querySockets(m.query, m.hosts ?? null) });
         } catch (err) {
           post({ type: 'querySocketsError', id: m.id, message: errorMessage(err) });
         }

@@ -269,8 +269,8 @@ export function ConnectionsView() {
             <input
               type="search"
               value={filters.address}
-              placeholder="e.g. 10.0.0.5, :443 or https"
-              title="Matches local and remote addresses, ports, and service names (https, postgres …)"
+              placeholder="e.g. 10.0.0.5, :443, https or a host"
+              title="Matches local and remote addresses, ports, service names (https, postgres …) and, with Host names on, the host names already looked up"
               onChange={(e) => setFilters({ ...filters, address: e.target.value })}
             />
           </label>

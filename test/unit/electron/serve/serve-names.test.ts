@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createCollector } from '../../../../electron/collector/index';
+import { Collector, createCollector, type SocketSource } from '../../../../electron/collector/index';
+import { SocketTableBuilder } from '../../../../electron/collector/parse/socket-table';
 import { startServe, type ServeHandle } from '../../../../electron/serve/server';
 import { createServeTransport } from '../../../../renderer/bridge';
 import type { AppInfo } from '../../../../shared/api';
@@ -103,5 +104,53 @@ describe('waitline serve --resolve-names', () => {
   it('turns reverse DNS on only when asked on the command line', async () => {
     assert.equal((await infoOf([])).reverseDns, false);
     assert.equal((await infoOf(['--resolve-names'])).reverseDns, true);
+  });
+});
+
+describe('the connection filter matches host names already resolved (serve, a synthetic table)', () => {
+  let staticDir: string;
+  let on: ServeHandle;
+  let off: ServeHandle;
+  const table = () => {
+    const b = new SocketTableBuilder(4);
+    const row = (remoteAddr: string, remotePort: number, localPort: number) =>
+      b.push({ family: 4, state: 1, localAddr: '10.0.0.1', localPort, remoteAddr, remotePort, txQueue: 0, rxQueue: 0, timer: 0, timerLeftMs: 0, retransmits: 0, uid: 0, inode: localPort });
+    row('93.184.216.34', 443, 40001);
+    row('93.184.216.34', 443, 40002);
+    row('10.0.0.9', 5432, 40003);
+    return b.finish();
+  };
+  const source: SocketSource = { name: 'netlink', read: async () => ({ table: table(), source: 'netlink', skipped: {}, unknownStates: 0 }) };
+  const reverse = async (ip: string) => (ip === '93.184.216.34' ? ['www.example.com'] : ['db.internal']);
+
+  before(async () => {
+    staticDir = mkdtempSync(join(tmpdir(), 'wl-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
+    on = await startServe({ collector: new Collector({ socketSource: source }), staticDir, port: 0, tickMs: 1000, reverseDns: { enabled: true, reverse } });
+    off = await startServe({ collector: new Collector({ socketSource: source }), staticDir, port: 0, tickMs: 1000, reverseDns: { enabled: false, reverse } });
+  });
+  after(async () => {
+    await on.close();
+    await off.close();
+    rmSync(staticDir, { recursive: true, force: true });
+  });
+
+  it('finds the rows whose remote name contains the text, once the name is known; numbers stay numbers', async () => {
+    const api = createServeTransport({ baseUrl: `http://127.0.0.1:${on.port}`, token: on.token });
+    assert.equal((await api.querySockets({ address: 'example' })).total, 0, 'no name is known yet (and the filter starts no lookup)');
+    await api.resolveNames(['93.184.216.34', '10.0.0.9']);
+    await new Promise((r) => setTimeout(r, 30));
+    const page = await api.querySockets({ address: 'Example.COM' });
+    assert.equal(page.total, 2);
+    assert.deepEqual(page.rows.map((r) => r.localPort).sort(), [40001, 40002]);
+    assert.equal((await api.querySockets({ address: 'db.internal' })).rows[0]?.remoteAddr, '10.0.0.9');
+    assert.equal((await api.querySockets({ address: '10.0.0.9' })).total, 1, 'an address still matches as text');
+    assert.equal((await api.querySockets({ address: 'nomatch.example' })).total, 0);
+  });
+
+  it('a serve without names never matches host names', async () => {
+    const api = createServeTransport({ baseUrl: `http://127.0.0.1:${off.port}`, token: off.token });
+    await api.resolveNames(['93.184.216.34']);
+    assert.equal((await api.querySockets({ address: 'example' })).total, 0);
   });
 });
