@@ -63,19 +63,23 @@ describe('waitline serve (in process, real collector)', () => {
   let port: number;
   let token: string;
 
+  // the served folder and, beside it, a file no request may reach ('/../wl-outside-secret.txt')
+  let parentDir: string;
   before(async () => {
-    staticDir = mkdtempSync(join(tmpdir(), 'wl-static-'));
+    parentDir = mkdtempSync(join(tmpdir(), 'wl-serve-'));
+    staticDir = join(parentDir, 'static');
+    mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Waitline</title><div id="root"></div>');
     mkdirSync(join(staticDir, 'assets'));
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-    writeFileSync(join(tmpdir(), 'wl-outside-secret.txt'), 'secret');
+    writeFileSync(join(parentDir, 'wl-outside-secret.txt'), 'secret');
     server = await startServe({ collector: createCollector(), staticDir, port: 0, tickMs: 200, version: '9.9.9' });
     port = server.port;
     token = server.token;
   });
   after(async () => {
     await server.close();
-    rmSync(staticDir, { recursive: true, force: true });
+    rmSync(parentDir, { recursive: true, force: true });
   });
 
   it('binds 127.0.0.1 by default and prints a URL carrying a long random token', () => {
