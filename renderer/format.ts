@@ -1,42 +1,48 @@
 // Display formatting. Counts keep every digit (thousands separators only), so what the user reads is
 // exactly what the kernel reported.
+import { formatter, type Formatter } from '../shared/i18n/format';
 import type { TcpState } from '../shared/tcp';
 
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const ONE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+// Every function here formats in the page's language: the localization (renderer/i18n.tsx) sets the
+// active formatter (shared/i18n/format.ts, Intl) when the language changes. Components that show
+// formatted text read it through useFormat() or useTranslation(), which re-renders them on a switch.
+let active: Formatter = formatter('en');
+
+export function setActiveFormatter(f: Formatter): void {
+  active = f;
+}
+
+export function activeFormatter(): Formatter {
+  return active;
+}
 
 export function fmtCount(n: number | null | undefined): string {
-  return typeof n === 'number' && Number.isFinite(n) ? INT.format(n) : '—';
+  return active.count(n);
+}
+
+export function fmtCompact(n: number | null | undefined): string {
+  return active.compact(n);
 }
 
 export function fmtRate(n: number | null | undefined): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
-  return n >= 100 ? INT.format(n) : ONE.format(n);
+  return active.rate(n);
 }
 
 export function fmtPercent(n: number | null | undefined): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
-  return `${n >= 10 ? INT.format(n) : ONE.format(n)} %`;
+  return active.percent(n);
 }
 
 export function fmtDuration(seconds: number | null | undefined): string {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  const h = Math.floor(s / 3600);
-  return `${h} h ${Math.floor((s % 3600) / 60)} min`;
+  return active.duration(seconds);
 }
 
 export function fmtClock(ms: number, withSeconds = true): string {
-  const d = new Date(ms);
-  const p = (x: number) => String(x).padStart(2, '0');
-  return withSeconds ? `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
+  return active.clock(ms, withSeconds);
 }
 
-/** The day of `ms` in local time, short: "Dec 1". */
+/** The day of `ms` in local time, short: "Dec 1" / "12月1日". */
 export function fmtDay(ms: number): string {
-  return new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  return active.day(ms);
 }
 
 /** "addr:port", with IPv6 addresses in brackets. */

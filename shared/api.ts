@@ -11,6 +11,7 @@ import type { KillRequest, KillResult } from './socket-tuple';
 import type { ProbeOutcome, ProbeRequest } from './probe';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
+import type { Locale } from './i18n';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
 
 export type Unsubscribe = () => void;
@@ -36,6 +37,10 @@ export interface AppInfo {
    *  the kernel lacks CONFIG_INET_DIAG_DESTROY, the helper is not installed, or the transport is
    *  read-only; null when the kernel's build config could not be read (the helper verifies after) */
   kill?: { available: boolean | null; reason: string | null };
+  /** the desktop's languages, most preferred first (Electron's app.getPreferredSystemLanguages()) and
+   *  the language main shows its menus in; absent over `waitline serve` (the browser's own
+   *  navigator.languages decide there). docs/i18n.md */
+  locale?: { system: string[]; current: Locale };
 }
 
 /** Health of the collector process as the host sees it (crash, restart with backoff …). */
@@ -143,6 +148,9 @@ export interface WaitlineApi {
    *  connect latency, errors by errno, who holds TIME_WAIT. Only when asked; one at a time ('busy').
    *  `waitline serve` answers read_only (a probe is an active network action). */
   runProbe(request: ProbeRequest): Promise<ProbeOutcome>;
+  /** Electron only: the page's language changed (the user's switch, or the system's): main shows its
+   *  menus, dialogs and notifications in it from now on and remembers it. Absent in `waitline serve`. */
+  setLocale?(locale: Locale): Promise<void>;
   /** Electron only: the app menu asks to show a view (absent in `waitline serve`). */
   onNavigate?(cb: (view: ViewName) => void): Unsubscribe;
 }

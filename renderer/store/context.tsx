@@ -1,8 +1,10 @@
 // How components reach the dashboard instance main.tsx created (createDashboard): through React
 // context. <DashboardProvider> wraps the app; useDashboardStore() is the instance (its actions);
-// useDashboard / useTuning / useAlerts select narrowly from its stores.
+// useDashboard / useTuning / useAlerts select narrowly from its stores. The dashboard's localization
+// (renderer/i18n.tsx) reaches them through react-i18next's provider.
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import { LocalizationProvider } from '../i18n';
 import type { AlertsStore } from './alerts';
 import type { Dashboard } from './create-dashboard';
 import type { DashboardState } from './dashboard';
@@ -11,7 +13,11 @@ import type { TuningStore } from './tuning';
 const DashboardContext = createContext<Dashboard | null>(null);
 
 export function DashboardProvider({ dashboard, children }: { dashboard: Dashboard; children?: ReactNode }) {
-  return <DashboardContext.Provider value={dashboard}>{children}</DashboardContext.Provider>;
+  return (
+    <DashboardContext.Provider value={dashboard}>
+      <LocalizationProvider localization={dashboard.localization}>{children}</LocalizationProvider>
+    </DashboardContext.Provider>
+  );
 }
 
 /** The dashboard instance of the surrounding <DashboardProvider>. */

@@ -6,6 +6,7 @@
 import type { WaitlineApi } from '../../shared/api';
 import type { NotificationCtorLike } from '../alerts/notify';
 import { BridgeError } from '../bridge';
+import { createLocalization, type Localization } from '../i18n';
 import { measureRender } from '../perf';
 import { createAlertsSlice, type AlertsSlice } from './alerts';
 import { createDashboardSlice, type DashboardSlice, type DashboardState } from './dashboard';
@@ -25,6 +26,8 @@ export interface DashboardOptions {
   /** why there is no usable API (the bridge's reason): start() shows it instead of the views */
   fatal?: string | null;
   env?: DashboardEnv;
+  /** the page's language (renderer/i18n.tsx); default: English, not persisted (tests) */
+  localization?: Localization;
 }
 
 export interface Dashboard {
@@ -33,6 +36,7 @@ export interface Dashboard {
   readonly dashboard: DashboardSlice;
   readonly tuning: TuningSlice;
   readonly alerts: AlertsSlice;
+  readonly localization: Localization;
   /** Starts the data flow (info, back-fill, subscriptions). Resolves to a function that stops it. */
   start(): Promise<() => void>;
 }
@@ -41,6 +45,7 @@ export function createDashboard(api: WaitlineApi, opts: DashboardOptions = {}): 
   const transport = opts.transport ?? 'electron';
   const fatal = opts.fatal ?? null;
   const env = opts.env ?? {};
+  const localization = opts.localization ?? createLocalization({ preference: 'en', persist: false });
   const dashboard = createDashboardSlice((fromMs, toMs, maxPoints) => api.getHistory({ fromMs, toMs, maxPoints }));
   const tuning = createTuningSlice(api, dashboard.addMarkers);
   const alerts = createAlertsSlice(api, dashboard.setView);
@@ -54,6 +59,20 @@ export function createDashboard(api: WaitlineApi, opts: DashboardOptions = {}): 
     try {
       const info = await api.getInfo();
       dashboard.setInfo(info);
+      // the desktop's languages (Electron main asks the system); serve keeps the browser's
+      if (info.locale?.system?.length) localization.setSystemTags(info.locale.system);
+      // main shows menus, dialogs and notifications in the page's language (Electron only)
+      if (api.setLocale && info.locale) {
+        let told = info.locale.current;
+        const tell = () => {
+          const now = localization.locale();
+          if (now === told) return;
+          told = now;
+          void api.setLocale?.(now).catch(() => undefined);
+        };
+        tell();
+        localization.subscribe(tell);
+      }
       // Over `waitline serve` the browser shows the notifications; in the desktop app main does.
       if (info.transport === 'serve') {
         alerts.enableBrowserNotifier((env.Notification as NotificationCtorLike | undefined) ?? null, () => env.focus?.());
@@ -81,5 +100,5 @@ export function createDashboard(api: WaitlineApi, opts: DashboardOptions = {}): 
     return () => offs.forEach((off) => off());
   }
 
-  return { api, dashboard, tuning, alerts, start };
+  return { api, dashboard, tuning, alerts, localization, start };
 }

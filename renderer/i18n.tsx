@@ -1,0 +1,131 @@
+// The renderer's language (docs/i18n.md): one i18next instance per page, handed to the components
+// through react-i18next's provider. The preference (system, English, 简体中文) persists in the page's
+// settings; "system" follows the desktop's languages (AppInfo.locale, from Electron's
+// app.getPreferredSystemLanguages()) or, over `waitline serve`, the browser's navigator.languages.
+// Switching re-renders every component that reads text through useTranslation/useFormat; no reload.
+
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { i18n as I18n } from 'i18next';
+import { createI18n, isLocalePreference, LOCALE_PREFERENCES, resolveLocale, type Locale, type LocalePreference } from '../shared/i18n';
+import { formatter, type Formatter } from '../shared/i18n/format';
+import { setActiveFormatter } from './format';
+import { loadSetting, saveSetting } from './store/settings';
+
+export const LANGUAGE_SETTING = 'language';
+
+export interface Localization {
+  readonly i18n: I18n;
+  preference(): LocalePreference;
+  locale(): Locale;
+  /** the system's (or browser's) language tags, most preferred first */
+  systemTags(): readonly string[];
+  setPreference(pref: LocalePreference): void;
+  /** the desktop reported its languages (AppInfo.locale.system) */
+  setSystemTags(tags: readonly string[]): void;
+  subscribe(cb: () => void): () => void;
+}
+
+export interface LocalizationOptions {
+  /** navigator.languages, or the desktop's languages */
+  systemTags?: readonly string[];
+  /** the stored preference; default: read from the page's settings */
+  preference?: LocalePreference;
+  /** persist the preference (default: the page's settings) */
+  persist?: boolean;
+  /** told whenever the resolved locale changes (Electron: main rebuilds its menu) */
+  onLocale?: (locale: Locale, pref: LocalePreference) => void;
+  /** the document whose lang attribute follows the locale (CJK glyph choice depends on it) */
+  document?: { documentElement: { lang: string } } | null;
+}
+
+export function createLocalization(opts: LocalizationOptions = {}): Localization {
+  const persist = opts.persist ?? true;
+  let pref: LocalePreference = opts.preference ?? (persist ? loadSetting(LANGUAGE_SETTING, 'system', isLocalePreference) : 'system');
+  let tags: readonly string[] = opts.systemTags ?? [];
+  let locale = resolveLocale(pref, tags);
+  const i18n = createI18n(locale);
+  const listeners = new Set<() => void>();
+
+  function apply(): void {
+    const next = resolveLocale(pref, tags);
+    setActiveFormatter(formatter(next));
+    if (opts.document) opts.document.documentElement.lang = next;
+    if (next !== locale) {
+      locale = next;
+      void i18n.changeLanguage(next);
+      opts.onLocale?.(next, pref);
+    }
+    for (const l of listeners) l();
+  }
+  setActiveFormatter(formatter(locale));
+  if (opts.document) opts.document.documentElement.lang = locale;
+
+  return {
+    i18n,
+    preference: () => pref,
+    locale: () => locale,
+    systemTags: () => tags,
+    setPreference(p) {
+      if (!isLocalePreference(p)) return;
+      pref = p;
+      if (persist) saveSetting(LANGUAGE_SETTING, p);
+      apply();
+    },
+    setSystemTags(t) {
+      tags = [...t];
+      apply();
+    },
+    subscribe(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+  };
+}
+
+const LocalizationContext = createContext<Localization | null>(null);
+
+export function LocalizationProvider({ localization, children }: { localization: Localization; children: ReactNode }) {
+  return (
+    <LocalizationContext.Provider value={localization}>
+      <I18nextProvider i18n={localization.i18n}>{children}</I18nextProvider>
+    </LocalizationContext.Provider>
+  );
+}
+
+export function useLocalization(): Localization {
+  const l = useContext(LocalizationContext);
+  if (!l) throw new Error('useLocalization outside <LocalizationProvider>');
+  return l;
+}
+
+/** Intl formatting in the page's language; re-renders the caller when the language changes. */
+export function useFormat(): Formatter {
+  const { i18n } = useTranslation();
+  return formatter((i18n.resolvedLanguage ?? i18n.language) === 'zh-CN' ? 'zh-CN' : 'en');
+}
+
+/** The language switch in the header: System (its language), English, 简体中文. */
+export function LanguageSwitch() {
+  const loc = useLocalization();
+  const { t } = useTranslation();
+  const pref = useSyncExternalStore(loc.subscribe, loc.preference);
+  const systemLocale = resolveLocale('system', loc.systemTags());
+  return (
+    <label className="language-switch" title={t('common.language.label')}>
+      <span className="visually-hidden">{t('common.language.label')}</span>
+      <select
+        data-testid="language-switch"
+        value={pref}
+        aria-label={t('common.language.label')}
+        onChange={(e) => loc.setPreference(e.target.value as LocalePreference)}
+      >
+        {LOCALE_PREFERENCES.map((p) => (
+          <option key={p} value={p}>
+            {p === 'system' ? t('common.language.system', { name: t(`common.language.${systemLocale}`) }) : t(`common.language.${p}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
