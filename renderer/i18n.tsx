@@ -7,7 +7,7 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
-import { createI18n, isLocalePreference, LOCALE_PREFERENCES, resolveLocale, type Locale, type LocalePreference } from '../shared/i18n';
+import { createI18n, isLocalePreference, LOCALE_PREFERENCES, renderMsg, resolveLocale, type Locale, type LocalePreference, type Msg } from '../shared/i18n';
 import { formatter, type Formatter } from '../shared/i18n/format';
 import { setActiveFormatter } from './format';
 import { loadSetting, saveSetting } from './store/settings';
@@ -128,4 +128,12 @@ export function LanguageSwitch() {
       </select>
     </label>
   );
+}
+
+/** A message from the host in the page's language: its Msg when it carries one (shared/i18n), else
+ *  the host's English sentence as is (an older host, or text from outside Waitline such as an errno
+ *  string). */
+export function useMsgText(): (m: Msg | null | undefined, fallback: string | null | undefined) => string {
+  const { t } = useTranslation();
+  return (m, fallback) => (m ? renderMsg(t, m) : (fallback ?? ''));
 }

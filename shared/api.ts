@@ -11,7 +11,7 @@ import type { KillRequest, KillResult } from './socket-tuple';
 import type { ProbeOutcome, ProbeRequest } from './probe';
 import type { Snapshot, SocketPage, SocketQuery } from './snapshot';
 import type { TcpState } from './tcp';
-import type { Locale } from './i18n';
+import type { Locale, Msg } from './i18n';
 import type { ApplyTuningRequest, TuningResult, TuningState } from './tuning';
 
 export type Unsubscribe = () => void;
@@ -30,13 +30,14 @@ export interface AppInfo {
   services?: Record<number, string>;
   /** why `services` is empty (e.g. no /etc/services in a minimal container); null when it was read */
   servicesNote?: string | null;
+  servicesNoteMsg?: Msg | null;
   /** whether the host looks up reverse-DNS names when resolveNames asks (the desktop app: yes;
    *  `waitline serve`: only when started with names allowed); absent = no */
   reverseDns?: boolean;
   /** whether "Close connection…" can work here (docs/kill.md): available false with the reason when
    *  the kernel lacks CONFIG_INET_DIAG_DESTROY, the helper is not installed, or the transport is
    *  read-only; null when the kernel's build config could not be read (the helper verifies after) */
-  kill?: { available: boolean | null; reason: string | null };
+  kill?: { available: boolean | null; reason: string | null; reasonMsg?: Msg | null };
   /** the desktop's languages, most preferred first (Electron's app.getPreferredSystemLanguages()) and
    *  the language main shows its menus in; absent over `waitline serve` (the browser's own
    *  navigator.languages decide there). docs/i18n.md */
@@ -46,8 +47,9 @@ export interface AppInfo {
 /** Health of the collector process as the host sees it (crash, restart with backoff …). */
 export interface CollectorStatus {
   state: 'starting' | 'running' | 'restarting' | 'failed';
-  /** a human sentence: why it is restarting / failed */
+  /** a human sentence: why it is restarting / failed (English; `msg` is the same in any language) */
   message: string | null;
+  msg?: Msg | null;
   restarts: number;
   /** epoch ms of the next restart attempt, when restarting */
   nextRestartAt: number | null;
@@ -94,6 +96,7 @@ export interface HistoryStorage {
   path: string | null;
   /** a sentence for the status line when something is not as it should be; null when all is well */
   message: string | null;
+  msg?: Msg | null;
 }
 
 /** The views the app menu can switch to (renderer/features/). */
