@@ -12,10 +12,11 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
 // packages in `packages` ("node:" = Node built-ins) and nothing else. A file no layer covers is an
 // error. The README's map ("Where code runs") describes the same table.
 export const LAYERS = [
-  // Pure TypeScript shared by every runtime: no Node, no DOM, no packages.
-  { name: 'shared', files: ['shared/'], allow: [], packages: [] },
+  // Pure TypeScript shared by every runtime: no Node, no DOM; one package, i18next (pure JS, the one
+  // i18n runtime of every process: shared/i18n, docs/i18n.md).
+  { name: 'shared', files: ['shared/'], allow: [], packages: ['i18next'] },
   // The dashboard (browser or Electron renderer): talks to the host only through renderer/bridge.ts.
-  { name: 'renderer', files: ['renderer/'], allow: ['shared'], packages: ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual'] },
+  { name: 'renderer', files: ['renderer/'], allow: ['shared'], packages: ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual', 'i18next', 'react-i18next'] },
   // Plain Node: the kernel readers (in the Electron utility process, in serve's worker, in the CLI).
   { name: 'collector', files: ['electron/collector/'], allow: ['native', 'shared'], packages: ['node:'] },
   // Constants shared by the root helper script's installation and the client that runs it.

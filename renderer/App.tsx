@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ViewName } from '../shared/api';
-import { fmtClock, fmtCount } from './format';
+import { renderMsg } from '../shared/i18n';
 import { AlertBanner, AttentionBadge } from './features/alerts/AlertBanner';
 import { AlertsView } from './features/alerts/AlertsView';
 import { ConnectionsView } from './features/connections/ConnectionsView';
@@ -9,7 +9,14 @@ import { OverviewView } from './features/overview/OverviewView';
 import { TimeWaitView } from './features/timewait/TimeWaitView';
 import { TuningView } from './features/tuning/TuningView';
 import { useDashboard, useDashboardStore } from './store/context';
-import { VIEWS } from './store/dashboard';
+import { VIEWS, type UiText } from './store/dashboard';
+import { LanguageSwitch, useFormat, useMsgText, useT } from './i18n';
+
+/** Store text (a catalog message or a sentence from outside Waitline) in the page's language. */
+function useUiText(): (x: UiText) => string {
+  const t = useT();
+  return (x) => (typeof x === 'string' ? x : renderMsg(t, x));
+}
 
 function StatusLine() {
   const status = useDashboard((s) => s.status);
@@ -17,17 +24,19 @@ function StatusLine() {
   const source = useDashboard((s) => s.snapshot?.health.socketSource ?? null);
   const duration = useDashboard((s) => s.snapshot?.health.durationMs ?? null);
   const total = useDashboard((s) => s.snapshot?.totalSockets ?? null);
+  const t = useT();
+  const f = useFormat();
   const live = status === null || status.state === 'running';
   return (
     <div className="status-line" data-testid="status-line">
       <span className={`live-dot ${live && time ? 'on' : 'off'}`} aria-hidden />
       {time ? (
         <span>
-          {fmtCount(total)} sockets · {fmtClock(time)} · {source}
-          {duration !== null ? ` · ${duration.toFixed(0)} ms` : ''}
+          {t('app.status.sockets', { count: total ?? 0, n: f.count(total) })} · {f.clock(time)} · {source}
+          {duration !== null ? ` · ${f.millis(duration)}` : ''}
         </span>
       ) : (
-        <span>waiting for data…</span>
+        <span>{t('app.status.waiting')}</span>
       )}
     </div>
   );
@@ -37,6 +46,7 @@ function Header() {
   const info = useDashboard((s) => s.info);
   const view = useDashboard((s) => s.view);
   const { setView } = useDashboardStore().dashboard;
+  const t = useT();
   return (
     <header className="app-header">
       <div className="brand">
@@ -46,13 +56,14 @@ function Header() {
         </svg>
         <span className="brand-name">Waitline</span>
         {info && (
-          <span className="host muted">
-            {info.hostname} · Linux {info.kernel}
-            {info.readOnly && <span className="badge">read-only</span>}
+          <span className="host muted" title={t('app.header.host', { host: info.hostname, kernel: info.kernel })}>
+            {t('app.header.host', { host: info.hostname, kernel: info.kernel })}
           </span>
         )}
+        {/* beside the host name, not inside it: a long host name is cut short, the badge never */}
+        {info?.readOnly && <span className="badge">{t('app.header.readOnly')}</span>}
       </div>
-      <nav className="tabs" role="tablist" aria-label="Views">
+      <nav className="tabs" role="tablist" aria-label={t('app.header.views')}>
         {VIEWS.map((v) => (
           <button
             key={v.name}
@@ -62,15 +73,18 @@ function Header() {
             aria-selected={view === v.name}
             tabIndex={view === v.name ? 0 : -1}
             onClick={() => setView(v.name)}
-            title={`${v.label} (Alt+${v.key})`}
+            title={t('app.header.tabTitle', { label: t(v.label), key: v.key })}
             data-testid={`nav-${v.name}`}
           >
-            {v.label}
+            {t(v.label)}
             {v.name === 'overview' && <AttentionBadge />}
           </button>
         ))}
       </nav>
-      <ExportMenu />
+      <div className="header-tools">
+        <ExportMenu />
+        <LanguageSwitch />
+      </div>
       <StatusLine />
     </header>
   );
@@ -80,17 +94,21 @@ function Header() {
 function Banners() {
   const status = useDashboard((s) => s.status);
   const notice = useDashboard((s) => s.notice);
+  const t = useT();
+  const f = useFormat();
+  const msgText = useMsgText();
+  const uiText = useUiText();
   return (
     <>
       {status && status.state !== 'running' && (
         <div className={`banner ${status.state === 'failed' ? 'error' : 'warn'}`} role="status" data-testid="collector-status">
-          {status.state === 'starting' && 'The collector is starting…'}
+          {status.state === 'starting' && t('app.collector.starting')}
           {status.state === 'restarting' &&
-            `The collector stopped and is restarting${status.nextRestartAt ? ` at ${fmtClock(status.nextRestartAt)}` : ''}.`}
-          {status.state === 'failed' && 'The collector has failed.'} {status.message}
+            (status.nextRestartAt ? t('app.collector.restartingAt', { time: f.clock(status.nextRestartAt) }) : t('app.collector.restarting'))}
+          {status.state === 'failed' && t('app.collector.failed')} {msgText(status.msg, status.message)}
         </div>
       )}
-      {notice && <div className="banner warn">{notice}</div>}
+      {notice && <div className="banner warn">{uiText(notice)}</div>}
       <AlertBanner />
     </>
   );
@@ -144,6 +162,8 @@ export function App() {
   const hasSnapshot = useDashboard((s) => s.snapshot !== null);
   const view = useDashboard((s) => s.view);
   const status = useDashboard((s) => s.status);
+  const t = useT();
+  const uiText = useUiText();
   useKeyboardNavigation();
   return (
     <div className="app">
@@ -151,8 +171,8 @@ export function App() {
       <main id="main" role="tabpanel" aria-labelledby={`tab-${view}`}>
         {fatal ? (
           <div className="fatal card" role="alert" data-testid="fatal">
-            <h2>Waitline cannot show data</h2>
-            <p>{fatal}</p>
+            <h2>{t('app.fatal.title')}</h2>
+            <p>{uiText(fatal)}</p>
           </div>
         ) : (
           <>
@@ -163,9 +183,7 @@ export function App() {
               <div className="waiting card" data-testid="waiting">
                 <div className="spinner" aria-hidden />
                 <p>
-                  {status?.state === 'failed'
-                    ? 'No data: the collector is not running.'
-                    : 'Waiting for the first snapshot from the collector…'}
+                  {status?.state === 'failed' ? t('app.waiting.noCollector') : t('app.waiting.first')}
                 </p>
               </div>
             )}

@@ -15,6 +15,7 @@ import type { ProbeOutcome, ProbeRequest } from '../shared/probe';
 import type { Snapshot, SocketPage, SocketQuery } from '../shared/snapshot';
 import { SERVE_EVENTS, SERVE_PATHS, SERVE_ROUTES, SERVE_TOKEN_PARAM } from '../shared/serve-protocol';
 import type { ApplyTuningRequest, TuningResult, TuningState } from '../shared/tuning';
+import { msg, msgText, type Msg } from '../shared/i18n';
 
 declare global {
   interface Window {
@@ -22,8 +23,14 @@ declare global {
   }
 }
 
+/** Why the bridge cannot work; `message` is English (from the catalog), `msg` the same in any language. */
 export class BridgeError extends Error {
   override name = 'BridgeError';
+  readonly msg: Msg | null;
+  constructor(m: Msg | string) {
+    super(typeof m === 'string' ? m : msgText(m));
+    this.msg = typeof m === 'string' ? null : m;
+  }
 }
 
 type FetchLike = (input: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{
@@ -82,7 +89,7 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
         body: init?.body === undefined ? undefined : JSON.stringify(init.body),
       });
     } catch (e) {
-      throw new BridgeError(`cannot reach waitline serve at ${base}: ${(e as Error).message}`);
+      throw new BridgeError(msg('app.bridge.unreachable', { base, error: (e as Error).message }));
     }
     if (!res.ok) {
       let message = `HTTP ${res.status}`;
@@ -93,7 +100,7 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
       } catch {
         /* not JSON: keep the status */
       }
-      if (res.status === 401) message = `the access token was refused (${message}); open the URL waitline serve printed`;
+      if (res.status === 401) throw new BridgeError(msg('app.bridge.tokenRefused', { error: message }));
       throw new BridgeError(message);
     }
     return (await res.json()) as T;
@@ -119,9 +126,11 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
     });
     source.onerror = () => {
       // EventSource reconnects by itself; tell the UI meanwhile instead of freezing silently.
+      const lost = msg('app.bridge.lostServe');
       const status: CollectorStatus = {
         state: 'restarting',
-        message: 'Lost the connection to waitline serve; reconnecting…',
+        message: msgText(lost),
+        msg: lost,
         restarts: 0,
         nextRestartAt: null,
       };
@@ -196,7 +205,7 @@ export function createServeTransport(opts: ServeTransportOptions): WaitlineApi {
 export type TransportChoice =
   | { kind: 'electron'; api: WaitlineApi }
   | { kind: 'serve'; api: WaitlineApi }
-  | { kind: 'none'; reason: string };
+  | { kind: 'none'; reason: string; reasonMsg: Msg };
 
 /** Picks the transport for this page: the Electron preload if present, else `waitline serve` with the
  *  token from the URL. */
@@ -204,16 +213,15 @@ export function pickTransport(win: Pick<Window, 'location'> & { waitline?: Waitl
   if (win.waitline) return { kind: 'electron', api: win.waitline };
   const loc = win.location;
   if (loc.protocol !== 'http:' && loc.protocol !== 'https:') {
-    return { kind: 'none', reason: 'No Waitline API: this page was opened outside the app and outside `waitline serve`.' };
+    const m = msg('app.bridge.noApi');
+    return { kind: 'none', reason: msgText(m), reasonMsg: m };
   }
   const params = new URLSearchParams(loc.search);
   const hash = new URLSearchParams(loc.hash.replace(/^#/, ''));
   const token = params.get(SERVE_TOKEN_PARAM) ?? hash.get(SERVE_TOKEN_PARAM);
   if (!token) {
-    return {
-      kind: 'none',
-      reason: 'This page needs the access token: open the full URL that `waitline serve` printed (it ends in ?token=…).',
-    };
+    const m = msg('app.bridge.needToken');
+    return { kind: 'none', reason: msgText(m), reasonMsg: m };
   }
   const path = loc.pathname.replace(/[^/]*$/, '');
   return { kind: 'serve', api: createServeTransport({ baseUrl: `${loc.origin}${path}`, token }) };
@@ -226,12 +234,13 @@ export function pickTransport(win: Pick<Window, 'location'> & { waitline?: Waitl
 export interface Bridge {
   kind: TransportChoice['kind'];
   api: WaitlineApi;
-  /** why there is no transport (kind 'none'), else null */
+  /** why there is no transport (kind 'none'), else null: English, and as a Msg for the page */
   reason: string | null;
+  reasonMsg: Msg | null;
 }
 
 /** A WaitlineApi for a page without one: every call throws a BridgeError saying why. */
-export function unavailableApi(reason: string): WaitlineApi {
+export function unavailableApi(reason: Msg | string): WaitlineApi {
   const fail = (): never => {
     throw new BridgeError(reason);
   };
@@ -259,6 +268,6 @@ export function unavailableApi(reason: string): WaitlineApi {
 export function initBridge(win: Pick<Window, 'location'> & { waitline?: WaitlineApi }): Bridge {
   const choice = pickTransport(win);
   return choice.kind === 'none'
-    ? { kind: 'none', api: unavailableApi(choice.reason), reason: choice.reason }
-    : { kind: choice.kind, api: choice.api, reason: null };
+    ? { kind: 'none', api: unavailableApi(choice.reasonMsg), reason: choice.reason, reasonMsg: choice.reasonMsg }
+    : { kind: choice.kind, api: choice.api, reason: null, reasonMsg: null };
 }

@@ -7,7 +7,7 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
-import { createI18n, isLocalePreference, LOCALE_PREFERENCES, renderMsg, resolveLocale, type Locale, type LocalePreference, type Msg } from '../shared/i18n';
+import { createI18n, isLocalePreference, LOCALE_PREFERENCES, renderMsg, resolveLocale, type Locale, type LocalePreference, type Msg, type Translate, typedT, enT } from '../shared/i18n';
 import { formatter, type Formatter } from '../shared/i18n/format';
 import { setActiveFormatter } from './format';
 import { loadSetting, saveSetting } from './store/settings';
@@ -99,6 +99,14 @@ export function useLocalization(): Localization {
   return l;
 }
 
+/** `t` in the page's language, typed by the catalog's keys (shared/i18n Translate); re-renders the
+ *  caller when the language changes. */
+export function useT(): Translate {
+  const { t, i18n } = useTranslation();
+  // outside any provider (a chart rendered on its own in a test): English, never raw keys
+  return i18n?.isInitialized ? typedT(t) : enT();
+}
+
 /** Intl formatting in the page's language; re-renders the caller when the language changes. */
 export function useFormat(): Formatter {
   const { i18n } = useTranslation();
@@ -108,7 +116,7 @@ export function useFormat(): Formatter {
 /** The language switch in the header: System (its language), English, 简体中文. */
 export function LanguageSwitch() {
   const loc = useLocalization();
-  const { t } = useTranslation();
+  const t = useT();
   const pref = useSyncExternalStore(loc.subscribe, loc.preference);
   const systemLocale = resolveLocale('system', loc.systemTags());
   return (
@@ -134,6 +142,6 @@ export function LanguageSwitch() {
  *  the host's English sentence as is (an older host, or text from outside Waitline such as an errno
  *  string). */
 export function useMsgText(): (m: Msg | null | undefined, fallback: string | null | undefined) => string {
-  const { t } = useTranslation();
+  const t = useT();
   return (m, fallback) => (m ? renderMsg(t, m) : (fallback ?? ''));
 }

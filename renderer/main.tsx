@@ -14,7 +14,7 @@ if (root) {
     systemTags: navigator.languages,
     document,
   });
-  const dashboard = createDashboard(api, { transport: bridge.kind, fatal: bridge.reason, env: window, localization });
+  const dashboard = createDashboard(api, { transport: bridge.kind, fatal: bridge.reasonMsg ?? bridge.reason, env: window, localization });
   createRoot(root).render(
     <DashboardProvider dashboard={dashboard}>
       <App />

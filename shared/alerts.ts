@@ -5,7 +5,8 @@
 // while before it raises and stay gone for a while before it clears, and an alert still active is
 // repeated at most every 30 minutes. Why each default: docs/alerts.md.
 
-import { budgetSentence } from './port-budget';
+import { msg, msgText, type Msg, type MsgKey } from './i18n';
+import { budgetMsg } from './port-budget';
 import type { PortBudget, Snapshot } from './snapshot';
 
 export type AlertSeverity = 'warning' | 'critical';
@@ -57,22 +58,30 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
 
 type NumericSetting = Exclude<keyof AlertSettings, 'enabled' | 'notify'>;
 
-/** Allowed range, unit and label of each number (shared by the settings panel and every transport). */
-export const ALERT_SETTING_LIMITS: Record<NumericSetting, { min: number; max: number; unit: string; label: string; integer: boolean }> = {
-  forecastMinutes: { min: 1, max: 1440, unit: 'min', label: 'Forecast horizon', integer: false },
-  budgetWarnPercent: { min: 1, max: 100, unit: '%', label: 'Budget warning', integer: false },
-  budgetCriticalPercent: { min: 1, max: 100, unit: '%', label: 'Budget critical', integer: false },
-  budgetClearPercent: { min: 0, max: 100, unit: '%', label: 'Budget clears below', integer: false },
-  clearAfterS: { min: 0, max: 3600, unit: 's', label: 'Clear after', integer: true },
-  closeWaitMinCount: { min: 1, max: 1_000_000, unit: 'sockets', label: 'CLOSE_WAIT leak from', integer: true },
-  closeWaitHoldS: { min: 0, max: 86_400, unit: 's', label: 'CLOSE_WAIT not falling for', integer: true },
-  twBucketsPercent: { min: 1, max: 100, unit: '%', label: 'TIME_WAIT buckets warning', integer: false },
-  repeatMinutes: { min: 1, max: 1440, unit: 'min', label: 'Repeat at most every', integer: false },
+/** Allowed range, unit and label of each number (shared by the settings panel and every transport).
+ *  `label` and `unit` are the English of `labelKey` and `unitKey` (the panel shows the keys). */
+export const ALERT_SETTING_LIMITS: Record<NumericSetting, { min: number; max: number; unit: string; label: string; integer: boolean; labelKey: MsgKey; unitKey: MsgKey }> = {
+  forecastMinutes: { min: 1, max: 1440, unit: 'min', label: 'Forecast horizon', integer: false, labelKey: 'alerts.settings.field.forecastMinutes.label', unitKey: 'alerts.settings.field.forecastMinutes.unit' },
+  budgetWarnPercent: { min: 1, max: 100, unit: '%', label: 'Budget warning', integer: false, labelKey: 'alerts.settings.field.budgetWarnPercent.label', unitKey: 'alerts.settings.field.budgetWarnPercent.unit' },
+  budgetCriticalPercent: { min: 1, max: 100, unit: '%', label: 'Budget critical', integer: false, labelKey: 'alerts.settings.field.budgetCriticalPercent.label', unitKey: 'alerts.settings.field.budgetCriticalPercent.unit' },
+  budgetClearPercent: { min: 0, max: 100, unit: '%', label: 'Budget clears below', integer: false, labelKey: 'alerts.settings.field.budgetClearPercent.label', unitKey: 'alerts.settings.field.budgetClearPercent.unit' },
+  clearAfterS: { min: 0, max: 3600, unit: 's', label: 'Clear after', integer: true, labelKey: 'alerts.settings.field.clearAfterS.label', unitKey: 'alerts.settings.field.clearAfterS.unit' },
+  closeWaitMinCount: { min: 1, max: 1_000_000, unit: 'sockets', label: 'CLOSE_WAIT leak from', integer: true, labelKey: 'alerts.settings.field.closeWaitMinCount.label', unitKey: 'alerts.settings.field.closeWaitMinCount.unit' },
+  closeWaitHoldS: { min: 0, max: 86_400, unit: 's', label: 'CLOSE_WAIT not falling for', integer: true, labelKey: 'alerts.settings.field.closeWaitHoldS.label', unitKey: 'alerts.settings.field.closeWaitHoldS.unit' },
+  twBucketsPercent: { min: 1, max: 100, unit: '%', label: 'TIME_WAIT buckets warning', integer: false, labelKey: 'alerts.settings.field.twBucketsPercent.label', unitKey: 'alerts.settings.field.twBucketsPercent.unit' },
+  repeatMinutes: { min: 1, max: 1440, unit: 'min', label: 'Repeat at most every', integer: false, labelKey: 'alerts.settings.field.repeatMinutes.label', unitKey: 'alerts.settings.field.repeatMinutes.unit' },
 };
 
 export interface AlertSettingsError {
   field: string;
+  /** English (the API's) */
   message: string;
+  /** the same in a reader's language (absent from an older host) */
+  msg?: Msg;
+}
+
+function settingsError(field: string, m: Msg): AlertSettingsError {
+  return { field, message: msgText(m), msg: m };
 }
 
 /** Validates a full or partial settings object on top of `base`. Unknown fields, wrong types,
@@ -84,42 +93,49 @@ export function validateAlertSettings(
 ): { ok: true; settings: AlertSettings } | { ok: false; errors: AlertSettingsError[] } {
   const errors: AlertSettingsError[] = [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: '', message: 'alert settings must be an object' }] };
+    return { ok: false, errors: [settingsError('', msg('alerts.settings.error.notObject'))] };
   }
   const out: AlertSettings = { ...base };
   for (const [field, value] of Object.entries(input as Record<string, unknown>)) {
     if (field === 'enabled' || field === 'notify') {
-      if (typeof value !== 'boolean') errors.push({ field, message: `${field} must be true or false` });
+      if (typeof value !== 'boolean') errors.push(settingsError(field, msg('alerts.settings.error.boolean', { field })));
       else out[field] = value;
       continue;
     }
     if (!Object.prototype.hasOwnProperty.call(ALERT_SETTING_LIMITS, field)) {
-      errors.push({ field, message: `unknown setting "${field}"` });
+      errors.push(settingsError(field, msg('alerts.settings.error.unknown', { field })));
       continue;
     }
     const lim = ALERT_SETTING_LIMITS[field as NumericSetting];
+    // the label and unit come from the catalog by field (alerts.settings.field.<field>); figures as
+    // the English always wrote them (no grouping)
+    const range = { field, min: String(lim.min), max: String(lim.max) };
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      errors.push({ field, message: `${lim.label} must be a number (${lim.min}–${lim.max} ${lim.unit})` });
+      errors.push(settingsError(field, msg('alerts.settings.error.notNumber', range)));
     } else if (value < lim.min || value > lim.max) {
-      errors.push({ field, message: `${lim.label} must be from ${lim.min} to ${lim.max} ${lim.unit}; got ${value}` });
+      errors.push(settingsError(field, msg('alerts.settings.error.range', { ...range, value: String(value) })));
     } else if (lim.integer && !Number.isInteger(value)) {
-      errors.push({ field, message: `${lim.label} must be a whole number of ${lim.unit}; got ${value}` });
+      errors.push(settingsError(field, msg('alerts.settings.error.whole', { field, value: String(value) })));
     } else {
       out[field as NumericSetting] = value;
     }
   }
   if (errors.length === 0) {
     if (out.budgetCriticalPercent < out.budgetWarnPercent) {
-      errors.push({
-        field: 'budgetCriticalPercent',
-        message: `Budget critical (${out.budgetCriticalPercent} %) must not be below budget warning (${out.budgetWarnPercent} %)`,
-      });
+      errors.push(
+        settingsError(
+          'budgetCriticalPercent',
+          msg('alerts.settings.error.criticalBelowWarn', { critical: String(out.budgetCriticalPercent), warn: String(out.budgetWarnPercent) }),
+        ),
+      );
     }
     if (out.budgetClearPercent >= out.budgetWarnPercent) {
-      errors.push({
-        field: 'budgetClearPercent',
-        message: `Budget clears below (${out.budgetClearPercent} %) must be below budget warning (${out.budgetWarnPercent} %), or an alert could never clear`,
-      });
+      errors.push(
+        settingsError(
+          'budgetClearPercent',
+          msg('alerts.settings.error.clearNotBelowWarn', { clear: String(out.budgetClearPercent), warn: String(out.budgetWarnPercent) }),
+        ),
+      );
     }
   }
   return errors.length ? { ok: false, errors } : { ok: true, settings: out };
@@ -133,8 +149,10 @@ export interface Alert {
   /** what it is about: "127.0.0.1 → 127.0.0.1:8080", "python3 (pid 4242)", "this network namespace" */
   subject: string;
   view: AlertView;
-  /** why, in one sentence, as of the last tick the condition held */
+  /** why, in one sentence, as of the last tick the condition held (English: the API's) */
   message: string;
+  /** the same sentence in a reader's language (absent from an older host) */
+  msg?: Msg;
   /** the figure the rule judges (percent, seconds, count, rate) */
   value: number;
   raisedAt: number;
@@ -201,7 +219,16 @@ interface Condition {
   severity: AlertSeverity;
   value: number;
   message: string;
+  msg: Msg;
 }
+
+/** A condition's sentence: its Msg and the English of it. */
+function said(m: Msg): { msg: Msg; message: string } {
+  return { msg: m, message: msgText(m) };
+}
+
+/** The subject of the rules about the whole network namespace (the UI shows alerts.subject.netns). */
+export const NETNS_SUBJECT = 'this network namespace';
 
 interface Track {
   rule: AlertRuleId;
@@ -222,8 +249,6 @@ function destSubject(b: PortBudget): string {
   const host = b.remoteAddr.includes(':') ? `[${b.remoteAddr}]` : b.remoteAddr;
   return `${b.localAddr} → ${host}:${b.remotePort}`;
 }
-
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 export class AlertEngine {
   private settings: AlertSettings;
@@ -277,6 +302,7 @@ export class AlertEngine {
       const a = t.alert;
       if (a) {
         a.message = c.message;
+        a.msg = c.msg;
         a.value = c.value;
         a.conditionGoneAt = null;
         if (a.severity === 'warning' && c.severity === 'critical') {
@@ -297,6 +323,7 @@ export class AlertEngine {
           subject: c.subject,
           view: VIEW[c.rule],
           message: c.message,
+          msg: c.msg,
           value: c.value,
           raisedAt: now,
           conditionGoneAt: null,
@@ -348,7 +375,7 @@ export class AlertEngine {
     for (const b of s.portBudgets) {
       const subject = destSubject(b);
       if (b.verdict === 'exhausted') {
-        out.push({ id: `port_exhausted:${subject}`, rule: 'port_exhausted', subject, severity: 'critical', value: b.percentUsed, message: budgetSentence(b, fmt) });
+        out.push({ id: `port_exhausted:${subject}`, rule: 'port_exhausted', subject, severity: 'critical', value: b.percentUsed, ...said(budgetMsg(b)) });
       } else if (b.verdict === 'will_exhaust' && b.secondsToExhaustion !== null && b.secondsToExhaustion < cfg.forecastMinutes * 60) {
         out.push({
           id: `port_forecast:${subject}`,
@@ -356,7 +383,7 @@ export class AlertEngine {
           subject,
           severity: b.secondsToExhaustion < 60 ? 'critical' : 'warning',
           value: b.secondsToExhaustion,
-          message: budgetSentence(b, fmt),
+          ...said(budgetMsg(b)),
         });
       }
       // budget use now, with thresholds that depend on the alert's current status
@@ -373,7 +400,7 @@ export class AlertEngine {
           subject,
           severity: sev,
           value: p,
-          message: `${fmt(b.blocking)} of ${fmt(b.usable)} ports toward ${subject.split(' → ')[1]} held (${p.toFixed(1)} %).`,
+          ...said(msg('alerts.message.port_budget', { blocking: Math.round(b.blocking), usable: Math.round(b.usable), dest: subject.split(' → ')[1]!, percent: p })),
         });
       }
     }
@@ -397,9 +424,7 @@ export class AlertEngine {
           subject,
           severity: 'warning',
           value: p.count,
-          message:
-            `${subject} holds ${fmt(p.count)} CLOSE_WAIT sockets, not falling for ${Math.round(holding)} s: ` +
-            `the peers closed and the program has not called close() on them.`,
+          ...said(msg('alerts.message.close_wait_leak', { subject, sockets: Math.round(p.count), seconds: Math.round(holding) })),
         });
       }
     }
@@ -410,12 +435,10 @@ export class AlertEngine {
       out.push({
         id: 'tw_overflow:netns',
         rule: 'tw_overflow',
-        subject: 'this network namespace',
+        subject: NETNS_SUBJECT,
         severity: 'warning',
         value: overflow,
-        message:
-          `TCPTimeWaitOverflow is rising (${overflow.toFixed(1)}/s): tcp_max_tw_buckets is reached, so closing ` +
-          `connections skip TIME_WAIT entirely and lose its protection against late duplicates.`,
+        ...said(msg('alerts.message.tw_overflow', { rate: overflow })),
       });
     }
 
@@ -429,10 +452,10 @@ export class AlertEngine {
         out.push({
           id: 'tw_buckets:netns',
           rule: 'tw_buckets',
-          subject: 'this network namespace',
+          subject: NETNS_SUBJECT,
           severity: pct >= 100 ? 'critical' : 'warning',
           value: pct,
-          message: `${fmt(s.sockstat.tw)} timewait objects, ${pct.toFixed(1)} % of tcp_max_tw_buckets (${fmt(cap)}): past it, closing connections skip TIME_WAIT.`,
+          ...said(msg('alerts.message.tw_buckets', { tw: Math.round(s.sockstat.tw), percent: pct, cap: Math.round(cap) })),
         });
       }
     }

@@ -3,6 +3,7 @@
 // proposed sysctl values). Also the one ranking of destinations every view uses.
 
 import { isLoopbackAddress } from './address';
+import { msg, type Msg } from './i18n';
 import type { BudgetVerdict, PortBudget, PortBudgetRest } from './snapshot';
 import { TIME_WAIT_SECONDS } from './tcp';
 
@@ -206,6 +207,77 @@ export const VERDICT_WORDS: Record<BudgetVerdict, string> = {
   at_risk: 'at risk',
   fine: 'fine',
 };
+
+/** The catalog key of each verdict word (the UI's; the CLI's English is VERDICT_WORDS). */
+export const VERDICT_KEYS = {
+  exhausted: 'timewait.verdict.exhausted',
+  will_exhaust: 'timewait.verdict.will_exhaust',
+  at_risk: 'timewait.verdict.at_risk',
+  fine: 'timewait.verdict.fine',
+} as const satisfies Record<BudgetVerdict, string>;
+
+type AheadUnit = 'under1s' | 's' | 'min' | 'h';
+
+/** The unit and figure of fmtSecondsAhead, as Msg params (aheadUnit picks timewait.ahead.*). */
+function aheadParams(s: number): { aheadUnit: AheadUnit; aheadN?: number; aheadH?: number } {
+  if (s < 1) return { aheadUnit: 'under1s' };
+  if (s < 90) return { aheadUnit: 's', aheadN: Math.round(s) };
+  if (s < 5400) return { aheadUnit: 'min', aheadN: Math.round(s / 60) };
+  return { aheadUnit: 'h', aheadH: s / 3600 };
+}
+
+/** fmtSecondsAhead as a Msg: "in 3 s" / "3 秒后". */
+export function aheadMsg(s: number): Msg {
+  const p = aheadParams(s);
+  return msg(`timewait.ahead.${p.aheadUnit}`, p);
+}
+
+/** The verdict pill of a destination: "will run out in 3 s" / "3 秒后耗尽", else the verdict word. */
+export function verdictMsg(b: PortBudget): Msg {
+  if (b.verdict === 'will_exhaust' && b.secondsToExhaustion !== null) return msg('timewait.verdict.willExhaustIn', aheadParams(b.secondsToExhaustion));
+  return msg(VERDICT_KEYS[b.verdict]);
+}
+
+/** When an exhausted destination's first ports free: none in TIME_WAIT, due now, or in some time. */
+function freesParams(b: PortBudget): Record<string, string | number> {
+  if (b.firstFreeS === null) return { frees: 'none' };
+  if (b.firstFreeS <= 0) return { frees: 'now', freed: b.freedWithin10s };
+  return { frees: 'in', freed: b.freedWithin10s, ...aheadParams(b.firstFreeS) };
+}
+
+/** The clause of budgetSentence on when an exhausted destination's first ports free, as a Msg. */
+export function freesMsg(b: PortBudget): Msg {
+  const p = freesParams(b);
+  return msg(`timewait.budget.frees.${p.frees as 'none' | 'now' | 'in'}`, p);
+}
+
+/** budgetSentence as a Msg (the catalog's English is the very same sentence, with en-US grouping):
+ *  what the UI shows in the reader's language, and what alert messages carry. */
+export function budgetMsg(b: PortBudget): Msg {
+  const usable = b.usable;
+  const dst = dest(b);
+  const steady = Math.round(b.steadyState);
+  switch (b.verdict) {
+    case 'exhausted':
+      return msg('timewait.budget.sentence.exhausted', { usable, dest: dst, rate: b.closeRatePerS, ...freesParams(b) });
+    case 'will_exhaust':
+      return msg('timewait.budget.sentence.will_exhaust', {
+        ...aheadParams(b.secondsToExhaustion ?? 0),
+        blocking: b.blocking,
+        usable,
+        rate: b.closeRatePerS,
+        steady,
+        dest: dst,
+        basis: Math.round(b.forecastBasisS),
+      });
+    case 'at_risk':
+      return b.steadyState < b.blocking
+        ? msg('timewait.budget.sentence.at_risk_draining', { blocking: b.blocking, usable, freed: b.freedWithin10s, steady })
+        : msg('timewait.budget.sentence.at_risk', { blocking: b.blocking, usable, steady });
+    case 'fine':
+      return msg('timewait.budget.sentence.fine', { blocking: b.blocking, usable, steady });
+  }
+}
 
 /** "in 3 s", "in under 1 s" — never "in 0 s". */
 export function fmtSecondsAhead(s: number): string {

@@ -1,6 +1,26 @@
 // A small, strict argument parser: unknown flags and bad values are usage errors (exit 2).
 
-export class UsageError extends Error {}
+import { englishText, type CliT } from './text';
+
+/** A usage error (exit 2). `render` words it in the run's language (electron/cli/text.ts); `message`
+ *  is the English text, for callers that print it as it is. */
+export class UsageError extends Error {
+  readonly render: ((t: CliT) => string) | null;
+  constructor(message: string, render?: (t: CliT) => string) {
+    super(message);
+    this.render = render ?? null;
+  }
+}
+
+/** A UsageError worded from the catalog. */
+export function usageError(render: (t: CliT) => string): UsageError {
+  return new UsageError(render(englishText().t), render);
+}
+
+/** The error's text in the language of `t`. */
+export function usageErrorText(e: UsageError, t: CliT): string {
+  return e.render ? e.render(t) : e.message;
+}
 
 export interface FlagSpec {
   /** flags that take no value */
@@ -27,55 +47,55 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
       const eq = a.indexOf('=');
       const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
       if (spec.booleans?.includes(name)) {
-        if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+        if (eq >= 0) {
+          const flag = `--${name}`;
+          throw usageError((t) => t('cli.args.no_value', { flag }));
+        }
         flags[name] = true;
       } else if (spec.values?.includes(name)) {
         const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-        if (v === undefined || v === '') throw new UsageError(`--${name} needs a value`);
+        if (v === undefined || v === '') throw usageError((t) => t('cli.args.needs_value', { flag: `--${name}` }));
         flags[name] = v;
       } else {
-        throw new UsageError(`unknown option --${name}`);
+        throw usageError((t) => t('cli.args.unknown_option', { option: `--${name}` }));
       }
     } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option ${a}`);
+      throw usageError((t) => t('cli.args.unknown_option', { option: a }));
     } else if (spec.positionals) {
       positionals.push(a);
     } else {
-      throw new UsageError(`unexpected argument "${a}"`);
+      throw usageError((t) => t('cli.args.unexpected_argument', { arg: a }));
     }
   }
   return { flags, positionals };
 }
 
 /** A number of seconds written as a plain decimal ("2", "0.5"; no sign, exponent or unit) within
- *  [min, max]. Every refusal says what is allowed and echoes what was given. `when` qualifies the
- *  bounds when they depend on another flag (e.g. "with --watch"). */
-export function secondsFlag(
-  v: string | true | undefined,
-  name: string,
-  dflt: number,
-  min: number,
-  max: number,
-  when?: string,
-): number {
+ *  [min, max]. Every refusal says what is allowed and echoes what was given. `withWatch`: the bounds
+ *  are those of --watch (said so). */
+export function secondsFlag(v: string | true | undefined, name: string, dflt: number, min: number, max: number, withWatch = false): number {
   if (v === undefined) return dflt;
-  const allowed = `--${name} takes seconds as a plain decimal from ${min} to ${max}${when ? ` ${when}` : ''}, e.g. 2 or 0.5`;
-  const given = v === true ? 'nothing' : `"${printable(v)}"`;
-  if (v === true || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${allowed}; got ${given}`);
+  const refuse = () =>
+    usageError((t) => {
+      const p = { flag: `--${name}`, min: String(min), max: String(max) };
+      const allowed = withWatch ? t('cli.args.seconds_with_watch', p) : t('cli.args.seconds', p);
+      return v === true ? t('cli.args.got_nothing', { allowed }) : t('cli.args.got', { allowed, given: printable(v) });
+    });
+  if (v === true || !/^\d+(\.\d+)?$/.test(v)) throw refuse();
   const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`${allowed}; got ${given}`);
+  if (n < min || n > max) throw refuse();
   return n;
 }
 
 /** Echoes user input safely: printable ASCII only, at most 40 characters. */
-function printable(s: string): string {
+export function printable(s: string, max = 40): string {
   const t = s.replace(/[^\x20-\x7e]/g, '?');
-  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
+  return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 
 /** --source: which socket table reader the collector uses (default auto: netlink, else /proc). */
 export function sourceFlag(v: string | true | undefined): 'auto' | 'netlink' | 'procfs' {
   if (v === undefined) return 'auto';
   if (v === 'auto' || v === 'netlink' || v === 'procfs') return v;
-  throw new UsageError(`--source must be auto, netlink or procfs, not "${String(v)}"`);
+  throw usageError((t) => t('cli.args.source', { given: String(v) }));
 }

@@ -12,41 +12,53 @@ import { TuningClient, type TuningClientOptions } from '../privileged/client';
 import { openHistoryReader } from '../history/history-db';
 import { defaultResolution, exportBudgets, exportHistory, exportSockets, exportTuning, writeExportFile, type ExportCount } from '../history/export';
 import { defaultStateDir } from '../history/persistent-history';
-import { parseArgs, sourceFlag, UsageError } from './args';
+import { parseArgs, sourceFlag, usageError } from './args';
 import type { Subcommand } from './commands';
+import { type CliT, type CliText, englishText, optionLines, usageHead } from './text';
 
-export const EXPORT_USAGE = `usage: waitline export history --from TIME [--to TIME] [--resolution 1s|1m] [--state-dir DIR] [options]
-       waitline export sockets [--state S[,S…]] [--port N] [--address TEXT] [--process NAME|PID] [--sort KEY] [options]
-       waitline export budgets [options]
-       waitline export tuning [options]
+export function exportUsage(t: CliT): string {
+  return [
+    usageHead(t, [
+      'waitline export history --from TIME [--to TIME] [--resolution 1s|1m] [--state-dir DIR] [options]',
+      '       waitline export sockets [--state S[,S…]] [--port N] [--address TEXT] [--process NAME|PID] [--sort KEY] [options]',
+      '       waitline export budgets [options]',
+      '       waitline export tuning [options]',
+    ]),
+    '',
+    t('cli.export.usage.about'),
+    '',
+    optionLines(
+      [
+        ['history', t('cli.export.usage.history')],
+        ['sockets', t('cli.export.usage.sockets')],
+        ['budgets', t('cli.export.usage.budgets')],
+        ['tuning', t('cli.export.usage.tuning')],
+      ],
+      12,
+    ),
+    '',
+    t('cli.main.options'),
+    optionLines(
+      [
+        ['--format csv|jsonl', t('cli.export.usage.format')],
+        ['--output FILE', t('cli.export.usage.output')],
+        ['--from TIME, --to TIME', t('cli.export.usage.time')],
+        ['--state-dir DIR', t('cli.export.usage.state_dir')],
+        ['--source S', t('cli.export.usage.source')],
+        ['--help', t('cli.main.help_option')],
+      ],
+      23,
+    ),
+  ].join('\n');
+}
 
-Writes CSV (RFC 4180: a header row, CRLF line ends, quoted where needed) or JSON Lines (one object per
-line). Times are ISO 8601 in UTC (…Z); numbers are unformatted.
-
-  history   the recorded history between two times: 1 s rows (time, each TCP state's count, each
-            rate per second) or minute rollups (min, max and mean of each); default 1 s when the range
-            lies within the last 48 h, else 1 min. Read from the history file (another Waitline may
-            be recording to it: it is only read).
-  sockets   every TCP socket now, as the Connections view shows it (with pid and process), filtered
-  budgets   every destination's port budget now (verdict, ports held, forecast)
-  tuning    the tuning journal (one row per changed sysctl of each change)
-
-options:
-  --format csv|jsonl   default csv
-  --output FILE        write there instead of to stdout (replaced if it exists)
-  --from TIME, --to TIME
-                       ISO 8601 (2026-12-01T03:00:00Z, 2026-12-01T03:00 in local time), epoch
-                       milliseconds, "now", or relative: -30s, -15m, -2h, -7d (default --to now)
-  --state-dir DIR      the history folder (default $XDG_STATE_HOME/waitline, else
-                       ~/.local/state/waitline; the desktop app's is ~/.config/Waitline/history)
-  --source S           socket table source for sockets/budgets: auto, netlink, procfs
-  --help               this text`;
-
+/** The usage text in English. */
+export const EXPORT_USAGE = exportUsage(englishText().t);
 
 /** A time flag: ISO 8601, epoch ms, "now" or -N{s,m,h,d} relative to `now`. */
 export function parseTime(v: string | true | undefined, name: string, now: number): number | undefined {
   if (v === undefined) return undefined;
-  if (v === true) throw new UsageError(`--${name} needs a value`);
+  if (v === true) throw usageError((t) => t('cli.args.needs_value', { flag: `--${name}` }));
   const s = v.trim();
   if (s === 'now') return now;
   const rel = /^-(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s);
@@ -57,13 +69,13 @@ export function parseTime(v: string | true | undefined, name: string, now: numbe
     const t = Date.parse(s);
     if (Number.isFinite(t)) return t;
   }
-  throw new UsageError(`--${name} must be an ISO 8601 date-time (2026-12-01T03:00:00Z), epoch milliseconds, "now" or -N followed by s, m, h or d; not "${s.slice(0, 60)}"`);
+  throw usageError((t) => t('cli.export.bad_time', { flag: `--${name}`, given: s.slice(0, 60) }));
 }
 
 function parseFormat(v: string | true | undefined): ExportFormat {
   if (v === undefined) return 'csv';
   if (typeof v === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v)) return v as ExportFormat;
-  throw new UsageError(`--format must be csv or jsonl, not "${String(v).slice(0, 40)}"`);
+  throw usageError((t) => t('cli.export.bad_format', { given: String(v).slice(0, 40) }));
 }
 
 /** The socket filter flags as a SocketQuery, judged by the same checks as the app's and serve's queries
@@ -72,7 +84,10 @@ export function parseSocketFilter(flags: Record<string, string | true>): SocketQ
   const raw: Record<string, unknown> = {};
   if (typeof flags.state === 'string') raw.states = flags.state.split(',').map((s) => s.trim().toUpperCase());
   if (typeof flags.port === 'string') {
-    if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) < 1 || Number(flags.port) > 65535) throw new UsageError(`--port must be a port from 1 to 65535, not "${flags.port.slice(0, 20)}"`);
+    if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) < 1 || Number(flags.port) > 65535) {
+      const given = flags.port.slice(0, 20);
+      throw usageError((t) => t('cli.export.bad_port', { given }));
+    }
     raw.port = Number(flags.port);
   }
   if (typeof flags.address === 'string') raw.address = flags.address;
@@ -83,7 +98,9 @@ export function parseSocketFilter(flags: Record<string, string | true>): SocketQ
   } catch (e) {
     if (!(e instanceof QueryError)) throw e;
     const flag = /^(states|sort|address|process)\b/.exec(e.message)?.[1];
-    throw new UsageError(`${flag ? `--${flag === 'states' ? 'state' : flag}: ` : ''}${e.message}`);
+    // the check's sentence (shared/query-checks) is English for now; the flag it concerns is named
+    const message = e.message;
+    throw usageError((t) => (flag ? t('cli.export.bad_filter', { flag: `--${flag === 'states' ? 'state' : flag}`, message }) : message));
   }
 }
 
@@ -91,9 +108,10 @@ async function withOutput(file: string | undefined, write: (out: Writable) => Pr
   return file === undefined ? write(process.stdout) : writeExportFile(resolve(file), write);
 }
 
-export async function runExport(argv: string[], clientOpts: TuningClientOptions = {}): Promise<number> {
+export async function runExport(argv: string[], clientOpts: TuningClientOptions = {}, tx: CliText = englishText()): Promise<number> {
+  const { t } = tx;
   const [kind, ...rest] = argv;
-  if (kind === undefined) throw new UsageError('expected what to export: history, sockets, budgets or tuning');
+  if (kind === undefined) throw usageError((t) => t('cli.export.expected_kind'));
   const common = ['format', 'output'];
   const now = Date.now();
   let n: ExportCount;
@@ -101,14 +119,15 @@ export async function runExport(argv: string[], clientOpts: TuningClientOptions 
     const { flags } = parseArgs(rest, { values: [...common, 'from', 'to', 'resolution', 'state-dir'] });
     const format = parseFormat(flags.format);
     const fromMs = parseTime(flags.from, 'from', now);
-    if (fromMs === undefined) throw new UsageError('export history needs --from (e.g. --from -2h, or --from 2026-12-01T03:00:00Z)');
+    if (fromMs === undefined) throw usageError((t) => t('cli.export.needs_from'));
     const toMs = parseTime(flags.to, 'to', now) ?? now;
-    if (toMs < fromMs) throw new UsageError(`--to (${new Date(toMs).toISOString()}) is before --from (${new Date(fromMs).toISOString()})`);
+    if (toMs < fromMs) throw usageError((t) => t('cli.export.to_before_from', { to: new Date(toMs).toISOString(), from: new Date(fromMs).toISOString() }));
     const resolution = flags.resolution === undefined ? defaultResolution(fromMs, now) : flags.resolution;
-    if (resolution !== '1s' && resolution !== '1m') throw new UsageError(`--resolution must be 1s or 1m, not "${String(resolution).slice(0, 20)}"`);
+    if (resolution !== '1s' && resolution !== '1m') throw usageError((t) => t('cli.export.bad_resolution', { given: String(resolution).slice(0, 20) }));
     const dir = resolve(typeof flags['state-dir'] === 'string' ? flags['state-dir'] : defaultStateDir());
     const reader = await openHistoryReader(dir);
     if (!reader.db) {
+      // the history reader's sentence (electron/history) is English for now
       console.error(`waitline export: ${reader.message}`);
       return 1;
     }
@@ -127,7 +146,7 @@ export async function runExport(argv: string[], clientOpts: TuningClientOptions 
     collector.setDemand({ table: kind === 'sockets', owners: kind === 'sockets' });
     const s = await collector.tick();
     if (s.health.socketSource === 'none') {
-      console.error(`waitline export: cannot read the kernel's socket tables: ${s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ')}`);
+      console.error(`waitline export: ${t('cli.common.no_socket_tables', { details: s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ') })}`);
       return 1;
     }
     if (kind === 'sockets') {
@@ -142,13 +161,13 @@ export async function runExport(argv: string[], clientOpts: TuningClientOptions 
     const state = await new TuningClient({ ...clientOpts, autoRevert: false }).getState();
     n = await withOutput(flags.output as string | undefined, (out) => exportTuning(out, format, state.history));
   } else {
-    throw new UsageError(`cannot export "${kind.slice(0, 40)}": expected history, sockets, budgets or tuning`);
+    throw usageError((t) => t('cli.export.unknown_kind', { kind: kind.slice(0, 40) }));
   }
-  if (rest.includes('--output') || rest.some((a) => a.startsWith('--output='))) console.error(`waitline export: ${n.rows} rows, ${n.bytes} bytes written.`);
+  if (rest.includes('--output') || rest.some((a) => a.startsWith('--output='))) console.error(`waitline export: ${t('cli.export.written', { rows: tx.f.count(n.rows), bytes: tx.f.count(n.bytes) })}`);
   return 0;
 }
 
 export const exportCommand: Subcommand = {
-  usage: EXPORT_USAGE,
-  run: (argv) => runExport(argv),
+  usage: (tx) => exportUsage(tx.t),
+  run: (argv, tx) => runExport(argv, {}, tx),
 };

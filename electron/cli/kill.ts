@@ -3,32 +3,52 @@
 // The helper verifies with `ss` that the socket is gone; this command says what happened, and for a
 // CLOSE_WAIT socket that the leak itself is not fixed. See docs/kill.md.
 
-import { CLOSE_WAIT_NOTE, parseTuple, type KillResult } from '../../shared/socket-tuple';
+import { CLOSE_WAIT_NOTE, parseTuple, type KillErrorCode, type KillResult } from '../../shared/socket-tuple';
 import { KillClient, type KillClientOptions } from '../privileged/kill-client';
-import { UsageError, parseArgs } from './args';
+import { parseArgs, usageError } from './args';
 import type { Subcommand } from './commands';
+import { type CliT, type CliText, englishText, optionLines, usageHead } from './text';
 
-export const KILL_USAGE = `usage: waitline kill LOCAL REMOTE [--json]
-       waitline kill --check [--json]
+export function killUsage(t: CliT): string {
+  return [
+    usageHead(t, ['waitline kill LOCAL REMOTE [--json]', '       waitline kill --check [--json]']),
+    '',
+    t('cli.kill.usage.about'),
+    '  waitline kill 10.0.0.5:43512 10.0.0.9:5432',
+    '  waitline kill [2001:db8::5]:43512 [2001:db8::9]:443',
+    '',
+    t('cli.kill.usage.helper'),
+    '',
+    t('cli.main.options'),
+    optionLines(
+      [
+        ['--check', t('cli.kill.usage.check')],
+        ['--json', t('cli.kill.usage.json')],
+        ['--help', t('cli.main.help_option')],
+      ],
+      14,
+    ),
+    '',
+    t('cli.kill.usage.exit'),
+  ].join('\n');
+}
 
-Destroys the one TCP socket whose local and remote ends are LOCAL and REMOTE, in the network
-namespace this command runs in (what \`ss -K\` does). Each end is A.B.C.D:PORT or [IPV6]:PORT:
-  waitline kill 10.0.0.5:43512 10.0.0.9:5432
-  waitline kill [2001:db8::5]:43512 [2001:db8::9]:443
+/** The usage text in English. */
+export const KILL_USAGE = killUsage(englishText().t);
 
-It runs the root helper through pkexec (polkit action io.github.waitline.kill-socket, separate from
-tuning). It needs a kernel built with CONFIG_INET_DIAG_DESTROY (many hardened kernels lack it: then
-the command says so and does nothing); TIME_WAIT sockets can be destroyed only on Linux 6.0 or later.
-Killing a CLOSE_WAIT socket frees its 4-tuple, but the process that leaked it still holds the file
-descriptor (its next send fails with ECONNABORTED): the leak is not fixed by this.
-
-options:
-  --check     only say whether killing sockets is possible here (no password asked, nothing killed)
-  --json      print JSON instead of text
-  --help      this text
-
-Exit status: 0 killed and verified gone, 1 not killed (no such socket, unavailable here, still present
-afterwards, not authorized, helper failed), 2 usage error.`;
+/** A refusal by code, in the reader's language; the helper's English message follows as detail (the
+ *  English catalog shows just the message, as before). */
+const RESULT_KEYS = {
+  invalid: 'cli.kill.result.invalid',
+  read_only: 'cli.kill.result.read_only',
+  unavailable: 'cli.kill.result.unavailable',
+  not_found: 'cli.kill.result.not_found',
+  still_present: 'cli.kill.result.still_present',
+  not_authorized: 'cli.kill.result.not_authorized',
+  dismissed: 'cli.kill.result.dismissed',
+  not_installed: 'cli.kill.result.not_installed',
+  helper_failed: 'cli.kill.result.helper_failed',
+} as const satisfies Record<KillErrorCode, string>;
 
 const KERNEL_STATE: Record<string, string> = {
   ESTAB: 'ESTABLISHED',
@@ -48,36 +68,41 @@ export function stateName(ssWord: string): string {
 }
 
 /** Human text for a result; `note` lines are the facts the user must not miss. */
-export function formatKillResult(r: KillResult, local: string, remote: string): string {
-  if (!r.ok) return `waitline kill: ${r.message}`;
+export function formatKillResult(r: KillResult, local: string, remote: string, t: CliT = englishText().t): string {
+  if (!r.ok) return `waitline kill: ${t(RESULT_KEYS[r.code], { detail: r.message })}`;
   const out: string[] = [];
   for (const s of r.killed) {
-    out.push(`killed the ${stateName(s.state)} socket ${s.local} -> ${s.remote}${s.process ? ` (${s.process})` : ''}; ss no longer shows it`);
-    if (s.state === 'CLOSE-WAIT') out.push(`note: ${CLOSE_WAIT_NOTE}`);
-    if (s.state === 'ESTAB') out.push('note: the peer gets a reset (RST); the process holding it sees ECONNABORTED on its next call');
+    const socket = `${s.local} -> ${s.remote}${s.process ? ` (${s.process})` : ''}`;
+    out.push(t('cli.kill.killed', { state: stateName(s.state), socket }));
+    // the same fact as CLOSE_WAIT_NOTE (shared/socket-tuple), which --json carries in English
+    if (s.state === 'CLOSE-WAIT') out.push(t('cli.common.note', { note: t('cli.kill.close_wait_note') }));
+    if (s.state === 'ESTAB') out.push(t('cli.common.note', { note: t('cli.kill.estab_note') }));
   }
-  if (r.killed.length === 0) out.push(`the socket ${local} -> ${remote} was gone by the time it was killed (it closed on its own)`);
+  if (r.killed.length === 0) out.push(t('cli.kill.gone', { socket: `${local} -> ${remote}` }));
   return out.join('\n');
 }
 
-export async function runKill(argv: string[], clientOpts: KillClientOptions = {}): Promise<number> {
+export async function runKill(argv: string[], clientOpts: KillClientOptions = {}, tx: CliText = englishText()): Promise<number> {
+  const { t } = tx;
   const a = parseArgs(argv, { booleans: ['json', 'check'], positionals: true });
   const client = new KillClient(clientOpts);
   const json = a.flags.json === true;
   if (a.flags.check) {
-    if (a.positionals.length) throw new UsageError('--check takes no endpoints');
+    if (a.positionals.length) throw usageError((t) => t('cli.kill.check_no_endpoints'));
     const s = client.availability();
     const available = s.available !== false && s.installed === null;
     if (json) console.log(JSON.stringify({ available, destroySupport: s.available, reason: s.installed ?? s.reason, kernel: s.kernel, configSource: s.source }, null, 2));
-    else if (!available) console.log(`killing sockets is unavailable here: ${s.installed ?? s.reason}`);
-    else if (s.available === null) console.log(`killing sockets may work here: ${s.reason}; the result is verified after each kill`);
-    else console.log(`killing sockets is available here (kernel ${s.kernel ?? 'unknown'}, CONFIG_INET_DIAG_DESTROY=y in ${s.source})`);
+    // the reasons (electron/privileged) are English for now
+    else if (!available) console.log(t('cli.kill.check_unavailable', { reason: s.installed ?? s.reason ?? '' }));
+    else if (s.available === null) console.log(t('cli.kill.check_maybe', { reason: s.reason ?? '' }));
+    else console.log(t('cli.kill.check_available', { kernel: s.kernel ?? t('cli.kill.unknown_kernel'), source: s.source ?? '' }));
     return available ? 0 : 1;
   }
-  if (a.positionals.length !== 2) throw new UsageError('kill takes exactly two endpoints: LOCAL REMOTE (A.B.C.D:PORT or [IPV6]:PORT)');
+  if (a.positionals.length !== 2) throw usageError((t) => t('cli.kill.two_endpoints'));
   const [local, remote] = a.positionals as [string, string];
-  const t = parseTuple(local, remote);
-  if (!t.ok) throw new UsageError(`${t.error}; nothing was killed`);
+  const tuple = parseTuple(local, remote);
+  // the tuple's error (shared/socket-tuple) is English for now
+  if (!tuple.ok) throw usageError((t) => t('cli.kill.bad_tuple', { error: tuple.error }));
   const r = await client.kill(local, remote);
   if (json) {
     const closeWait = r.ok && r.killed.some((s) => s.state === 'CLOSE-WAIT');
@@ -87,14 +112,14 @@ export async function runKill(argv: string[], clientOpts: KillClientOptions = {}
     console.log(JSON.stringify(body, null, 2));
   }
   if (r.ok) {
-    if (!json) console.log(formatKillResult(r, local, remote));
+    if (!json) console.log(formatKillResult(r, local, remote, t));
     return 0;
   }
-  console.error(formatKillResult(r, local, remote));
+  console.error(formatKillResult(r, local, remote, t));
   return 1;
 }
 
 export const killCommand: Subcommand = {
-  usage: KILL_USAGE,
-  run: (argv) => runKill(argv),
+  usage: (tx) => killUsage(tx.t),
+  run: (argv, tx) => runKill(argv, {}, tx),
 };

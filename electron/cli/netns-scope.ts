@@ -3,6 +3,7 @@
 // counters start at 0 when a namespace is created, and global sysctls exist only in the initial one.
 
 import { existsSync, readlinkSync } from 'node:fs';
+import { type CliT, englishText } from './text';
 
 export type NetnsScope = 'initial' | 'other' | 'unknown';
 
@@ -33,13 +34,13 @@ export function detectNetns(probe: NetnsProbe = {}): NetnsScope {
 }
 
 /** "since …" for the kernel's cumulative TCP counters, which are kept per network namespace. */
-export function countersSince(scope: NetnsScope): string {
+export function countersSince(scope: NetnsScope, t: CliT = englishText().t): string {
   switch (scope) {
     case 'initial':
-      return 'since boot';
+      return t('cli.netns.since_boot');
     case 'other':
-      return 'since this network namespace was created';
+      return t('cli.netns.since_netns');
     case 'unknown':
-      return 'since boot (or since this network namespace was created)';
+      return t('cli.netns.since_either');
   }
 }

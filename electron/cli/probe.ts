@@ -8,38 +8,46 @@ import { closeFirstOption, intOption, parseTarget, ProbeInputError, PROBE_DEFAUL
 import { formatReport } from '../probe/report';
 import { resolveTarget } from '../probe/resolve';
 import { probeTarget } from '../probe/session';
-import { parseArgs, secondsFlag, sourceFlag, UsageError } from './args';
+import { parseArgs, secondsFlag, sourceFlag, UsageError, usageError } from './args';
 import type { Subcommand } from './commands';
+import { type CliT, type CliText, englishText, optionLines, usageHead } from './text';
+import { formatter, type Formatter } from '../../shared/i18n/format';
 
 const L = PROBE_LIMITS;
 const D = PROBE_DEFAULTS;
 
-export const PROBE_USAGE = `usage: waitline probe HOST:PORT [--count N] [--concurrency C] [--rate R] [--timeout S]
-                     [--close-first client|server] [--json] [--source auto|netlink|procfs]
+export function probeUsage(t: CliT, f: Formatter = formatter('en')): string {
+  return [
+    usageHead(t, [
+      'waitline probe HOST:PORT [--count N] [--concurrency C] [--rate R] [--timeout S]',
+      '                     [--close-first client|server] [--json] [--source auto|netlink|procfs]',
+    ]),
+    '',
+    t('cli.probe.usage.about'),
+    '',
+    t('cli.probe.usage.host'),
+    '',
+    t('cli.main.options'),
+    optionLines(
+      [
+        ['--count N', t('cli.probe.usage.count', { dflt: f.count(D.count), max: f.count(L.maxCount) })],
+        ['--concurrency C', t('cli.probe.usage.concurrency', { dflt: f.count(D.concurrency), max: f.count(L.maxConcurrency) })],
+        ['--rate R', t('cli.probe.usage.rate', { dflt: f.count(D.ratePerS), max: f.count(L.maxRatePerS) })],
+        ['--timeout S', t('cli.probe.usage.timeout', { dflt: String(D.timeoutS), min: String(L.minTimeoutS), max: String(L.maxTimeoutS) })],
+        ['--close-first W', t('cli.probe.usage.close_first')],
+        ['--json', t('cli.probe.usage.json')],
+        ['--source S', t('cli.probe.usage.source')],
+        ['--help', t('cli.main.help_option')],
+      ],
+      19,
+    ),
+    '',
+    t('cli.probe.usage.exit'),
+  ].join('\n');
+}
 
-Opens N TCP connections to HOST:PORT and closes them, then reports the connect latency (p50, p90,
-p99, max), the failed connects by errno (ECONNREFUSED, ETIMEDOUT, EADDRNOTAVAIL …) and which side
-ended up holding TIME_WAIT, and how many: whoever closes first keeps TIME_WAIT. It connects only to
-the address given, and only when run.
-
-HOST is an IPv4 address (10.0.0.5), an IPv6 address in brackets ([fd00::5]) or a host name, resolved
-once (the first address is used and shown). Loopback and private addresses are probed only when typed
-as an address: a name that resolves to one is refused.
-
-options:
-  --count N        connections to open (default ${D.count}; at most ${L.maxCount.toLocaleString('en-US')})
-  --concurrency C  at most C connects or closes in flight (default ${D.concurrency}; at most ${L.maxConcurrency})
-  --rate R         at most R connects started per second (default ${D.ratePerS.toLocaleString('en-US')}; at most ${L.maxRatePerS.toLocaleString('en-US')})
-  --timeout S      seconds to wait for a connect, and for the peer's close (default ${D.timeoutS}; ${L.minTimeoutS} to ${L.maxTimeoutS})
-  --close-first W  client (default): the probe closes each connection first, so TIME_WAIT stays here;
-                   server: the probe waits for the server to close first (up to --timeout, then
-                   closes itself), so TIME_WAIT stays on the server
-  --json           print the result as one JSON object
-  --source S       socket table source for the TIME_WAIT count: auto (netlink, else /proc), netlink, procfs
-  --help           this text
-
-Exit status: 0 every connect succeeded, 1 at least one connect failed (or the name did not resolve),
-2 usage error, 130 interrupted (Ctrl-C; the partial result is printed).`;
+/** The usage text in English. */
+export const PROBE_USAGE = probeUsage(englishText().t);
 
 function settingsFrom(flags: Record<string, string | true>): ProbeSettings {
   const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
@@ -53,19 +61,24 @@ function settingsFrom(flags: Record<string, string | true>): ProbeSettings {
   };
 }
 
-export async function runProbeCommand(argv: string[]): Promise<number> {
+export async function runProbeCommand(argv: string[], tx: CliText = englishText()): Promise<number> {
+  const { t, f } = tx;
   const { flags, positionals } = parseArgs(argv, {
     booleans: ['json'],
     values: ['count', 'concurrency', 'rate', 'timeout', 'close-first', 'source'],
     positionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'HOST:PORT is missing' : `one HOST:PORT, not ${positionals.length} arguments`);
+  if (positionals.length !== 1) {
+    const given = positionals.length;
+    throw usageError((t) => (given === 0 ? t('cli.probe.target_missing') : t('cli.probe.one_target', { n: given })));
+  }
   let settings: ProbeSettings;
   let target;
   try {
     settings = settingsFrom(flags);
     target = await resolveTarget(parseTarget(positionals[0]));
   } catch (e) {
+    // the option checks' sentences (electron/probe/options) are English for now
     if (e instanceof ProbeInputError) throw new UsageError(e.message);
     throw e;
   }
@@ -86,7 +99,7 @@ export async function runProbeCommand(argv: string[]): Promise<number> {
           const now = Date.now();
           if (now - shownAt < 250) return;
           shownAt = now;
-          process.stderr.write(`\r  ${done.toLocaleString('en-US')} of ${settings.count.toLocaleString('en-US')} (${ok.toLocaleString('en-US')} ok)…`);
+          process.stderr.write(`\r  ${t('cli.probe.progress', { done: f.count(done), total: f.count(settings.count), ok: f.count(ok) })}`);
         }
       : undefined,
     // Ctrl-C interrupts the run itself (the partial result is printed), not the table reads around it
@@ -102,11 +115,11 @@ export async function runProbeCommand(argv: string[]): Promise<number> {
       }
     },
   });
-  process.stdout.write(flags.json ? JSON.stringify(report) + '\n' : formatReport(report) + '\n');
+  process.stdout.write(flags.json ? JSON.stringify(report) + '\n' : formatReport(report, tx) + '\n');
   return report.exitCode;
 }
 
 export const probeCommand: Subcommand = {
-  usage: PROBE_USAGE,
+  usage: (tx) => probeUsage(tx.t, tx.f),
   run: runProbeCommand,
 };

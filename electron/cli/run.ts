@@ -2,47 +2,61 @@
 // the npm CLI's entry (main.ts) and the installed desktop app's entry (electron/main/entry.ts, for
 // `waitline snapshot` typed after installing the deb/rpm or the AppImage) both run it on the
 // arguments after the command name and exit with the code it returns.
+// The language: the global `--lang en|zh-CN` flag, else LC_ALL / LC_MESSAGES / LANG (text.ts); one
+// i18n instance per run, handed to the command. Machine output (--json) is the same in every language.
 // Plain Node; never imports `electron`.
 
-import { UsageError } from './args';
+import { UsageError, usageErrorText } from './args';
 import { COMMANDS } from './commands';
+import { cliLocale, type CliT, cliText, optionLines, takeLangFlag, usageHead } from './text';
 
-function mainUsage(): string {
+export function mainUsage(t: CliT): string {
   return [
-    'usage: waitline <command> [options]',
+    usageHead(t, ['waitline [--lang en|zh-CN] <command> [options]']),
     '',
-    'Watch and tame TCP connection churn on Linux (TIME_WAIT, CLOSE_WAIT, port budgets).',
+    t('cli.main.tagline'),
     '',
-    'commands:',
-    ...[...COMMANDS].map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`),
+    t('cli.main.commands'),
+    ...[...COMMANDS].map(([name, c]) => `  ${name.padEnd(10)}${c.summary(t)}`),
     '',
-    'Run `waitline <command> --help` for its options.',
+    t('cli.main.global_options'),
+    optionLines([['--lang en|zh-CN', t('cli.main.lang_option')]], 20),
+    '',
+    t('cli.main.more'),
   ].join('\n');
 }
 
 /** Runs `waitline ARGV…`; resolves to the process exit code (0 ok, 1 failure, 2 usage error, or the
- *  subcommand's own codes). Output goes to stdout/stderr through console. */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+ *  subcommand's own codes). Output goes to stdout/stderr through console. `env` decides the language
+ *  when --lang is not given. */
+export async function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const lang = takeLangFlag(argv);
+  const tx = cliText(cliLocale(lang.lang, env));
+  const { t } = tx;
+  if (lang.error) {
+    console.error(`waitline: ${lang.error(t)}`);
+    return 2;
+  }
+  const [cmd, ...rest] = lang.argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    (cmd === undefined ? console.error : console.log)(mainUsage());
+    (cmd === undefined ? console.error : console.log)(mainUsage(t));
     return cmd === undefined ? 2 : 0;
   }
   const entry = COMMANDS.get(cmd);
   if (!entry) {
-    console.error(`waitline: unknown command "${cmd}"\n\n${mainUsage()}`);
+    console.error(`waitline: ${t('cli.main.unknown_command', { cmd })}\n\n${mainUsage(t)}`);
     return 2;
   }
   const sub = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(sub.usage);
+    console.log(sub.usage(tx));
     return 0;
   }
   try {
-    return await sub.run(rest);
+    return await sub.run(rest, tx);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`waitline ${cmd}: ${e.message}\n\n${sub.usage}`);
+      console.error(`waitline ${cmd}: ${usageErrorText(e, t)}\n\n${sub.usage(tx)}`);
       return 2;
     }
     console.error(`waitline ${cmd}: ${(e as Error).message}`);
@@ -55,3 +69,4 @@ export function cliCrashCode(e: unknown): number {
   console.error(`waitline: ${(e as Error)?.message ?? String(e)}`);
   return 1;
 }
+

@@ -10,57 +10,62 @@ import { ALERT_SETTINGS_FILE } from '../settings/alert-service';
 import { isCollectorWorker, runCollectorWorkerFromData } from '../serve/collector-worker';
 import { isLoopbackHost, isWildcard, startServe } from '../serve/server';
 import { METRICS_TOP_K } from '../serve/metrics';
-import { parseArgs, secondsFlag, sourceFlag, UsageError } from './args';
+import { parseArgs, secondsFlag, sourceFlag, UsageError, usageError } from './args';
 import type { Subcommand } from './commands';
+import { type CliT, type CliText, englishText, optionLines, usageHead } from './text';
 import pkg from '../../package.json';
 
-export const SERVE_USAGE = `usage: waitline serve [--port N] [--host H] [--interval S] [--source auto|netlink|procfs] [--alert-settings FILE]
-                     [--state-dir DIR | --no-history] [--token-file FILE] [--resolve-names]
-                     [--metrics-only] [--metrics-top K] [--metrics-token-file FILE | --no-metrics]
+export function serveUsage(t: CliT): string {
+  return [
+    usageHead(t, [
+      'waitline serve [--port N] [--host H] [--interval S] [--source auto|netlink|procfs] [--alert-settings FILE]',
+      '                     [--state-dir DIR | --no-history] [--token-file FILE] [--resolve-names]',
+      '                     [--metrics-only] [--metrics-top K] [--metrics-token-file FILE | --no-metrics]',
+    ]),
+    '',
+    t('cli.serve.usage.about'),
+    '',
+    t('cli.main.options'),
+    optionLines(
+      [
+        ['--port N', t('cli.serve.usage.port')],
+        ['--host H', t('cli.serve.usage.host')],
+        ['--interval S', t('cli.serve.usage.interval')],
+        ['--source S', t('cli.serve.usage.source')],
+        ['--alert-settings FILE', t('cli.serve.usage.alert_settings')],
+        ['--state-dir DIR', t('cli.serve.usage.state_dir')],
+        ['--no-history', t('cli.serve.usage.no_history')],
+        ['--resolve-names', t('cli.serve.usage.resolve_names')],
+        ['--token-file FILE', t('cli.serve.usage.token_file')],
+      ],
+      17,
+    ),
+    t('cli.serve.usage.prometheus'),
+    optionLines(
+      [
+        ['/metrics', t('cli.serve.usage.metrics')],
+        ['--metrics-only', t('cli.serve.usage.metrics_only')],
+        ['--metrics-top K', t('cli.serve.usage.metrics_top')],
+        ['--metrics-token-file FILE', t('cli.serve.usage.metrics_token_file')],
+        ['--no-metrics', t('cli.serve.usage.no_metrics')],
+        ['--help', t('cli.main.help_option')],
+      ],
+      17,
+    ),
+    '',
+    t('cli.serve.usage.ssh'),
+    "  ssh -L 7780:127.0.0.1:7780 you@server 'npx waitline serve --port 7780'",
+    t('cli.serve.usage.then_open', { url: 'http://127.0.0.1:7780/?token=…' }),
+    '',
+    t('cli.serve.usage.stop'),
+  ].join('\n');
+}
 
-Serves the Waitline dashboard (read-only: no tuning) over HTTP for machines without a desktop.
-Open the printed URL; it carries a random access token, and requests without it get 401.
+/** The usage text in English. */
+export const SERVE_USAGE = serveUsage(englishText().t);
 
-options:
-  --port N       TCP port (default 7780; 0 = any free port)
-  --host H       address to listen on: an IPv4 or IPv6 address of this machine (127.0.0.1, ::1,
-                 0.0.0.0 for every interface, …) or "localhost" (= 127.0.0.1); default 127.0.0.1.
-                 Anything but loopback exposes the dashboard to the network: prefer an SSH tunnel.
-  --interval S   collection period in seconds (default 1)
-  --source S     socket table source: auto (netlink, falling back to /proc), netlink, procfs
-  --alert-settings FILE
-                 the alert thresholds to use and save (default: the desktop app's file,
-                 $XDG_CONFIG_HOME/Waitline/alert-settings.json, else ~/.config/Waitline/…);
-                 the Alerts view changes them (with the token); nothing else is writable
-  --state-dir DIR
-                 where history is recorded (history.sqlite: 1 s samples for 48 h, minute rollups for
-                 90 days; docs/history.md); default $XDG_STATE_HOME/waitline, else ~/.local/state/waitline.
-                 A second Waitline recording there already makes this one read it read-only.
-  --no-history   keep history in memory only (nothing written to disk)
-  --resolve-names
-                 let the dashboard's "Host names" switch look up reverse DNS for the addresses on
-                 screen (off by default: without it serve sends no DNS query; docs/names.md)
-  --token-file FILE
-                 read the access token from FILE (one line, at least 16 characters, not readable by
-                 others) instead of making a random one at each start
-Prometheus (docs/metrics.md):
-  /metrics       the Prometheus exposition, for \`Authorization: Bearer <token>\` (the access token, or
-                 the --metrics-token-file one)
-  --metrics-only serve /metrics and nothing else (no dashboard, no API): for servers
-  --metrics-top K
-                 destinations and CLOSE_WAIT processes with series of their own (default 20, 1–200);
-                 the rest are summed as dst="other"
-  --metrics-token-file FILE
-                 a second token, good for /metrics only (give Prometheus this one: it cannot open
-                 the dashboard); same rules as --token-file
-  --no-metrics   no /metrics
-  --help         this text
-
-Over SSH, from your own machine:
-  ssh -L 7780:127.0.0.1:7780 you@server 'npx waitline serve --port 7780'
-then open the printed http://127.0.0.1:7780/?token=… URL in your browser.
-
-Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+/** The HTTP header a scraper sends (the same in every language). */
+const BEARER = 'Authorization: Bearer';
 
 /** Where the built renderer is: in the installed desktop app, unpacked next to app.asar; next to the
  *  CLI bundle (dist/cli.mjs → dist/renderer); or under dist/ of the checkout (running from sources). */
@@ -96,7 +101,7 @@ export function defaultAlertSettingsFile(env: NodeJS.ProcessEnv = process.env): 
 
 function parsePort(v: string | true | undefined): number {
   if (v === undefined) return 7780;
-  if (v === true || !/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${String(v)}"`);
+  if (v === true || !/^\d{1,5}$/.test(v) || Number(v) > 65535) throw usageError((t) => t('cli.serve.bad_port', { given: String(v) }));
   return Number(v);
 }
 
@@ -108,12 +113,11 @@ export function parseHost(v: string | true | undefined): string {
   const bare = typeof v === 'string' ? v.replace(/^\[(.*)\]$/, '$1') : '';
   if (bare.toLowerCase() === 'localhost') return '127.0.0.1';
   if (bare !== '' && isIP(bare) !== 0 && !bare.includes('%')) return bare;
-  throw new UsageError(
-    `--host must be an IP address of this machine (e.g. 127.0.0.1, ::1, or 0.0.0.0 for every interface) or "localhost", not "${shown}"`,
-  );
+  throw usageError((t) => t('cli.serve.bad_host', { given: shown }));
 }
 
-export async function runServe(argv: string[]): Promise<number> {
+export async function runServe(argv: string[], tx: CliText = englishText()): Promise<number> {
+  const { t } = tx;
   // The CLI bundle is also the entry of serve's collector worker thread (docs/serve.md): such a thread
   // runs the collector, not the command.
   if (isCollectorWorker()) return runCollectorWorkerFromData();
@@ -128,31 +132,29 @@ export async function runServe(argv: string[]): Promise<number> {
   // parseArgs refuses the flag without a value, so it is a file name or absent
   const alertFlag = flags['alert-settings'];
   const alertSettingsFile = resolve(typeof alertFlag === 'string' ? alertFlag : defaultAlertSettingsFile());
-  if (flags['no-history'] && flags['state-dir']) throw new UsageError('--state-dir and --no-history contradict each other: give one');
+  if (flags['no-history'] && flags['state-dir']) throw usageError((t) => t('cli.serve.state_dir_no_history'));
   const stateFlag = flags['state-dir'];
   const historyDir = flags['no-history'] ? null : resolve(typeof stateFlag === 'string' ? stateFlag : defaultStateDir());
   if (flags['no-metrics'] && (flags['metrics-only'] || flags['metrics-top'] || flags['metrics-token-file'])) {
-    throw new UsageError('--no-metrics contradicts the other --metrics flags: give one or the other');
+    throw usageError((t) => t('cli.serve.no_metrics_conflict'));
   }
   const metricsOnly = flags['metrics-only'] === true;
   const topK = integerFlag(flags['metrics-top'], 'metrics-top', METRICS_TOP_K.default, METRICS_TOP_K.min, METRICS_TOP_K.max);
   const token = typeof flags['token-file'] === 'string' ? readTokenFile(flags['token-file'], '--token-file') : undefined;
   const metricsToken = typeof flags['metrics-token-file'] === 'string' ? readTokenFile(flags['metrics-token-file'], '--metrics-token-file') : undefined;
   if (token !== undefined && metricsToken !== undefined && token === metricsToken) {
-    throw new UsageError('--token-file and --metrics-token-file hold the same token: the metrics token is meant to open /metrics only');
+    throw usageError((t) => t('cli.serve.same_token'));
   }
   const staticDir = metricsOnly ? null : findRendererDir();
   if (!metricsOnly && !staticDir) {
-    console.error('waitline serve: the dashboard is not built (no dist/renderer/index.html); run `npm run build` first');
+    console.error(`waitline serve: ${t('cli.serve.not_built')}`);
     return 1;
   }
   const bare = host.replace(/^\[|\]$/g, '');
   if (isWildcard(bare)) {
-    console.error(
-      `warning: --host ${host} listens on every network interface: anyone who can reach this machine and learns the token can watch its connections. Prefer the default 127.0.0.1 and an SSH tunnel.`,
-    );
+    console.error(t('cli.serve.warn_wildcard', { host }));
   } else if (!isLoopbackHost(bare)) {
-    console.error(`warning: --host ${host} is not a loopback address: the dashboard is reachable from the network. Prefer an SSH tunnel.`);
+    console.error(t('cli.serve.warn_not_loopback', { host }));
   }
 
   const server = await startServe({
@@ -173,7 +175,7 @@ export async function runServe(argv: string[]): Promise<number> {
     const stop = (sig: string) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      console.log(`waitline serve: ${sig} received, stopping.`);
+      console.log(`waitline serve: ${t('cli.serve.stopping', { signal: sig })}`);
       void server.close().then(resolveStop);
     };
     const onInt = () => stop('SIGINT');
@@ -184,30 +186,31 @@ export async function runServe(argv: string[]): Promise<number> {
   const shown = server.host.includes(':') ? `[${bare}]` : bare;
   const metricsUrl = server.url.replace(/\/\?token=.*$/, '/metrics');
   if (metricsOnly) {
-    console.log(`Waitline Prometheus metrics on ${shown}:${server.port}: ${metricsUrl}`);
+    console.log(t('cli.serve.metrics_on', { where: `${shown}:${server.port}`, url: metricsUrl }));
     console.log(
       metricsToken !== undefined
-        ? `Scrape it with Authorization: Bearer <the token in ${flags['metrics-token-file']}> (credentials_file in Prometheus).`
+        ? t('cli.serve.scrape_metrics_token', { header: BEARER, file: String(flags['metrics-token-file']) })
         : token !== undefined
-          ? `Scrape it with Authorization: Bearer <the token in ${flags['token-file']}>.`
-          : `Scrape it with Authorization: Bearer ${server.token}\n(random at each start: give --metrics-token-file for a token Prometheus can keep).`,
+          ? t('cli.serve.scrape_token_file', { header: BEARER, file: String(flags['token-file']) })
+          : t('cli.serve.scrape_random', { header: BEARER, token: server.token }),
     );
   } else {
-    console.log(`Waitline dashboard (read-only) on ${shown}:${server.port}. Open this URL, which carries the access token:`);
+    console.log(t('cli.serve.dashboard_on', { where: `${shown}:${server.port}` }));
     console.log(server.url);
-    if (!flags['no-metrics']) console.log(`Prometheus metrics: ${metricsUrl} (Authorization: Bearer with the same token${metricsToken !== undefined ? ' or the metrics token' : ''}).`);
+    if (!flags['no-metrics']) console.log(t(metricsToken !== undefined ? 'cli.serve.metrics_either_token' : 'cli.serve.metrics_same_token', { header: BEARER, url: metricsUrl }));
   }
   if (!metricsOnly && isLoopbackHost(bare)) {
-    console.log(`From another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>, then open the URL there.`);
+    console.log(t('cli.serve.from_elsewhere', { command: `ssh -L ${server.port}:127.0.0.1:${server.port} <this host>` }));
   }
   console.log(
     metricsOnly
-      ? `Alert thresholds: ${alertSettingsFile} (active alerts are in waitline_alerts_active).`
-      : `Alert thresholds: ${alertSettingsFile} (change them in the Alerts view; they are saved there).`,
+      ? t('cli.serve.alerts_metrics', { file: alertSettingsFile })
+      : t('cli.serve.alerts_dashboard', { file: alertSettingsFile }),
   );
   const st = server.history.storage;
-  console.log(st.mode === 'disk' ? `History: ${st.path} (1 s for 48 h, 1 min for 90 days).` : `History: ${st.message ?? 'in memory only (--no-history).'}`);
-  console.log('Stop with Ctrl-C.');
+  // the storage's own message (electron/history) is English for now
+  console.log(st.mode === 'disk' ? t('cli.serve.history_disk', { path: String(st.path) }) : st.message ? t('cli.serve.history_message', { message: st.message }) : t('cli.serve.history_memory'));
+  console.log(t('cli.serve.stop_hint', { keys: 'Ctrl-C' }));
   await stopped;
   return 0;
 }
@@ -216,7 +219,7 @@ export async function runServe(argv: string[]): Promise<number> {
 function integerFlag(v: string | true | undefined, name: string, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
   if (v === true || !/^\d{1,6}$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new UsageError(`--${name} takes a whole number from ${min} to ${max}; got "${String(v).slice(0, 40)}"`);
+    throw usageError((t) => t('cli.args.whole_number', { flag: `--${name}`, min: String(min), max: String(max), given: String(v).slice(0, 40) }));
   }
   return Number(v);
 }
@@ -227,21 +230,22 @@ export function readTokenFile(file: string, flag: string): string {
   let text: string;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new UsageError(`${flag} ${file}: not a regular file`);
-    if (st.mode & 0o004) throw new UsageError(`${flag} ${file}: readable by every user (mode ${(st.mode & 0o777).toString(8)}); chmod o-r it`);
-    if (st.size > 4096) throw new UsageError(`${flag} ${file}: ${st.size} bytes is not a token (at most 4 KiB)`);
+    if (!st.isFile()) throw usageError((t) => t('cli.serve.token.not_file', { flag, file }));
+    if (st.mode & 0o004) throw usageError((t) => t('cli.serve.token.world_readable', { flag, file, mode: (st.mode & 0o777).toString(8) }));
+    if (st.size > 4096) throw usageError((t) => t('cli.serve.token.too_big', { flag, file, size: String(st.size) }));
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw usageError((t) => t('cli.serve.token.unreadable', { flag, file, why }));
   }
-  const t = text.trim();
-  if (t.length < 16) throw new UsageError(`${flag} ${file}: the token must be at least 16 characters (it has ${t.length}); e.g. openssl rand -hex 32 > ${file}`);
-  if (!/^[\x21-\x7e]+$/.test(t)) throw new UsageError(`${flag} ${file}: the token must be one word of visible ASCII characters (no spaces or line breaks inside)`);
-  return t;
+  const tok = text.trim();
+  if (tok.length < 16) throw usageError((t) => t('cli.serve.token.too_short', { flag, file, length: String(tok.length) }));
+  if (!/^[\x21-\x7e]+$/.test(tok)) throw usageError((t) => t('cli.serve.token.not_ascii', { flag, file }));
+  return tok;
 }
 
 export const serveCommand: Subcommand = {
-  usage: SERVE_USAGE,
+  usage: (tx) => serveUsage(tx.t),
   run: runServe,
 };

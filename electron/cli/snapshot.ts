@@ -1,8 +1,8 @@
 // `waitline snapshot`: one snapshot as a readable summary (a richer `ss -s`) or as JSON; --watch
 // refreshes it in place.
 
-import { budgetSentence, rankBudgets, VERDICT_WORDS } from '../../shared/port-budget';
-import type { Snapshot } from '../../shared/snapshot';
+import { budgetMsg, rankBudgets } from '../../shared/port-budget';
+import type { PortBudget, Snapshot } from '../../shared/snapshot';
 import { TCP_STATES, TIME_WAIT_SECONDS } from '../../shared/tcp';
 import { createCollector, type Collector } from '../collector/index';
 import { parseArgs, secondsFlag, sourceFlag } from './args';
@@ -10,126 +10,144 @@ import { addressText, endpointText, portText, serviceNames, summaryNames, type E
 import { countersSince, detectNetns, type NetnsScope } from './netns-scope';
 import { ReverseDns } from '../collector/reverse-dns';
 import type { Subcommand } from './commands';
+import { type CliT, type CliText, englishText, lpad, optionLines, pad, usageHead } from './text';
 
-export const SNAPSHOT_USAGE = `usage: waitline snapshot [--json] [--interval S] [--watch] [--source auto|netlink|procfs] [--names] [--resolve]
-
-Prints the TCP sockets of this network namespace: the count per state (IPv4, IPv6, both), the
-TIME_WAIT timers, the destinations closest to ephemeral-port exhaustion, the kernel's TIME_WAIT
-counters as rates, and the TCP sysctls.
-
-options:
-  --json          print the Snapshot as JSON (its "states" field maps each state to its IPv4+IPv6 count)
-  --interval S    measure rates over S seconds (default 1; 0 = no rates, instant); with --watch, the
-                  refresh period (default 1). S is a plain decimal: 0 to 3600, with --watch 0.2 to 3600
-  --watch         refresh in place until interrupted (Ctrl-C)
-  --source S      socket table source: auto (netlink, falling back to /proc), netlink, procfs
-  --names         show service names beside ports (from /etc/services), e.g. 10.0.0.9:5432 (postgresql)
-  --resolve       also look up reverse-DNS names of the remote addresses listed (the top destinations
-                  only; implies --names). Waits for them, 4 at a time, 2 s each at most; with --watch, names appear on
-                  a later refresh instead of delaying one. --json prints numbers only
-  --help          this text
-
-Exit status: 0 ok, 1 the kernel's files could not be read, 2 usage error.`;
-
-const nf = new Intl.NumberFormat('en-US');
-const n = (x: number) => nf.format(Math.round(x));
-const r1 = (x: number) => (x >= 100 ? n(x) : x.toFixed(1));
-
-function pad(s: string, w: number): string {
-  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+export function snapshotUsage(t: CliT): string {
+  return [
+    usageHead(t, ['waitline snapshot [--json] [--interval S] [--watch] [--source auto|netlink|procfs] [--names] [--resolve]']),
+    '',
+    t('cli.snapshot.usage.about'),
+    '',
+    t('cli.main.options'),
+    optionLines(
+      [
+        ['--json', t('cli.snapshot.usage.json')],
+        ['--interval S', t('cli.snapshot.usage.interval')],
+        ['--watch', t('cli.snapshot.usage.watch')],
+        ['--source S', t('cli.snapshot.usage.source')],
+        ['--names', t('cli.snapshot.usage.names')],
+        ['--resolve', t('cli.snapshot.usage.resolve')],
+        ['--help', t('cli.main.help_option')],
+      ],
+      18,
+    ),
+    '',
+    t('cli.snapshot.usage.exit'),
+  ].join('\n');
 }
-function lpad(s: string, w: number): string {
-  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
-}
+
+/** The usage text in English. */
+export const SNAPSHOT_USAGE = snapshotUsage(englishText().t);
+
+const COUNTER_ROWS = [
+  ['tw', 'TcpExt.TW'],
+  ['tw_killed', 'TcpExt.TWKilled'],
+  ['tw_recycled', 'TcpExt.TWRecycled'],
+  ['tw_overflow', 'TcpExt.TCPTimeWaitOverflow'],
+  ['active_opens', 'Tcp.ActiveOpens'],
+  ['passive_opens', 'Tcp.PassiveOpens'],
+  ['attempt_fails', 'Tcp.AttemptFails'],
+  ['estab_resets', 'Tcp.EstabResets'],
+  ['out_rsts', 'Tcp.OutRsts'],
+  ['listen_overflows', 'TcpExt.ListenOverflows'],
+  ['listen_drops', 'TcpExt.ListenDrops'],
+] as const;
 
 /** netns: which network namespace the snapshot was taken in (the counters' "since" depends on it);
- *  names: service and host names shown beside the numbers (--names, --resolve; electron/cli/names.ts). */
-export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope; names?: EndpointNames | null } = {}): string {
+ *  names: service and host names shown beside the numbers (--names, --resolve; electron/cli/names.ts);
+ *  tx: the language (English by default). */
+export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope; names?: EndpointNames | null; tx?: CliText } = {}): string {
+  const { t, f } = opts.tx ?? englishText();
+  const n = (x: number) => f.count(Math.round(x));
+  const r1 = (x: number) => (x >= 100 ? n(x) : f.fixed(x, 1));
   const names = opts.names ?? null;
-  const since = countersSince(opts.netns ?? 'unknown');
+  const since = countersSince(opts.netns ?? 'unknown', t);
   const out: string[] = [];
   const when = new Date(s.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  out.push(`Waitline snapshot — ${when}  (${n(s.totalSockets)} TCP sockets, source ${s.health.socketSource}, ${s.health.durationMs.toFixed(1)} ms)`);
-  if (s.health.tableInterrupted) {
-    out.push('note: the kernel flagged this netlink dump as interrupted (the table changed while it was read): a socket may be missing or counted twice.');
-  }
+  out.push(t('cli.snapshot.title', { when, sockets: n(s.totalSockets), source: s.health.socketSource, ms: f.fixed(s.health.durationMs, 1) }));
+  if (s.health.tableInterrupted) out.push(t('cli.snapshot.interrupted'));
   out.push('');
-  out.push(`${pad('State', 14)}${lpad('IPv4', 10)}${lpad('IPv6', 10)}${lpad('Total', 10)}`);
+  out.push(`${pad(t('cli.snapshot.state'), 14)}${lpad('IPv4', 10)}${lpad('IPv6', 10)}${lpad(t('cli.snapshot.total'), 10)}`);
   for (const st of TCP_STATES) {
-    const t = s.states[st];
-    if (t === 0 && (st === 'NEW_SYN_RECV' || st === 'BOUND_INACTIVE')) continue;
-    out.push(`${pad(st, 14)}${lpad(n(s.statesByFamily.ipv4[st]), 10)}${lpad(n(s.statesByFamily.ipv6[st]), 10)}${lpad(n(t), 10)}`);
+    const tot = s.states[st];
+    if (tot === 0 && (st === 'NEW_SYN_RECV' || st === 'BOUND_INACTIVE')) continue;
+    out.push(`${pad(st, 14)}${lpad(n(s.statesByFamily.ipv4[st]), 10)}${lpad(n(s.statesByFamily.ipv6[st]), 10)}${lpad(n(tot), 10)}`);
   }
   if (s.sockstat) {
     const k = s.sockstat;
     out.push('');
-    out.push(
-      `sockstat: inuse ${n(k.inuse4)} (v4) + ${n(k.inuse6)} (v6), tw ${n(k.tw)} [this namespace]; ` +
-        `orphan ${n(k.orphan)}, alloc ${n(k.alloc)}, mem ${n(k.memPages)} pages [whole machine]`,
-    );
+    out.push(t('cli.snapshot.sockstat', { inuse4: n(k.inuse4), inuse6: n(k.inuse6), tw: n(k.tw), orphan: n(k.orphan), alloc: n(k.alloc), pages: n(k.memPages) }));
   }
   if (s.timeWaitTimers) {
     const tw = s.timeWaitTimers;
     out.push('');
-    out.push(
-      `TIME_WAIT: ${n(tw.total)} sockets; ${n(tw.freedNext10s)} ports free up in the next 10 s. ` +
-        `TIME_WAIT lasts a fixed ${TIME_WAIT_SECONDS} s on Linux (no sysctl changes it).`,
-    );
+    out.push(t('cli.snapshot.timewait', { total: n(tw.total), next10: n(tw.freedNext10s), seconds: TIME_WAIT_SECONDS }));
     if (tw.total > 0) {
       const max = Math.max(...tw.counts);
       tw.counts.forEach((c, i) => {
         const bar = '#'.repeat(max ? Math.round((c / max) * 30) : 0);
-        out.push(`  ${lpad(`${i * tw.bucketS}–${(i + 1) * tw.bucketS} s left`, 13)} ${lpad(n(c), 8)} ${bar}`);
+        out.push(`  ${lpad(t('cli.snapshot.seconds_left', { from: i * tw.bucketS, to: (i + 1) * tw.bucketS }), 13)} ${lpad(n(c), 8)} ${bar}`);
       });
     }
-    if (tw.finWait2Timewait > 0) {
-      out.push(`  + ${n(tw.finWait2Timewait)} orphaned FIN_WAIT2 held as timewait objects (tcp_fin_timeout governs these)`);
-    }
+    if (tw.finWait2Timewait > 0) out.push(`  ${t('cli.snapshot.fin_wait2', { n: n(tw.finWait2Timewait) })}`);
   }
   if (s.ephemeral) {
     const e = s.ephemeral;
     out.push('');
-    out.push(`Port budget (ephemeral ${e.low}–${e.high}, ${n(e.usable)} usable${e.reserved ? `, ${n(e.reserved)} reserved` : ''}):`);
-    if (s.portBudgets.length === 0) out.push('  no outgoing connections hold ephemeral ports');
+    out.push(
+      e.reserved
+        ? t('cli.snapshot.budget_head_reserved', { low: e.low, high: e.high, usable: n(e.usable), reserved: n(e.reserved) })
+        : t('cli.snapshot.budget_head', { low: e.low, high: e.high, usable: n(e.usable) }),
+    );
+    if (s.portBudgets.length === 0) out.push(`  ${t('cli.snapshot.no_budgets')}`);
     for (const b of rankBudgets(s.portBudgets).slice(0, 5)) {
+      const line = t('cli.snapshot.budget_row', { verdict: t(VERDICT_KEYS[b.verdict]), held: n(b.blocking), usable: n(b.usable), percent: r1(b.percentUsed), tw: n(b.timeWait) });
       out.push(
-        `  ${pad(`${b.localAddr} → ${endpointText(b.remoteAddr, b.remotePort, names)}`, 44)} ` +
-          `${VERDICT_WORDS[b.verdict].toUpperCase()}: ${n(b.blocking)} of ${n(b.usable)} ports held (${r1(b.percentUsed)} %), ` +
-          `${n(b.timeWait)} TIME_WAIT${b.reuseApplies ? ` [tw_reuse: reusable after ${b.holdSeconds} s]` : ''}`,
+        `  ${pad(`${b.localAddr} → ${endpointText(b.remoteAddr, b.remotePort, names)}`, 44)} ${line}` +
+          (b.reuseApplies ? ` ${t('cli.snapshot.budget_reuse', { seconds: b.holdSeconds })}` : ''),
       );
-      out.push(`      ${budgetSentence(b, n)}`);
+      // the verdict's sentence (shared/port-budget), in the catalog's words
+      const sentence = budgetMsg(b);
+      out.push(`      ${t(sentence.key, sentence.params)}`);
     }
   }
   const top = s.topTimeWait.slice(0, 5);
   if (top.length) {
     out.push('');
-    out.push('Top TIME_WAIT (the side that closed first holds TIME_WAIT):');
+    out.push(t('cli.snapshot.top_timewait'));
     for (const d of top) {
       const what =
         d.direction === 'outbound'
-          ? `to ${endpointText(d.peerAddr, d.servicePort, names)} (we closed first)`
-          : `on our port ${portText(d.servicePort, names)} from ${addressText(d.peerAddr, names)} (our server closed first)`;
+          ? t('cli.snapshot.tw_outbound', { peer: endpointText(d.peerAddr, d.servicePort, names) })
+          : t('cli.snapshot.tw_inbound', { port: portText(d.servicePort, names), peer: addressText(d.peerAddr, names) });
       out.push(`  ${lpad(n(d.count), 8)}  ${what}`);
     }
   }
   const cw = s.topCloseWait.slice(0, 5);
   if (cw.length) {
     out.push('');
-    out.push('Top CLOSE_WAIT (the peer closed; the local program has not called close()):');
+    out.push(t('cli.snapshot.top_closewait'));
     for (const d of cw) {
-      out.push(
-        `  ${lpad(n(d.count), 8)}  ${d.direction === 'outbound' ? 'to' : 'on our port'} ${d.direction === 'outbound' ? endpointText(d.peerAddr, d.servicePort, names) : `${portText(d.servicePort, names)} from ${addressText(d.peerAddr, names)}`}`,
-      );
+      const what =
+        d.direction === 'outbound'
+          ? t('cli.snapshot.cw_outbound', { peer: endpointText(d.peerAddr, d.servicePort, names) })
+          : t('cli.snapshot.cw_inbound', { port: portText(d.servicePort, names), peer: addressText(d.peerAddr, names) });
+      out.push(`  ${lpad(n(d.count), 8)}  ${what}`);
     }
     // ages are lower bounds: from the kernel's tcp_info (netlink), or only what Waitline observed (/proc)
     const cwAcc = s.owners?.closeWaitAccounting;
     for (const p of s.owners?.closeWait.slice(0, 5) ?? []) {
-      const age = Math.round(p.oldestAgeS);
-      const when = p.oldestAgeSource === 'kernel' ? `peer closed ≥ ${age} s ago` : `seen for ≥ ${age} s${cwAcc?.ageSource === 'observed' ? ' (no kernel timing on /proc)' : ''}`;
-      out.push(`  ${lpad(n(p.count), 8)}  held by ${p.comm} (pid ${p.pid}), ${when}`);
+      const age = String(Math.round(p.oldestAgeS));
+      const when =
+        p.oldestAgeSource === 'kernel'
+          ? t('cli.snapshot.cw_age_kernel', { age })
+          : cwAcc?.ageSource === 'observed'
+            ? t('cli.snapshot.cw_age_observed_proc', { age })
+            : t('cli.snapshot.cw_age_observed', { age });
+      out.push(`  ${lpad(n(p.count), 8)}  ${t('cli.snapshot.cw_held_by', { comm: p.comm, pid: p.pid, when })}`);
     }
     if (cwAcc && cwAcc.unattributed > 0) {
-      out.push(`  ${lpad(n(cwAcc.unattributed), 8)}  not attributed (${n(cwAcc.newSinceScan)} opened after the owner scan, ${n(cwAcc.notVisible)} held by processes not readable here)`);
+      out.push(`  ${lpad(n(cwAcc.unattributed), 8)}  ${t('cli.snapshot.cw_unattributed', { opened: n(cwAcc.newSinceScan), hidden: n(cwAcc.notVisible) })}`);
     }
   }
   const c = s.counters;
@@ -140,33 +158,20 @@ export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope; names?: 
     // the kernel keeps these counters per network namespace: a new namespace starts them at 0
     out.push(
       c.rates
-        ? `Counters (rate over ${((s.intervalMs ?? 0) / 1000).toFixed(1)} s; total ${since}):`
-        : `Counters (totals ${since}; rates need two samples):`,
+        ? t('cli.snapshot.counters_rates', { seconds: f.fixed((s.intervalMs ?? 0) / 1000, 1), since })
+        : t('cli.snapshot.counters_totals', { since }),
     );
-    const rows: [string, keyof typeof c.totals][] = [
-      ['TIME_WAIT created (TW)', 'TcpExt.TW'],
-      ['TIME_WAIT short (TWKilled)', 'TcpExt.TWKilled'],
-      ['TIME_WAIT reused (TWRecycled)', 'TcpExt.TWRecycled'],
-      ['TIME_WAIT overflow', 'TcpExt.TCPTimeWaitOverflow'],
-      ['active opens', 'Tcp.ActiveOpens'],
-      ['passive opens', 'Tcp.PassiveOpens'],
-      ['failed connects', 'Tcp.AttemptFails'],
-      ['resets (estab)', 'Tcp.EstabResets'],
-      ['resets sent', 'Tcp.OutRsts'],
-      ['listen overflows', 'TcpExt.ListenOverflows'],
-      ['listen drops', 'TcpExt.ListenDrops'],
-    ];
-    for (const [label, k] of rows) out.push(`  ${pad(label, 32)}${lpad(rate(k), 12)}${lpad(tot(k), 16)}`);
+    for (const [label, k] of COUNTER_ROWS) out.push(`  ${pad(t(`cli.snapshot.counter.${label}`), 32)}${lpad(rate(k), 12)}${lpad(tot(k), 16)}`);
   }
   const sys = Object.entries(s.sysctls);
   if (sys.length) {
     out.push('');
-    out.push('Sysctls:');
+    out.push(t('cli.snapshot.sysctls'));
     for (const [k, v] of sys) {
-      let shown = v.available ? v.raw || '(empty)' : `unavailable — ${v.reason}`;
+      let shown = v.available ? v.raw || t('cli.common.empty') : t('cli.snapshot.unavailable', { reason: v.reason });
       // docs/kernel.md: a negative tcp_ehash_entries means this namespace shares the host's table
       if (v.available && k === 'net.ipv4.tcp_ehash_entries' && /^-\d+$/.test(v.raw.trim())) {
-        shown += `  (negative: this namespace shares the host's ${v.raw.trim().slice(1)}-bucket hash table)`;
+        shown += `  ${t('cli.snapshot.ehash_shared', { buckets: v.raw.trim().slice(1) })}`;
       }
       out.push(`  ${pad(k, 40)} ${shown}`);
     }
@@ -175,9 +180,8 @@ export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope; names?: 
     const o = s.owners;
     out.push('');
     out.push(
-      `Owners: ${n(o.attributed)} of ${n(o.withInode)} sockets with a file attributed to a process; ` +
-        `${n(o.kernelOwned)} have no owner (TIME_WAIT and orphans belong to the kernel)` +
-        (o.unreadablePids ? `; ${n(o.unreadablePids)} processes not readable without privileges` : ''),
+      t('cli.snapshot.owners', { attributed: n(o.attributed), withInode: n(o.withInode), kernel: n(o.kernelOwned) }) +
+        (o.unreadablePids ? t('cli.snapshot.owners_unreadable', { n: n(o.unreadablePids) }) : ''),
     );
     for (const p of o.topProcesses.slice(0, 5)) out.push(`  ${lpad(n(p.total), 8)}  ${p.comm} (pid ${p.pid})`);
   }
@@ -185,14 +189,22 @@ export function formatSnapshot(s: Snapshot, opts: { netns?: NetnsScope; names?: 
   const skipped = Object.entries(h.skippedLines);
   if (h.fallbackReason || h.degraded.length || skipped.length || h.unknownStates) {
     out.push('');
-    out.push('Collector notes:');
+    out.push(t('cli.snapshot.notes'));
+    // the collector's own sentences (electron/collector) are English for now
     if (h.fallbackReason) out.push(`  ${h.fallbackReason}`);
     for (const d of h.degraded) out.push(`  ${d.source}: ${d.message}`);
-    for (const [src, k] of skipped) out.push(`  ${src}: ${n(k)} malformed lines skipped`);
-    if (h.unknownStates) out.push(`  ${n(h.unknownStates)} sockets had an unknown state code`);
+    for (const [src, k] of skipped) out.push(`  ${src}: ${t('cli.snapshot.skipped_lines', { n: n(k) })}`);
+    if (h.unknownStates) out.push(`  ${t('cli.snapshot.unknown_states', { n: n(h.unknownStates) })}`);
   }
   return out.join('\n');
 }
+
+const VERDICT_KEYS = {
+  exhausted: 'cli.snapshot.verdict.exhausted',
+  will_exhaust: 'cli.snapshot.verdict.will_exhaust',
+  at_risk: 'cli.snapshot.verdict.at_risk',
+  fine: 'cli.snapshot.verdict.fine',
+} as const satisfies Record<PortBudget['verdict'], string>;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -205,10 +217,10 @@ async function takeSnapshot(c: Collector, intervalS: number): Promise<Snapshot> 
   return c.tick();
 }
 
-export async function runSnapshot(argv: string[]): Promise<number> {
+export async function runSnapshot(argv: string[], tx: CliText = englishText()): Promise<number> {
   const { flags } = parseArgs(argv, { booleans: ['json', 'watch', 'names', 'resolve'], values: ['interval', 'source'] });
   const watch = flags.watch === true;
-  const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600, watch ? 'with --watch' : undefined);
+  const intervalS = secondsFlag(flags.interval, 'interval', 1, watch ? 0.2 : 0, 3600, watch);
   const netns = detectNetns();
   const source = sourceFlag(flags.source);
   const collector = createCollector({ socketSource: source });
@@ -216,17 +228,17 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   // names: only when asked; reverse DNS only with --resolve, only for the addresses the summary lists
   const wantNames = !flags.json && (flags.names === true || flags.resolve === true);
   const services = wantNames ? serviceNames() : null;
-  if (services?.note) console.error(`note: ${services.note}`);
+  if (services?.note) console.error(tx.t('cli.common.note', { note: services.note }));
   const resolver = wantNames && flags.resolve === true ? new ReverseDns({ enabled: true }) : null;
   const namesFor = (s: Snapshot, wait: boolean) => (services ? summaryNames(s, services.services, resolver, wait) : Promise.resolve(null));
 
   if (!watch) {
     const s = await takeSnapshot(collector, intervalS);
     if (!s.sockstat && s.health.socketSource === 'none') {
-      console.error(`cannot read the kernel's socket tables: ${s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ')}`);
+      console.error(tx.t('cli.common.no_socket_tables', { details: s.health.degraded.map((d) => `${d.source}: ${d.message}`).join('; ') }));
       return 1;
     }
-    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s, { netns, names: await namesFor(s, true) }) + '\n');
+    process.stdout.write(flags.json ? JSON.stringify(s) + '\n' : formatSnapshot(s, { netns, names: await namesFor(s, true), tx }) + '\n');
     return 0;
   }
 
@@ -240,7 +252,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   while (!stop) {
     const s = await collector.tick();
     if (flags.json) process.stdout.write(JSON.stringify(s) + '\n');
-    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s, { netns, names: await namesFor(s, false) }) + '\n' + (tty ? '' : '\n'));
+    else process.stdout.write((tty ? '\x1b[H\x1b[2J' : '') + formatSnapshot(s, { netns, names: await namesFor(s, false), tx }) + '\n' + (tty ? '' : '\n'));
     const deadline = Date.now() + intervalS * 1000;
     while (!stop && Date.now() < deadline) await sleep(Math.min(100, deadline - Date.now()));
   }
@@ -248,6 +260,6 @@ export async function runSnapshot(argv: string[]): Promise<number> {
 }
 
 export const snapshotCommand: Subcommand = {
-  usage: SNAPSHOT_USAGE,
+  usage: (tx) => snapshotUsage(tx.t),
   run: runSnapshot,
 };

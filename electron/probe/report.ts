@@ -1,7 +1,9 @@
-// The probe's result as data (the CLI's --json, the app's panel later) and as a readable summary.
-// Pure.
+// The probe's result as data (the CLI's --json, the app's panel later) and as a readable summary,
+// in English or the CLI's language (shared/i18n/locales/*/cli.json, "report"). Pure.
 
 import { formatEndpoint } from '../../shared/address';
+import { enT, msg, renderMsg, type MsgKey } from '../../shared/i18n';
+import { formatter, type Formatter } from '../../shared/i18n/format';
 import type { ProbeReportData } from '../../shared/probe';
 import { TIME_WAIT_SECONDS } from '../../shared/tcp';
 import type { AddressClass, ProbeSettings } from './options';
@@ -81,130 +83,170 @@ export function buildReport(
   return r;
 }
 
-const nf = new Intl.NumberFormat('en-US');
-const n = (x: number) => nf.format(x);
+/** A translation over the catalog's keys (the CLI's CliT has this shape). */
+export type ReportT = (key: MsgKey, params?: Record<string, string | number>) => string;
+
+/** The language of the readable summary: English unless the caller gives one (the CLI's --lang). */
+export interface ReportText {
+  t: ReportT;
+  f: Formatter;
+}
+
+let english: ReportText | null = null;
+function englishReport(): ReportText {
+  english ??= { t: (key, params) => renderMsg(enT(), msg(key, params)), f: formatter('en') };
+  return english;
+}
 
 /** ms with sensible precision: 0.084, 1.25, 12.5, 1,234 */
-export function ms(x: number): string {
-  if (x < 1) return x.toFixed(3);
-  if (x < 10) return x.toFixed(2);
-  if (x < 100) return x.toFixed(1);
-  return n(Math.round(x));
+export function ms(x: number, f: Formatter = englishReport().f): string {
+  if (x < 1) return f.fixed(x, 3);
+  if (x < 10) return f.fixed(x, 2);
+  if (x < 100) return f.fixed(x, 1);
+  return f.count(Math.round(x));
 }
 
-function seconds(x: number): string {
-  return `${Number.isInteger(x) ? x : x.toFixed(1)} s`;
+function secondsNum(x: number, f: Formatter): string {
+  return Number.isInteger(x) ? String(x) : f.fixed(x, 1);
 }
 
-function tally(t: StateTally, skip: string[] = []): string {
+function tally(t: StateTally, n: (x: number) => string, skip: string[] = []): string {
   return Object.entries(t)
     .filter(([st, c]) => c && !skip.includes(st))
     .map(([st, c]) => `${n(c!)} ${st}`)
     .join(', ');
 }
 
+/** What each errno class means, in the reader's language (ERRNO_MEANING is the English, for --json). */
+const ERRNO_KEYS: Readonly<Record<string, MsgKey>> = {
+  ECONNREFUSED: 'cli.report.errno.ECONNREFUSED',
+  ETIMEDOUT: 'cli.report.errno.ETIMEDOUT',
+  EADDRNOTAVAIL: 'cli.report.errno.EADDRNOTAVAIL',
+  ECONNRESET: 'cli.report.errno.ECONNRESET',
+  EHOSTUNREACH: 'cli.report.errno.EHOSTUNREACH',
+  ENETUNREACH: 'cli.report.errno.ENETUNREACH',
+  EACCES: 'cli.report.errno.EACCES',
+  EPERM: 'cli.report.errno.EPERM',
+  EMFILE: 'cli.report.errno.EMFILE',
+  ENFILE: 'cli.report.errno.ENFILE',
+  ENOBUFS: 'cli.report.errno.ENOBUFS',
+  EINVAL: 'cli.report.errno.EINVAL',
+  EAFNOSUPPORT: 'cli.report.errno.EAFNOSUPPORT',
+  EOTHER: 'cli.report.errno.EOTHER',
+};
+
 /** The readable summary (ends without a newline). */
-export function formatReport(r: ProbeReport): string {
+export function formatReport(r: ProbeReport, tx: ReportText = englishReport()): string {
+  const { t, f } = tx;
+  const n = (x: number) => f.count(x);
   const dest = formatEndpoint(r.target.address, r.target.port);
   const s = r.settings;
   const out: string[] = [];
   out.push(
-    `waitline probe ${dest}: ${n(s.count)} connects, concurrency ${n(s.concurrency)}, at most ${n(s.ratePerS)}/s, ` +
-      `timeout ${seconds(s.timeoutS)}, the ${s.closeFirst} closes first`,
+    `waitline probe ${dest}: ` +
+      t(s.closeFirst === 'client' ? 'cli.report.settings_client' : 'cli.report.settings_server', {
+        total: n(s.count),
+        concurrency: n(s.concurrency),
+        rate: n(s.ratePerS),
+        timeout: secondsNum(s.timeoutS, f),
+      }),
   );
   if (r.target.name) {
-    const more = r.target.candidates.length > 1 ? ` (first of ${r.target.candidates.length} addresses: ${r.target.candidates.slice(0, 4).join(', ')}${r.target.candidates.length > 4 ? ', …' : ''})` : '';
-    out.push(`  ${r.target.name} resolved once to ${r.target.address}${more}`);
+    const c = r.target.candidates;
+    const list = c.slice(0, 4).join(', ') + (c.length > 4 ? ', …' : '');
+    out.push(
+      `  ${c.length > 1 ? t('cli.report.resolved_several', { name: r.target.name, address: r.target.address, total: c.length, list }) : t('cli.report.resolved', { name: r.target.name, address: r.target.address })}`,
+    );
   }
   out.push('');
   const rate = r.durationMs > 0 ? (r.attempted / r.durationMs) * 1000 : 0;
+  const label = (key: 'connected' | 'latency' | 'errors' | 'timewait') => pad(t(`cli.report.label.${key}`), 12);
   out.push(
-    `  connected   ${n(r.ok)} of ${n(r.attempted)} in ${(r.durationMs / 1000).toFixed(2)} s (${n(Math.round(rate))} attempts/s)` +
-      (r.interrupted ? ` — interrupted after ${n(r.attempted)} of ${n(s.count)}` : ''),
+    `  ${label('connected')}${t('cli.report.connected', { ok: n(r.ok), attempted: n(r.attempted), seconds: f.fixed(r.durationMs / 1000, 2), rate: n(Math.round(rate)) })}` +
+      (r.interrupted ? t('cli.report.interrupted', { attempted: n(r.attempted), total: n(s.count) }) : ''),
   );
   const l = r.latencyMs;
-  out.push(l ? `  latency     p50 ${ms(l.p50)} ms   p90 ${ms(l.p90)} ms   p99 ${ms(l.p99)} ms   max ${ms(l.max)} ms` : '  latency     — (no connect succeeded)');
+  out.push(
+    `  ${label('latency')}` +
+      (l ? t('cli.report.latency', { p50: ms(l.p50, f), p90: ms(l.p90, f), p99: ms(l.p99, f), max: ms(l.max, f) }) : t('cli.report.no_latency')),
+  );
   const errs = rankErrors(r.errors);
-  if (errs.length === 0) out.push('  errors      none');
+  if (errs.length === 0) out.push(`  ${label('errors')}${t('cli.report.no_errors')}`);
   const w = Math.max(...errs.map(([, c]) => n(c).length), 1);
   errs.forEach(([code, c], i) => {
-    out.push(`  ${i === 0 ? 'errors    ' : '          '}  ${n(c).padStart(w)} ${code.padEnd(13)} ${ERRNO_MEANING[code] ?? ''}`.trimEnd());
+    const key = ERRNO_KEYS[code];
+    const meaning = key ? t(key) : (ERRNO_MEANING[code] ?? '');
+    out.push(`  ${i === 0 ? label('errors') : ' '.repeat(12)}${n(c).padStart(w)} ${code.padEnd(13)} ${meaning}`.trimEnd());
   });
   const after = rankErrors(r.closing.errorsAfterConnect);
-  if (after.length) out.push(`  after connecting: ${after.map(([code, c]) => `${n(c)} ${code}`).join(', ')}`);
+  if (after.length) out.push(`  ${t('cli.report.after_connecting', { list: after.map(([code, c]) => `${n(c)} ${code}`).join(', ') })}`);
 
   const tw = r.timeWait;
   out.push('');
+  const indent = ' '.repeat(14);
   if (tw.source === null) {
-    out.push(`  TIME_WAIT   not counted: ${tw.reason}`);
+    // the reason (electron/collector) is English for now
+    out.push(`  ${label('timewait')}${t('cli.report.tw_not_counted', { reason: tw.reason })}`);
   } else {
     const oc = tw.client.ours.TIME_WAIT ?? 0;
     const os = tw.server.ours.TIME_WAIT ?? 0;
+    out.push(`  ${label('timewait')}${t('cli.report.tw_client', { dest, ours: n(oc), before: n(tw.client.timeWaitBefore), after: n(tw.client.timeWaitAfter) })}`);
     out.push(
-      `  TIME_WAIT   client side (toward ${dest}): ${n(oc)} of this probe's connections; ` +
-        `all programs ${n(tw.client.timeWaitBefore)} before → ${n(tw.client.timeWaitAfter)} after`,
+      indent +
+        (tw.serverVisible
+          ? t('cli.report.tw_server', { dest, ours: n(os), before: n(tw.server.timeWaitBefore), after: n(tw.server.timeWaitAfter) })
+          : t('cli.report.tw_server_hidden', { dest })),
     );
-    out.push(
-      tw.serverVisible
-        ? `              server side (at ${dest}): ${n(os)} of this probe's connections; all programs ${n(tw.server.timeWaitBefore)} before → ${n(tw.server.timeWaitAfter)} after`
-        : `              server side (at ${dest}): not visible — the server is not in this machine's network namespace`,
-    );
-    const lingering = [tally(tw.client.ours, ['TIME_WAIT']), tally(tw.server.ours, ['TIME_WAIT'])];
-    if (lingering[0]) out.push(`              this probe's other client sockets: ${lingering[0]}`);
-    if (lingering[1]) out.push(`              this probe's other server sockets: ${lingering[1]}`);
-    out.push(`              (source ${tw.source}; read just before and just after the run)`);
+    const lingering = [tally(tw.client.ours, n, ['TIME_WAIT']), tally(tw.server.ours, n, ['TIME_WAIT'])];
+    if (lingering[0]) out.push(indent + t('cli.report.other_client', { list: lingering[0] }));
+    if (lingering[1]) out.push(indent + t('cli.report.other_server', { list: lingering[1] }));
+    out.push(indent + t('cli.report.tw_source', { source: tw.source }));
     out.push('');
-    out.push(...whoClosedFirst(r, dest, oc, os, tw.serverVisible).map((x) => `  ${x}`));
+    out.push(...whoClosedFirst(r, dest, oc, os, tw.serverVisible, tx).map((x) => `  ${x}`));
   }
   const exhausted = r.errors.EADDRNOTAVAIL ?? 0;
   if (exhausted > 0) {
     const e = r.ephemeral;
-    const range = e ? `ip_local_port_range ${e.low}–${e.high} (${n(e.high - e.low + 1)} ports)` : 'ip_local_port_range (unreadable)';
+    const range = e ? t('cli.report.range', { low: e.low, high: e.high, ports: n(e.high - e.low + 1) }) : t('cli.report.range_unreadable');
     const reuse = e?.twReuse != null ? `, tcp_tw_reuse ${e.twReuse}` : '';
     out.push('');
-    out.push(
-      `  ran out of ephemeral ports toward ${dest}: ${range}${reuse}; ${n(exhausted)} connects found no free local port. ` +
-        `Ports held in TIME_WAIT free up ${TIME_WAIT_SECONDS} s after each close; see \`waitline snapshot\` (Port budget).`,
-    );
+    out.push(`  ${t('cli.report.exhausted', { dest, range: range + reuse, n: n(exhausted), seconds: TIME_WAIT_SECONDS })}`);
   }
   return out.join('\n');
 }
 
-/** The "who closes first keeps TIME_WAIT" sentences of the summary (none when the table was not read). */
-export function whoClosedFirstLines(r: ProbeReport): string[] {
+/** The "who closes first keeps TIME_WAIT" sentences of the summary (none when the table was not read);
+ *  English unless a language is given. */
+export function whoClosedFirstLines(r: ProbeReport, tx: ReportText = englishReport()): string[] {
   const tw = r.timeWait;
   if (tw.source === null) return [];
   const dest = formatEndpoint(r.target.address, r.target.port);
-  return whoClosedFirst(r, dest, tw.client.ours.TIME_WAIT ?? 0, tw.server.ours.TIME_WAIT ?? 0, tw.serverVisible);
+  return whoClosedFirst(r, dest, tw.client.ours.TIME_WAIT ?? 0, tw.server.ours.TIME_WAIT ?? 0, tw.serverVisible, tx);
 }
 
-function whoClosedFirst(r: ProbeReport, dest: string, oc: number, os: number, serverVisible: boolean): string[] {
-  const lines: string[] = [`Who closes first keeps TIME_WAIT (${TIME_WAIT_SECONDS} s on Linux).`];
+function whoClosedFirst(r: ProbeReport, dest: string, oc: number, os: number, serverVisible: boolean, { t, f }: ReportText): string[] {
+  const n = (x: number) => f.count(x);
+  const lines: string[] = [t('cli.report.who_rule', { seconds: TIME_WAIT_SECONDS })];
   const late = r.closing.closeTimeouts;
-  const t = seconds(r.settings.timeoutS);
-  if (r.ok === 0) return [...lines, 'No connection was made, so neither side holds TIME_WAIT from this run.'];
+  const timeout = secondsNum(r.settings.timeoutS, f);
+  if (r.ok === 0) return [...lines, t('cli.report.who_none')];
   if (r.settings.closeFirst === 'client') {
-    lines.push(
-      `The client closed first, so the client holds the TIME_WAIT: ${n(oc)} sockets here, each keeping a local port ` +
-        `toward ${dest} busy for ${TIME_WAIT_SECONDS} s.`,
-    );
-    if (late) lines.push(`${n(late)} connections: the server did not answer our FIN within ${t}; they were closed anyway and wait in FIN_WAIT2 here.`);
+    lines.push(t('cli.report.who_client', { ours: n(oc), dest, seconds: TIME_WAIT_SECONDS }));
+    if (late) lines.push(t('cli.report.who_client_late', { late: n(late), timeout }));
   } else {
     const closedByServer = r.ok - late;
     if (closedByServer > 0) {
-      const which = late ? `${n(closedByServer)} of ${n(r.ok)} connections` : 'every connection';
-      lines.push(
-        serverVisible
-          ? `The server closed first (${which}), so the server holds the TIME_WAIT: ${n(os)} sockets at ${dest}; the client holds ${n(oc)}.`
-          : `The server closed first (${which}), so the server holds the TIME_WAIT — on its own machine, not visible from here; the client holds ${n(oc)}.`,
-      );
+      const which = late ? t('cli.report.which_some', { some: n(closedByServer), ok: n(r.ok) }) : t('cli.report.which_every');
+      lines.push(serverVisible ? t('cli.report.who_server', { which, os: n(os), dest, oc: n(oc) }) : t('cli.report.who_server_hidden', { which, oc: n(oc) }));
     }
-    if (late) {
-      lines.push(
-        `${n(late)} connections: the server had not closed within ${t}, so the probe closed them first — the client holds their TIME_WAIT ` +
-          `(${n(oc)} here). A server that waits for its client to close never closes first.`,
-      );
-    }
+    if (late) lines.push(t('cli.report.who_server_late', { late: n(late), timeout, oc: n(oc) }));
   }
   return lines;
+}
+
+/** `s` padded on the right to `w` terminal columns (CJK characters take two). */
+function pad(s: string, w: number): string {
+  let sw = 0;
+  for (const ch of s) sw += /[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return sw >= w ? s : s + ' '.repeat(w - sw);
 }

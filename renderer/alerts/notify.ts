@@ -4,7 +4,8 @@
 // previous one); clicking it focuses the page and shows the view the alert concerns. The Notification
 // constructor is injected so tests run without a browser.
 import type { AlertEvent, AlertView } from '../../shared/alerts';
-import { alertTitle, notifies } from '../../shared/alert-text';
+import { alertTitleText, notifies } from '../../shared/alert-text';
+import { enT, renderMsg, type TFunction } from '../../shared/i18n';
 
 export type PermissionState = 'default' | 'granted' | 'denied';
 
@@ -29,6 +30,9 @@ export interface BrowserNotifierOptions {
   open(view: AlertView): void;
   /** whether the user wants notifications at all (AlertSettings.notify); default: yes */
   wanted?: () => boolean;
+  /** the page's current translation: title and body are written in the page's language (English
+   *  without it) */
+  t?: () => TFunction;
 }
 
 const SEEN_MAX = 500;
@@ -62,6 +66,7 @@ export class BrowserNotifier {
     if (!events || events.length === 0 || N === null || N.permission !== 'granted') return 0;
     if (this.opts.wanted && !this.opts.wanted()) return 0;
     let shown = 0;
+    const t = this.opts.t?.() ?? enT();
     for (const e of events) {
       if (!notifies(e)) continue;
       const key = `${e.kind}|${e.alert.id}|${e.time}`;
@@ -69,7 +74,8 @@ export class BrowserNotifier {
       this.seen.add(key);
       if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value as string);
       try {
-        const n = new N(alertTitle(e.alert), { body: e.alert.message, tag: e.alert.id });
+        const body = e.alert.msg ? renderMsg(t, e.alert.msg) : e.alert.message;
+        const n = new N(alertTitleText(t, e.alert), { body, tag: e.alert.id });
         const view = e.alert.view;
         n.onclick = () => {
           this.opts.focus();

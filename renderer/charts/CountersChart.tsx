@@ -7,10 +7,8 @@ import { useDashboard } from '../store/context';
 import {
   AXIS_FONT,
   CHART_MARGIN,
-  fmtRateTick,
-  fmtTooltipRate,
-  fmtTooltipTime,
   TOOLTIP_STYLE,
+  useChartFormatters,
   useHover,
   usePlotBox,
   useStableMarkers,
@@ -19,20 +17,24 @@ import {
 } from './chartProps';
 import { FastSeries, niceAxis, PlotAreaReporter, type FastSeriesItem } from './FastSeries';
 import { useWidth } from './useWidth';
+import { useT } from '../i18n';
 
 /** Without hover the time axis is drawn by the overlay; recharts keeps a fixed one. */
 const FIXED_DOMAIN = [0, 1];
 const NO_TICKS: number[] = [];
 
+/** Names: t(`overview.counters.${key}`). */
 const SERIES = [
-  { key: 'twArrivals', name: 'TIME_WAIT arrivals/s', color: '#f59e0b' },
-  { key: 'opens', name: 'opens/s', color: '#3b82f6' },
-  { key: 'resets', name: 'resets/s', color: '#ef4444' },
-  { key: 'twOverflow', name: 'TW overflow/s', color: '#a855f7' },
+  { key: 'twArrivals', color: '#f59e0b' },
+  { key: 'opens', color: '#3b82f6' },
+  { key: 'resets', color: '#ef4444' },
+  { key: 'twOverflow', color: '#a855f7' },
 ] as const;
 
 export const CountersChart = memo(function CountersChart({ height = 220 }: { height?: number }) {
   const chart = useDashboard((s) => s.chart);
+  const t = useT();
+  const cf = useChartFormatters();
   const [ref, width] = useWidth<HTMLDivElement>();
   const [hover, hoverHandlers] = useHover();
   const { items, max } = useMemo(() => {
@@ -85,16 +87,16 @@ export const CountersChart = memo(function CountersChart({ height = 220 }: { hei
             fontSize={AXIS_FONT}
             allowDataOverflow
           />
-          <YAxis type="number" domain={yDomain} ticks={yTicks} stroke="var(--axis)" fontSize={AXIS_FONT} width={56} tickFormatter={fmtRateTick} allowDataOverflow />
+          <YAxis type="number" domain={yDomain} ticks={yTicks} stroke="var(--axis)" fontSize={AXIS_FONT} width={56} tickFormatter={cf.rateTick} allowDataOverflow />
           {hover && (
-            <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipRate} contentStyle={TOOLTIP_STYLE} />
+            <Tooltip isAnimationActive={false} labelFormatter={cf.tooltipTime} formatter={cf.tooltipRate} contentStyle={TOOLTIP_STYLE} />
           )}
           {hover &&
             SERIES.map((s) => (
               <Line
                 key={s.key}
                 dataKey={s.key}
-                name={s.name}
+                name={t(`overview.counters.${s.key}`)}
                 type="linear"
                 stroke={s.color}
                 strokeWidth={s.key === 'twArrivals' ? 2 : 1.5}
@@ -109,7 +111,7 @@ export const CountersChart = memo(function CountersChart({ height = 220 }: { hei
           <PlotAreaReporter onChange={onPlot} />
         </LineChart>
       ) : null,
-    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, yDomain, yTicks, hover, markers, onPlot],
+    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, yDomain, yTicks, hover, markers, onPlot, cf, t],
   );
   return (
     <div
@@ -124,11 +126,11 @@ export const CountersChart = memo(function CountersChart({ height = 220 }: { hei
       {!hover && chart && plot && (
         <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={yDomain} times={chart.times} items={items} stacked={false} xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} />
       )}
-      <div className="chart-legend" aria-label="Legend">
+      <div className="chart-legend" aria-label={t('overview.chart.legend')}>
         {SERIES.map((s) => (
           <span key={s.key} className={s.key === 'twArrivals' ? 'strong' : ''}>
             <i style={{ background: s.color }} />
-            {s.name}
+            {t(`overview.counters.${s.key}`)}
           </span>
         ))}
       </div>

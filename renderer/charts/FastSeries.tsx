@@ -6,7 +6,8 @@
 // pointer is over a chart, recharts' own items and Tooltip take over (StateChart / CountersChart).
 import { memo, useEffect, useId } from 'react';
 import { usePlotArea } from 'recharts';
-import { markerKind } from '../../shared/alert-text';
+import { markerKind, markerLabelText } from '../../shared/alert-text';
+import { useT } from '../i18n';
 
 /** Marker icon per kind: tuning changes ⚙, alerts raised ▲, cleared ✓ (colours in styles.css). */
 const MARKER_ICON = { tuning: '⚙', 'alert-raised': '▲', 'alert-cleared': '✓' } as const;
@@ -74,6 +75,7 @@ export const FastSeries = memo(function FastSeries({
   markers: readonly { time: number; label: string }[];
   markerLabels?: boolean;
 }) {
+  const t = useT();
   const clipId = `wl-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const [x0, x1] = xDomain;
   const [y0, y1] = yDomain;
@@ -130,7 +132,7 @@ export const FastSeries = memo(function FastSeries({
               <line x1={px} x2={px} y1={plot.y} y2={bottom} stroke="var(--marker)" strokeDasharray="4 3" />
               {markerLabels && (
                 <text x={px + 4} y={plot.y + 12} fontSize={11} fill="var(--marker)">
-                  {MARKER_ICON[kind]} {m.label}
+                  {MARKER_ICON[kind]} {markerLabelText(t, m.label)}
                 </text>
               )}
             </g>

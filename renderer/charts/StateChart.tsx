@@ -16,10 +16,8 @@ import { useDashboard, useDashboardStore } from '../store/context';
 import {
   AXIS_FONT,
   CHART_MARGIN,
-  fmtCountTick,
-  fmtTooltipCount,
-  fmtTooltipTime,
   TOOLTIP_STYLE,
+  useChartFormatters,
   useHover,
   usePlotBox,
   useStableMarkers,
@@ -28,6 +26,7 @@ import {
 } from './chartProps';
 import { FastSeries, niceAxis, PlotAreaReporter, type FastSeriesItem } from './FastSeries';
 import { useWidth } from './useWidth';
+import { useT } from '../i18n';
 
 /** Without hover the time axis is drawn by the overlay; recharts keeps a fixed one. */
 const FIXED_DOMAIN = [0, 1];
@@ -54,6 +53,8 @@ export function logAxis(max: number): { domain: [number, number]; ticks: number[
 
 export const StateChart = memo(function StateChart({ height = 280 }: { height?: number }) {
   const chart = useDashboard((s) => s.chart);
+  const t = useT();
+  const cf = useChartFormatters();
   const { setChartPoints, showRange } = useDashboardStore().dashboard;
   const [ref, width] = useWidth<HTMLDivElement>();
   const [hover, hoverHandlers] = useHover();
@@ -145,11 +146,11 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
             stroke="var(--axis)"
             fontSize={AXIS_FONT}
             width={56}
-            tickFormatter={fmtCountTick}
+            tickFormatter={cf.countTick}
             allowDataOverflow
           />
           {hover && (
-            <Tooltip isAnimationActive={false} labelFormatter={fmtTooltipTime} formatter={fmtTooltipCount} contentStyle={TOOLTIP_STYLE} />
+            <Tooltip isAnimationActive={false} labelFormatter={cf.tooltipTime} formatter={cf.tooltipCount} contentStyle={TOOLTIP_STYLE} />
           )}
           {hover &&
             shown.map((s) => (
@@ -180,7 +181,7 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
           <PlotAreaReporter onChange={onPlot} />
         </AreaChart>
       ) : null,
-    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, log, yDomain, yTicks, hover, shown, markers, onPlot],
+    [width, height, hasChart, rows, frameDomain, frameTicks, axis.formatter, log, yDomain, yTicks, hover, shown, markers, onPlot, cf],
   );
 
   // Zoom: drag across the plot to show that span as a fixed range (back returns).
@@ -233,7 +234,7 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
       onMouseDown={onMouseDown}
       onMouseMove={onMouseMove}
       onMouseUp={onMouseUp}
-      title="Drag across the chart to zoom into that span"
+      title={t('overview.chart.zoomTitle')}
     >
       {frame}
       {sel && plot && Math.abs(sel.b - sel.a) > 0 && (
@@ -247,14 +248,14 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
         <FastSeries width={width} height={height} plot={plot} xDomain={axis.domain} yDomain={overlayYDomain} times={chart.times} items={items} stacked={!log} xTicks={axis.ticks} xTickFormat={axis.formatter} markers={markers} markerLabels />
       )}
       {present.length > 0 && (
-        <div className="chart-legend state-legend" role="group" aria-label="Legend: show or hide each state">
+        <div className="chart-legend state-legend" role="group" aria-label={t('overview.chart.stateLegend')}>
           {present.map((s) => (
             <button
               key={s}
               type="button"
               className={s === 'TIME_WAIT' ? 'strong' : undefined}
               aria-pressed={!hidden.has(s)}
-              title={hidden.has(s) ? `Show ${s}` : `Hide ${s}`}
+              title={hidden.has(s) ? t('overview.chart.showState', { state: s }) : t('overview.chart.hideState', { state: s })}
               onClick={() => toggleSeries(s)}
             >
               <i style={{ background: STATE_COLORS[s] }} />
@@ -265,10 +266,10 @@ export const StateChart = memo(function StateChart({ height = 280 }: { height?: 
             type="button"
             className="chart-scale-toggle"
             aria-pressed={log}
-            title={log ? 'Back to the linear stack' : 'One line per state on a log scale, so small counts are visible'}
+            title={log ? t('overview.chart.linearTitle') : t('overview.chart.logTitle')}
             onClick={toggleLog}
           >
-            log scale
+            {t('overview.chart.log')}
           </button>
         </div>
       )}

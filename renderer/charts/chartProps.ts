@@ -2,17 +2,31 @@
 // re-renders the whole chart when one changes by identity, so every object, array and function it
 // receives must keep its identity between ticks unless its value really changed.
 import { useMemo, useRef, useState } from 'react';
-import { fmtClock, fmtCount, fmtRate } from '../format';
+import type { Formatter } from '../../shared/i18n/format';
+import { useFormat } from '../i18n';
 import { tickLabel, timeTicks } from './timeAxis';
 
 export const CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 export const AXIS_FONT = 11;
 export const TOOLTIP_STYLE = { background: 'var(--panel)', border: '1px solid var(--border)', fontSize: 12 };
-export const fmtCountTick = (v: number) => fmtCount(v);
-export const fmtRateTick = (v: number) => fmtRate(v);
-export const fmtTooltipTime = (t: unknown) => fmtClock(Number(t));
-export const fmtTooltipCount = (v: unknown, name: unknown): [string, string] => [fmtCount(Number(v)), String(name)];
-export const fmtTooltipRate = (v: unknown, name: unknown): [string, string] => [fmtRate(Number(v)), String(name)];
+
+/** Axis-tick and tooltip formatters in a locale (Intl, through the Formatter). */
+export function chartFormatters(f: Formatter) {
+  return {
+    countTick: (v: number) => f.count(v),
+    rateTick: (v: number) => f.rate(v),
+    tooltipTime: (t: unknown) => f.clock(Number(t)),
+    tooltipCount: (v: unknown, name: unknown): [string, string] => [f.count(Number(v)), String(name)],
+    tooltipRate: (v: unknown, name: unknown): [string, string] => [f.rate(Number(v)), String(name)],
+  };
+}
+
+/** The chart formatters in the page's language: their identity changes only when the language does
+ *  (so recharts redraws its axes on a switch, and not on every tick). */
+export function useChartFormatters(): ReturnType<typeof chartFormatters> {
+  const f = useFormat();
+  return useMemo(() => chartFormatters(f), [f]);
+}
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
@@ -31,7 +45,8 @@ export function useStableNumbers(values: number[]): number[] {
 export function useTimeAxis(fromMs: number, toMs: number, width: number) {
   const ticks = useStableNumbers(timeTicks(fromMs, toMs, Math.max(2, Math.floor(width / 110))));
   const span = toMs - fromMs;
-  const formatter = useMemo(() => tickLabel(span), [span]);
+  const f = useFormat();
+  const formatter = useMemo(() => tickLabel(span, f), [span, f]);
   const domain = useMemo(() => [fromMs, toMs], [fromMs, toMs]);
   return { ticks, formatter, domain };
 }

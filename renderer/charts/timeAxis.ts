@@ -1,4 +1,5 @@
-import { fmtClock, fmtDay } from '../format';
+import type { Formatter } from '../../shared/i18n/format';
+import { activeFormatter } from '../format';
 
 const DAY = 86_400_000;
 
@@ -15,10 +16,10 @@ export function timeTicks(fromMs: number, toMs: number, count: number): number[]
 }
 
 /** Clock times within two days; beyond, the date (and the time where ticks are closer than a day). */
-export function tickLabel(spanMs: number) {
-  if (spanMs <= 2 * DAY) return (t: number) => fmtClock(t, spanMs <= 600_000);
+export function tickLabel(spanMs: number, f: Formatter = activeFormatter()) {
+  if (spanMs <= 2 * DAY) return (t: number) => f.clock(t, spanMs <= 600_000);
   const withTime = spanMs <= 7 * DAY;
   return (t: number) => {
-    return withTime ? `${fmtDay(t)} ${fmtClock(t, false)}` : fmtDay(t);
+    return withTime ? `${f.day(t)} ${f.clock(t, false)}` : f.day(t);
   };
 }

@@ -5,15 +5,18 @@
 import { createStore, type StoreApi } from 'zustand';
 import type { AlertSettings, AlertSettingsError, AlertView } from '../../shared/alerts';
 import type { WaitlineApi } from '../../shared/api';
+import { msg, msgText, type Msg, type TFunction } from '../../shared/i18n';
 import { BrowserNotifier, type NotificationCtorLike, type PermissionState } from '../alerts/notify';
 
 export interface AlertsStore {
   settings: AlertSettings | null;
+  /** why the settings could not be loaded (the error's own text; the panel says what failed) */
   loadError: string | null;
   saving: boolean;
   /** errors the host answered with (nothing was saved) */
   serverErrors: AlertSettingsError[];
-  message: { kind: 'ok' | 'error'; text: string } | null;
+  /** the outcome of the last save: `msg` in the page's language, `text` its English */
+  message: { kind: 'ok' | 'error'; text: string; msg: Msg } | null;
   /** browser notification permission (serve only); null under Electron */
   permission: PermissionState | 'unsupported' | null;
 }
@@ -40,8 +43,13 @@ export interface AlertsSlice {
   requestBrowserNotifications(): Promise<void>;
 }
 
-/** Creates the alerts store over `api`; `open` shows a view (a clicked notification's). */
-export function createAlertsSlice(api: AlertsApi, open: (view: AlertView) => void): AlertsSlice {
+function outcome(kind: 'ok' | 'error', m: Msg): AlertsStore['message'] {
+  return { kind, text: msgText(m), msg: m };
+}
+
+/** Creates the alerts store over `api`; `open` shows a view (a clicked notification's); `t` gives the
+ *  page's current translation (browser notifications are written in it; English without it). */
+export function createAlertsSlice(api: AlertsApi, open: (view: AlertView) => void, t?: () => TFunction): AlertsSlice {
   const store = createStore<AlertsStore>(initialAlerts);
   let notifier: BrowserNotifier | null = null;
 
@@ -50,7 +58,7 @@ export function createAlertsSlice(api: AlertsApi, open: (view: AlertView) => voi
       const settings = await api.getAlertSettings();
       store.setState({ settings, loadError: null });
     } catch (e) {
-      store.setState({ loadError: `Could not load the alert settings: ${(e as Error).message}` });
+      store.setState({ loadError: (e as Error).message });
     }
   }
 
@@ -59,13 +67,13 @@ export function createAlertsSlice(api: AlertsApi, open: (view: AlertView) => voi
     try {
       const r = await api.setAlertSettings(patch);
       if (r.ok) {
-        store.setState({ settings: r.settings, saving: false, message: { kind: 'ok', text: 'Saved: the collector uses the new settings from its next tick.' } });
+        store.setState({ settings: r.settings, saving: false, message: outcome('ok', msg('alerts.settings.saved')) });
         return true;
       }
-      store.setState({ saving: false, serverErrors: r.errors, message: { kind: 'error', text: 'Not saved:' } });
+      store.setState({ saving: false, serverErrors: r.errors, message: outcome('error', msg('alerts.settings.notSaved')) });
       return false;
     } catch (e) {
-      store.setState({ saving: false, message: { kind: 'error', text: `Not saved: ${(e as Error).message}` } });
+      store.setState({ saving: false, message: outcome('error', msg('alerts.settings.notSavedError', { error: (e as Error).message })) });
       return false;
     }
   }
@@ -75,6 +83,7 @@ export function createAlertsSlice(api: AlertsApi, open: (view: AlertView) => voi
       Notification: N,
       focus,
       open,
+      t,
       wanted: () => store.getState().settings?.notify ?? true,
     });
     store.setState({ permission: notifier.permission });

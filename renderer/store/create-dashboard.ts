@@ -9,7 +9,8 @@ import { BridgeError } from '../bridge';
 import { createLocalization, type Localization } from '../i18n';
 import { measureRender } from '../perf';
 import { createAlertsSlice, type AlertsSlice } from './alerts';
-import { createDashboardSlice, type DashboardSlice, type DashboardState } from './dashboard';
+import { createDashboardSlice, type DashboardSlice, type DashboardState, type UiText } from './dashboard';
+import { msg } from '../../shared/i18n';
 import { createTuningSlice, type TuningSlice } from './tuning';
 
 /** The page the dashboard runs in, as far as start() uses it (read when notifications are enabled). */
@@ -24,7 +25,7 @@ export interface DashboardOptions {
   /** the transport the bridge picked (serve is read-only); default 'electron' */
   transport?: DashboardState['transport'];
   /** why there is no usable API (the bridge's reason): start() shows it instead of the views */
-  fatal?: string | null;
+  fatal?: UiText | null;
   env?: DashboardEnv;
   /** the page's language (renderer/i18n.tsx); default: English, not persisted (tests) */
   localization?: Localization;
@@ -48,7 +49,7 @@ export function createDashboard(api: WaitlineApi, opts: DashboardOptions = {}): 
   const localization = opts.localization ?? createLocalization({ preference: 'en', persist: false });
   const dashboard = createDashboardSlice((fromMs, toMs, maxPoints) => api.getHistory({ fromMs, toMs, maxPoints }));
   const tuning = createTuningSlice(api, dashboard.addMarkers);
-  const alerts = createAlertsSlice(api, dashboard.setView);
+  const alerts = createAlertsSlice(api, dashboard.setView, () => localization.i18n.t);
 
   async function start(): Promise<() => void> {
     dashboard.setTransport(transport);
@@ -79,14 +80,14 @@ export function createDashboard(api: WaitlineApi, opts: DashboardOptions = {}): 
         void alerts.load();
       }
     } catch (e) {
-      dashboard.setFatal(e instanceof BridgeError ? e.message : `Cannot talk to Waitline: ${(e as Error).message}`);
+      dashboard.setFatal(e instanceof BridgeError ? (e.msg ?? e.message) : msg('app.fatal.cannotTalk', { error: (e as Error).message }));
       return () => {};
     }
     try {
       const now = Date.now();
       dashboard.backfill(await api.getHistory({ fromMs: now - 3_600_000, toMs: now + 60_000, maxPoints: 4000 }));
     } catch (e) {
-      dashboard.setNotice(`History is unavailable: ${(e as Error).message}`);
+      dashboard.setNotice(msg('app.notice.historyUnavailable', { error: (e as Error).message }));
     }
     const offs = [
       api.onCollectorStatus(dashboard.setStatus),

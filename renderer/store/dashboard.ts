@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand';
 import type { AppInfo, CollectorStatus, HistoryRateSeries, HistoryResult, HistoryStorage, ViewName } from '../../shared/api';
 import { alertMarkerLabel } from '../../shared/alert-text';
 import { mergeMarkers, type HistoryStore } from '../../shared/history';
+import { msg, type Msg } from '../../shared/i18n';
 import type { Snapshot } from '../../shared/snapshot';
 import type { TcpState } from '../../shared/tcp';
 import { measureRender } from '../perf';
@@ -15,19 +16,22 @@ import { loadSetting, saveSetting } from './settings';
 
 export type WindowKey = '1m' | '5m' | '1h' | '24h';
 
-export const CHART_WINDOWS: Record<WindowKey, { label: string; ms: number; source: 'local' | 'host' }> = {
-  '1m': { label: '1 min', ms: 60_000, source: 'local' },
-  '5m': { label: '5 min', ms: 300_000, source: 'local' },
-  '1h': { label: '1 h', ms: 3_600_000, source: 'local' },
-  '24h': { label: '24 h', ms: 86_400_000, source: 'host' },
+/** Labels: t(`overview.window.${key}`) (RangeBar). */
+export const CHART_WINDOWS: Record<WindowKey, { ms: number; source: 'local' | 'host' }> = {
+  '1m': { ms: 60_000, source: 'local' },
+  '5m': { ms: 300_000, source: 'local' },
+  '1h': { ms: 3_600_000, source: 'local' },
+  '24h': { ms: 86_400_000, source: 'host' },
 };
 export const WINDOW_KEYS = Object.keys(CHART_WINDOWS) as WindowKey[];
 
 /** Fixed ranges ending now, beyond the live windows: read from the host's history file. */
-export const RANGE_PRESETS: readonly { key: string; label: string; ms: number }[] = [
-  { key: '7d', label: '7 d', ms: 7 * 86_400_000 },
-  { key: '30d', label: '30 d', ms: 30 * 86_400_000 },
-  { key: '90d', label: '90 d', ms: 90 * 86_400_000 },
+export type RangePresetKey = '7d' | '30d' | '90d';
+/** Fixed ranges ending now; labels: t(`overview.window.${key}`). */
+export const RANGE_PRESETS: readonly { key: RangePresetKey; ms: number }[] = [
+  { key: '7d', ms: 7 * 86_400_000 },
+  { key: '30d', ms: 30 * 86_400_000 },
+  { key: '90d', ms: 90 * 86_400_000 },
 ];
 
 /** What the charts show: a live window that follows now, or a fixed range of history. */
@@ -38,13 +42,18 @@ export const MIN_RANGE_MS = 2000;
 /** Back/forward remember this many views each way. */
 export const MAX_NAV_HISTORY = 50;
 
-export const VIEWS: readonly { name: ViewName; label: string; key: string }[] = [
-  { name: 'overview', label: 'Overview', key: '1' },
-  { name: 'timewait', label: 'TIME_WAIT', key: '2' },
-  { name: 'connections', label: 'Connections', key: '3' },
-  { name: 'tuning', label: 'Tuning', key: '4' },
-  { name: 'alerts', label: 'Alerts', key: '5' },
+/** A view's label is a catalog key: t(v.label). */
+export type ViewLabelKey = `app.views.${ViewName}`;
+export const VIEWS: readonly { name: ViewName; label: ViewLabelKey; key: string }[] = [
+  { name: 'overview', label: 'app.views.overview', key: '1' },
+  { name: 'timewait', label: 'app.views.timewait', key: '2' },
+  { name: 'connections', label: 'app.views.connections', key: '3' },
+  { name: 'tuning', label: 'app.views.tuning', key: '4' },
+  { name: 'alerts', label: 'app.views.alerts', key: '5' },
 ];
+
+/** Text the store shows to people: a catalog message, or a sentence from outside Waitline as is. */
+export type UiText = string | Msg;
 
 /** What the charts draw: parallel arrays, already downsampled to ≈ the chart's pixel width. */
 export interface ChartData {
@@ -61,9 +70,9 @@ export interface DashboardState {
   info: AppInfo | null;
   status: CollectorStatus | null;
   /** the dashboard cannot work at all (no API, token refused …): shown instead of the views */
-  fatal: string | null;
+  fatal: UiText | null;
   /** a recoverable problem (a failed history fetch …) shown as a banner */
-  notice: string | null;
+  notice: UiText | null;
   snapshot: Snapshot | null;
   view: ViewName;
   windowKey: WindowKey;
@@ -161,9 +170,9 @@ export interface DashboardSlice {
   setChartPoints(widthPx: number): void;
   setStatus(status: CollectorStatus): void;
   setInfo(info: AppInfo): void;
-  setFatal(fatal: string | null): void;
+  setFatal(fatal: UiText | null): void;
   setTransport(transport: DashboardState['transport']): void;
-  setNotice(notice: string | null): void;
+  setNotice(notice: UiText | null): void;
   /** Back-fill the local history from the host (the last hour), so charts start full. */
   backfill(r: HistoryResult): void;
   /** Add chart markers (tuning applies, alerts): merged one per (time, label). */
@@ -226,7 +235,7 @@ export function createDashboardSlice(fetchHostHistory: HostHistoryFetcher): Dash
       chart.markers = knownMarkers.filter((m) => m.time >= fromMs && m.time <= toMs);
       measureRender('history', () => store.setState({ chart, notice: null, storage: r.storage ?? now.storage, loadingRange: false }));
     } catch (e) {
-      store.setState({ notice: `Could not load history: ${(e as Error).message}`, loadingRange: false });
+      store.setState({ notice: msg('app.notice.historyFailed', { error: (e as Error).message }), loadingRange: false });
     }
   }
 

@@ -60,10 +60,3 @@ export type Catalog = typeof en;
 export const CATALOG_AREAS = ['common', 'app', 'overview', 'timewait', 'connections', 'tuning', 'knobs', 'alerts', 'export', 'cli', 'main'] as const;
 
 export const CATALOGS = { en, 'zh-CN': zhCN } as const;
-
-declare module 'i18next' {
-  interface CustomTypeOptions {
-    defaultNS: 'translation';
-    resources: { translation: Catalog };
-  }
-}

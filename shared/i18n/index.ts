@@ -6,11 +6,10 @@
 // `message` fields, rendered here with the English instance (`enT`) from the same catalog, and carries
 // a `Msg` (key + params) beside it where a person may read it in another language.
 
-import i18next, { type i18n as I18n, type ParseKeys, type TFunction } from 'i18next';
-import { CATALOGS } from './catalog';
+import i18next, { type i18n as I18n, type TFunction as I18nextT } from 'i18next';
+import { CATALOGS, type Catalog } from './catalog';
 
 export type { Catalog } from './catalog';
-export type { TFunction } from 'i18next';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -27,8 +26,32 @@ export function isLocalePreference(v: unknown): v is LocalePreference {
   return v === 'system' || isLocale(v);
 }
 
-/** A typed translation key. */
-export type MsgKey = ParseKeys;
+/** Plural forms are asked for by their base key: `sockets_one` / `sockets_other` → `sockets`. */
+type PluralBase<K extends string> = K extends `${infer B}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? B | K : K;
+
+/** Every key of the English catalog: the leaves (dotted paths) with plural forms by their base, and
+ *  the objects above them (read whole with returnObjects). Computed once from the JSON's type.
+ *  (i18next's own key types — CustomTypeOptions — instantiate too deeply for tsc on a catalog of
+ *  this size (TS2589), so Waitline types `t` itself: see `Translate`.) */
+type KeysOf<T> = {
+  [K in keyof T & string]: T[K] extends string | readonly unknown[] ? PluralBase<K> : K | `${K}.${KeysOf<T[K]>}`;
+}[keyof T & string];
+
+/** A typed translation key: a misspelt or missing key fails to compile. */
+export type MsgKey = KeysOf<Catalog>;
+
+/** Parameters of a translation: interpolation variables, `count` for plurals. */
+export type TParams = Record<string, string | number | boolean | null | undefined>;
+
+/** The translation function every process uses: i18next's `t`, typed by the catalog's keys. */
+export type Translate = (key: MsgKey, params?: TParams) => string;
+/** Older name kept for the code that says TFunction. */
+export type TFunction = Translate;
+
+/** An i18next instance's `t`, typed. */
+export function typedT(t: I18nextT | ((...args: never[]) => unknown)): Translate {
+  return t as unknown as Translate;
+}
 
 /** A message a person may read in either language: a catalog key and its parameters. Numbers in
  *  params are formatted by the catalog text itself (`{{n, number}}`) in the reader's locale. */
@@ -102,6 +125,7 @@ export function createI18n(locale: Locale): I18n {
     returnNull: false,
     returnEmptyString: false,
     interpolation: { escapeValue: false },
+    contextSeparator: '~ctx~', // matches CustomTypeOptions (catalog.ts): no context variants
     showSupportNotice: false,
   } as Parameters<I18n['init']>[0]);
   return inst;
@@ -110,15 +134,14 @@ export function createI18n(locale: Locale): I18n {
 let english: I18n | null = null;
 
 /** English, for the stable `message` fields of machine output. */
-export function enT(): TFunction {
+export function enT(): Translate {
   english ??= createI18n('en');
-  return english.t;
+  return typedT(english.t);
 }
 
 /** A Msg in the given instance's language. */
-export function renderMsg(t: TFunction, msg: Msg): string {
-  // the key is typed at the Msg's construction; here it is looked up as such
-  return (t as unknown as (k: string, p?: Record<string, unknown>) => string)(msg.key, msg.params);
+export function renderMsg(t: Translate, msg: Msg): string {
+  return t(msg.key, msg.params);
 }
 
 /** A Msg in English (for `message` fields). */

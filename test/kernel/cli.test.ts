@@ -77,6 +77,33 @@ describe('waitline snapshot CLI (private network namespace)', { concurrency: fal
     else assert.equal(ehash, raw);
   });
 
+  it('speaks Chinese under LANG=zh_CN.UTF-8, while --json stays the LANG=C JSON (modulo the time fields)', async (t) => {
+    if (!requireRoot(t)) return;
+    // env(1) sets the locale inside the namespace; LC_ALL and LC_MESSAGES would override LANG
+    const withLang = (lang: string, ...args: string[]) => ns!.exec('env', ['-u', 'LC_ALL', '-u', 'LC_MESSAGES', `LANG=${lang}`, process.execPath, CLI, 'snapshot', ...args]);
+    const human = await withLang('zh_CN.UTF-8', '--interval', '0');
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^Waitline 快照 — /);
+    assert.match(human.stdout, /^状态\s+IPv4\s+IPv6\s+合计$/m);
+    assert.match(human.stdout, /^TIME_WAIT\s+25\s+4\s+29$/m, 'state names and counts as in English');
+    assert.match(human.stdout, /TIME_WAIT：29 个套接字/);
+    assert.match(human.stdout, /端口预算（临时端口 \d+–\d+，可用 [\d,]+ 个）：/);
+    assert.match(human.stdout, /计数器（合计：自本网络命名空间创建以来；速率需要两次采样）：/);
+    assert.doesNotMatch(human.stdout, /\b(sockets|Port budget|Counters|since this network namespace)\b/);
+    assert.doesNotMatch(human.stdout, /\bcli\.[a-z_]+\.[a-z_.]+/, 'no raw catalog key');
+
+    const [zh, c] = await Promise.all([withLang('zh_CN.UTF-8', '--json', '--interval', '0'), withLang('C', '--json', '--interval', '0')]);
+    assert.equal(zh.code, 0, zh.stderr);
+    assert.equal(c.code, 0, c.stderr);
+    assert.doesNotMatch(zh.stdout, /[\u4e00-\u9fff]/, 'no Chinese in the JSON');
+    // the fields that change from one read to the next: times, durations, ages, timers, and sockstat's
+    // whole-machine figures (other programs on the host change them)
+    const volatile = (k: string) => /^(time|seq|timeWaitTimers|memPages|alloc|orphan|unreadablePids)$|Ms$|S$|Since$/.test(k);
+    const stable = (text: string) => JSON.stringify(JSON.parse(text), (k, v) => (volatile(k) ? undefined : v));
+    assert.equal(stable(zh.stdout), stable(c.stdout));
+    assert.deepEqual(Object.keys(JSON.parse(zh.stdout)), Object.keys(JSON.parse(c.stdout)), 'the same fields, in the same order');
+  });
+
   it('--watch refreshes until interrupted', async (t) => {
     if (!requireRoot(t)) return;
     const child = ns!.spawn(process.execPath, [CLI, 'snapshot', '--watch', '--json', '--interval', '0.3']);

@@ -2,8 +2,9 @@
 // exhausted destination ("Exhausted: …"), each with a link to the view it concerns. The Overview tab's
 // badge counts the same items.
 import { useMemo } from 'react';
+import { alertTitleText } from '../../../shared/alert-text';
+import { useFormat, useMsgText, useT } from '../../i18n';
 import { useDashboard, useDashboardStore } from '../../store/context';
-import { VIEWS } from '../../store/dashboard';
 import { attentionItems } from './model';
 
 const SHOWN = 3;
@@ -14,6 +15,9 @@ export function useAttentionItems() {
 }
 
 export function AlertBanner() {
+  const t = useT();
+  const f = useFormat();
+  const text = useMsgText();
   const items = useAttentionItems();
   const { setView } = useDashboardStore().dashboard;
   if (items.length === 0) return null;
@@ -23,16 +27,17 @@ export function AlertBanner() {
       <ul>
         {items.slice(0, SHOWN).map((i) => (
           <li key={i.key} className={`alert-${i.severity}`} data-testid="alert-banner-item">
-            <span className={`pill sev-${i.severity}`}>{i.severity}</span> <strong>{i.title}</strong> — {i.text}{' '}
+            <span className={`pill sev-${i.severity}`}>{t(`alerts.severity.${i.severity}`)}</span> <strong>{alertTitleText(t, i)}</strong> —{' '}
+            {text(i.msg, i.text)}{' '}
             <button type="button" className="link" onClick={() => setView(i.view)}>
-              Show in {VIEWS.find((v) => v.name === i.view)?.label ?? i.view}
+              {t('alerts.showIn', { view: t(`app.views.${i.view}`) })}
             </button>
           </li>
         ))}
       </ul>
       {items.length > SHOWN && (
         <button type="button" className="link" onClick={() => setView('alerts')} data-testid="alert-banner-more">
-          {items.length - SHOWN} more — see Alerts
+          {t('alerts.banner.more', { n: f.count(items.length - SHOWN) })}
         </button>
       )}
     </div>
@@ -41,13 +46,15 @@ export function AlertBanner() {
 
 /** The count on the Overview tab: what needs attention now. */
 export function AttentionBadge() {
+  const t = useT();
+  const f = useFormat();
   const items = useAttentionItems();
   const n = items.length;
   const critical = items.some((i) => i.severity === 'critical');
   if (n === 0) return null;
   return (
-    <span className={`tab-badge ${critical ? 'critical' : 'warning'}`} data-testid="overview-badge" aria-label={`${n} active alert${n === 1 ? '' : 's'}`}>
-      {n}
+    <span className={`tab-badge ${critical ? 'critical' : 'warning'}`} data-testid="overview-badge" aria-label={t('alerts.banner.badge', { count: n, n: f.count(n) })}>
+      {f.count(n)}
     </span>
   );
 }

@@ -6,19 +6,25 @@ import {
   type Alert,
   type AlertSettings,
   type AlertSettingsError,
+  type AlertRuleId,
   type AlertSeverity,
   type AlertView,
 } from '../../../shared/alerts';
-import { alertTitle } from '../../../shared/alert-text';
-import { budgetSentence, rankBudgets } from '../../../shared/port-budget';
+import { msgText, type Msg } from '../../../shared/i18n';
+import { budgetMsg, rankBudgets } from '../../../shared/port-budget';
 import type { Snapshot } from '../../../shared/snapshot';
-import { fmtCount, fmtEndpoint } from '../../format';
+import { fmtEndpoint } from '../../format';
 
+/** One line of the banner: its title is alertTitleText(t, item), its text the Msg in the page's
+ *  language (or the host's English `text` when it sent none). */
 export interface BannerItem {
   key: string;
   severity: AlertSeverity;
-  title: string;
+  rule: AlertRuleId;
+  subject: string;
+  /** English (the host's message) */
   text: string;
+  msg?: Msg;
   view: AlertView;
 }
 
@@ -37,20 +43,15 @@ export function sortActive(active: readonly Alert[]): Alert[] {
 export function attentionItems(snapshot: Snapshot | null): BannerItem[] {
   if (!snapshot) return [];
   const active = sortActive(snapshot.alerts?.active ?? []);
-  const items: BannerItem[] = active.map((a) => ({ key: a.id, severity: a.severity, title: alertTitle(a), text: a.message, view: a.view }));
+  const items: BannerItem[] = active.map((a) => ({ key: a.id, severity: a.severity, rule: a.rule, subject: a.subject, text: a.message, msg: a.msg, view: a.view }));
   const told = new Set(active.filter((a) => a.rule === 'port_exhausted').map((a) => a.subject));
   const extra: BannerItem[] = [];
   for (const b of rankBudgets(snapshot.portBudgets)) {
     if (b.verdict !== 'exhausted') continue;
     const subject = `${b.localAddr} → ${fmtEndpoint(b.remoteAddr, b.remotePort)}`;
     if (told.has(subject)) continue;
-    extra.push({
-      key: `budget:${subject}`,
-      severity: 'critical',
-      title: alertTitle({ rule: 'port_exhausted', subject }),
-      text: budgetSentence(b, fmtCount),
-      view: 'timewait',
-    });
+    const m = budgetMsg(b);
+    extra.push({ key: `budget:${subject}`, severity: 'critical', rule: 'port_exhausted', subject, text: msgText(m), msg: m, view: 'timewait' });
   }
   // exhaustion is critical: it goes before warnings, after the alerts already critical
   const firstWarning = items.findIndex((i) => i.severity !== 'critical');
@@ -70,7 +71,7 @@ export interface AlertPlan {
   /** the changed fields, parsed */
   patch: Partial<AlertSettings>;
   /** inline messages by field ('' = not tied to one field) */
-  errors: Record<string, string>;
+  errors: Record<string, AlertSettingsError[]>;
   valid: boolean;
   changed: boolean;
 }
@@ -92,14 +93,12 @@ export function planAlertSettings(current: AlertSettings, drafts: AlertDrafts): 
   if (drafts.enabled !== undefined && drafts.enabled !== current.enabled) patch.enabled = drafts.enabled;
   if (drafts.notify !== undefined && drafts.notify !== current.notify) patch.notify = drafts.notify;
   const r = validateAlertSettings(patch, current);
-  const errors: Record<string, string> = {};
-  if (!r.ok) for (const e of r.errors) errors[e.field] = errors[e.field] ? `${errors[e.field]}; ${e.message}` : e.message;
-  return { patch, errors, valid: r.ok, changed: Object.keys(patch).length > 0 };
+  return { patch, errors: r.ok ? {} : errorsByField(r.errors), valid: r.ok, changed: Object.keys(patch).length > 0 };
 }
 
-/** Server errors as field → message (for answers that passed the panel's own check). */
-export function errorsByField(errors: readonly AlertSettingsError[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
+/** Errors grouped by field (the panel shows each field's joined by "; ", in the page's language). */
+export function errorsByField(errors: readonly AlertSettingsError[]): Record<string, AlertSettingsError[]> {
+  const out: Record<string, AlertSettingsError[]> = {};
+  for (const e of errors) (out[e.field] ??= []).push(e);
   return out;
 }

@@ -5,12 +5,14 @@
 // (docs/kill.md).
 import { useEffect, useRef, useState } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { enT, msg, type TFunction } from '../../../shared/i18n';
+import type { Formatter } from '../../../shared/i18n/format';
 import type { AppInfo, WaitlineApi } from '../../../shared/api';
 import { formatEndpoint } from '../../../shared/address';
 import type { ConnInfoAnswer, ConnKey, TcpDetails } from '../../../shared/conn-info';
-import { CLOSE_WAIT_NOTE, type KillResult } from '../../../shared/socket-tuple';
+import type { KillErrorCode, KillResult } from '../../../shared/socket-tuple';
 import type { SocketRow } from '../../../shared/snapshot';
-import { fmtCount } from '../../format';
+import { useFormat, useMsgText, useT } from '../../i18n';
 
 /** how often the pane asks, and how much it keeps (10 minutes) */
 export const DETAIL_POLL_MS = 2000;
@@ -40,34 +42,65 @@ export function connKeyOf(r: SocketRow): ConnKey {
   return { family: r.family, localAddr: r.localAddr, localPort: r.localPort, remoteAddr: r.remoteAddr, remotePort: r.remotePort };
 }
 
-const ms = (v: number | null, digits = 1) => (v === null ? '—' : `${v.toFixed(digits)} ms`);
-const usAsMs = (v: number | null) => (v === null ? '—' : ms(v / 1000, v < 10_000 ? 2 : 1));
-const bytes = (v: number | null) =>
-  v === null ? '—' : v >= 1e9 ? `${(v / 1e9).toFixed(2)} GB` : v >= 1e6 ? `${(v / 1e6).toFixed(2)} MB` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} kB` : `${v} B`;
-const count = (v: number | null) => (v === null ? '—' : fmtCount(v));
-const ago = (v: number | null) => (v === null ? '—' : v >= 60_000 ? `${Math.round(v / 1000)} s ago` : `${(v / 1000).toFixed(1)} s ago`);
+const usAsMs = (f: Formatter, v: number | null) => (v === null ? '—' : f.millis(v / 1000, v < 10_000 ? 2 : 1));
+/** bytes with the precision the pane always had (two decimals from MB); units are symbols in both languages */
+const bytes = (f: Formatter, v: number | null) =>
+  v === null
+    ? '—'
+    : v >= 1e9
+      ? `${f.fixed(v / 1e9, 2)} GB`
+      : v >= 1e6
+        ? `${f.fixed(v / 1e6, 2)} MB`
+        : v >= 1e3
+          ? `${f.fixed(v / 1e3, 1)} kB`
+          : `${f.count(v)} B`;
+const count = (f: Formatter, v: number | null) => (v === null ? '—' : f.count(v));
+const ago = (t: TFunction, f: Formatter, v: number | null) =>
+  v === null ? '—' : t('connections.detail.ago', { s: v >= 60_000 ? f.count(Math.round(v / 1000)) : f.fixed(v / 1000, 1) });
+
+/** The key of each kill error code: the page says it in its language, the host's English detail beside. */
+const KILL_ERROR: Record<KillErrorCode, `connections.kill.error.${KillErrorCode}`> = {
+  invalid: 'connections.kill.error.invalid',
+  read_only: 'connections.kill.error.read_only',
+  unavailable: 'connections.kill.error.unavailable',
+  not_found: 'connections.kill.error.not_found',
+  still_present: 'connections.kill.error.still_present',
+  not_authorized: 'connections.kill.error.not_authorized',
+  dismissed: 'connections.kill.error.dismissed',
+  not_installed: 'connections.kill.error.not_installed',
+  helper_failed: 'connections.kill.error.helper_failed',
+};
 
 /** What closing this connection does, in the words the confirmation shows (docs/kill.md). */
-export function killConsequence(state: SocketRow['state']): string {
-  if (state === 'CLOSE_WAIT') return `The socket is destroyed and its 4-tuple is free again. But ${CLOSE_WAIT_NOTE}.`;
-  if (state === 'TIME_WAIT') return 'The TIME_WAIT entry is removed now instead of in up to 60 s, so its port can be used again at once (needs Linux ≥ 6.0). It gives up TIME_WAIT\'s protection against late duplicates for this one tuple.';
-  if (state === 'LISTEN') return 'A listening socket: closing it stops the service from accepting connections.';
-  return 'The kernel destroys the socket: the peer gets a reset, and the program that holds it sees the connection fail (ECONNABORTED) on its next read or write.';
+export function killConsequence(state: SocketRow['state'], t: TFunction = enT()): string {
+  if (state === 'CLOSE_WAIT') return t('connections.kill.consequence.CLOSE_WAIT', { note: t('connections.kill.closeWaitNote') });
+  if (state === 'TIME_WAIT') return t('connections.kill.consequence.TIME_WAIT');
+  if (state === 'LISTEN') return t('connections.kill.consequence.LISTEN');
+  return t('connections.kill.consequence.other');
 }
 
 function DetailValues({ a }: { a: ConnInfoAnswer }) {
-  const t = a.tcp;
-  if (!t) return null;
+  const t = useT();
+  const f = useFormat();
+  const tcp = a.tcp;
+  if (!tcp) return null;
+  const segments = (v: number | null) => t('connections.detail.segments', { count: v ?? 0, n: count(f, v) });
   const rows: [string, string, string?][] = [
-    ['RTT', `${usAsMs(t.rttUs)} ± ${usAsMs(t.rttVarUs)}`, 'smoothed round-trip time and its variance (tcpi_rtt, tcpi_rttvar)'],
-    ['Min RTT', usAsMs(t.minRttUs)],
-    ['Retransmits', `${count(t.totalRetransSegs)} segments${t.rtoRetransmits ? ` (${t.rtoRetransmits} timeouts in a row now)` : ''}`, 'tcpi_total_retrans'],
-    ['Sent', `${bytes(t.bytesSent)} (${bytes(t.bytesAcked)} acked)`, 'tcpi_bytes_sent includes retransmissions; bytes_acked counts the SYN too'],
-    ['Received', bytes(t.bytesReceived)],
-    ['Congestion window', `${count(t.sndCwndSegs)} segments${a.congestion ? ` · ${a.congestion}` : ''}`],
-    ['Last send', ago(t.lastDataSentMs)],
-    ['Last receive', ago(t.lastDataRecvMs)],
-    ['Queues', `send ${bytes(a.txQueueBytes)} · receive ${bytes(a.rxQueueBytes)}`],
+    [t('connections.detail.rtt'), `${usAsMs(f, tcp.rttUs)} ± ${usAsMs(f, tcp.rttVarUs)}`, t('connections.detail.rttTitle')],
+    [t('connections.detail.minRtt'), usAsMs(f, tcp.minRttUs)],
+    [
+      t('connections.detail.retransmits'),
+      tcp.rtoRetransmits
+        ? t('connections.detail.retransmitsNow', { segments: segments(tcp.totalRetransSegs), n: f.count(tcp.rtoRetransmits) })
+        : segments(tcp.totalRetransSegs),
+      'tcpi_total_retrans',
+    ],
+    [t('connections.detail.sent'), t('connections.detail.sentValue', { sent: bytes(f, tcp.bytesSent), acked: bytes(f, tcp.bytesAcked) }), t('connections.detail.sentTitle')],
+    [t('connections.detail.received'), bytes(f, tcp.bytesReceived)],
+    [t('connections.detail.cwnd'), `${segments(tcp.sndCwndSegs)}${a.congestion ? ` · ${a.congestion}` : ''}`],
+    [t('connections.detail.lastSend'), ago(t, f, tcp.lastDataSentMs)],
+    [t('connections.detail.lastReceive'), ago(t, f, tcp.lastDataRecvMs)],
+    [t('connections.detail.queues'), t('connections.detail.queuesValue', { send: bytes(f, a.txQueueBytes), receive: bytes(f, a.rxQueueBytes) })],
   ];
   return (
     <dl className="detail-values" data-testid="detail-values">
@@ -84,6 +117,9 @@ function DetailValues({ a }: { a: ConnInfoAnswer }) {
 export function ConnectionDetail({ row, api, info, onClose }: { row: SocketRow; api: WaitlineApi; info: AppInfo | null; onClose: () => void }) {
   const key = connKeyOf(row);
   const keyText = JSON.stringify(key);
+  const t = useT();
+  const f = useFormat();
+  const msgText = useMsgText();
   const [answer, setAnswer] = useState<ConnInfoAnswer | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [samples, setSamples] = useState<DetailSample[]>([]);
@@ -115,7 +151,7 @@ export function ConnectionDetail({ row, api, info, onClose }: { row: SocketRow; 
           }
         })
         .catch((e: unknown) => {
-          if (!stopped) setUnavailable(`could not ask for the details: ${(e as Error).message}`);
+          if (!stopped) setUnavailable(enT()('connections.detail.askFailed', { error: (e as Error).message }));
         });
     };
     ask();
@@ -128,7 +164,8 @@ export function ConnectionDetail({ row, api, info, onClose }: { row: SocketRow; 
 
   const local = formatEndpoint(row.localAddr, row.localPort);
   const remote = formatEndpoint(row.remoteAddr, row.remotePort);
-  const kill = info?.kill ?? { available: false, reason: 'this host does not say whether it can close connections' };
+  const kill = info?.kill ?? { available: false, reason: enT()('connections.kill.unknown'), reasonMsg: msg('connections.kill.unknown') };
+  const killReason = msgText(kill.reasonMsg, kill.reason);
   const canKill = kill.available !== false && !killing && !(killResult?.ok ?? false);
 
   const doKill = () => {
@@ -144,23 +181,23 @@ export function ConnectionDetail({ row, api, info, onClose }: { row: SocketRow; 
 
   const status =
     unavailable !== null
-      ? `TCP details are not available: ${unavailable}`
+      ? t('connections.detail.unavailable', { reason: unavailable })
       : answer === null
-        ? 'Asking the kernel…'
+        ? t('connections.detail.asking')
         : answer.status === 'ok'
           ? null
           : answer.status === 'not_found'
-            ? 'This connection is gone: the kernel has no such socket now.'
-            : (answer.reason ?? `No details (${answer.status}).`);
+            ? t('connections.detail.gone')
+            : (answer.reason ?? t('connections.detail.noDetails', { status: answer.status }));
 
   return (
-    <aside className="card conn-detail" aria-label="Connection details" data-testid="connection-detail">
+    <aside className="card conn-detail" aria-label={t('connections.detail.label')} data-testid="connection-detail">
       <div className="detail-head">
         <h3 className="mono">
           {local} → {remote}
         </h3>
         <span className="detail-state">{answer?.state ?? row.state}</span>
-        <button type="button" className="link" onClick={onClose} aria-label="Close the details">
+        <button type="button" className="link" onClick={onClose} aria-label={t('connections.detail.closePane')}>
           ✕
         </button>
       </div>
@@ -175,15 +212,20 @@ export function ConnectionDetail({ row, api, info, onClose }: { row: SocketRow; 
           <ResponsiveContainer width="100%" height={110}>
             <LineChart data={samples} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
               <XAxis dataKey="time" type="number" domain={['dataMin', 'dataMax']} hide />
-              <YAxis yAxisId="rtt" width={44} tickFormatter={(v: number) => `${v} ms`} />
-              <YAxis yAxisId="rate" orientation="right" width={52} tickFormatter={(v: number) => bytes(Math.round(v))} />
-              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleTimeString()} />
-              <Line yAxisId="rtt" dataKey="rttMs" name="RTT (ms)" stroke="#60a5fa" dot={false} isAnimationActive={false} />
-              <Line yAxisId="rate" dataKey="outBps" name="sent B/s" stroke="#34d399" dot={false} isAnimationActive={false} />
-              <Line yAxisId="rate" dataKey="inBps" name="received B/s" stroke="#f59e0b" dot={false} isAnimationActive={false} />
+              <YAxis yAxisId="rtt" width={44} tickFormatter={(v: number) => f.millis(v)} />
+              <YAxis yAxisId="rate" orientation="right" width={52} tickFormatter={(v: number) => bytes(f, Math.round(v))} />
+              <Tooltip labelFormatter={(x) => f.clock(Number(x))} />
+              <Line yAxisId="rtt" dataKey="rttMs" name={t('connections.detail.chartRtt')} stroke="#60a5fa" dot={false} isAnimationActive={false} />
+              <Line yAxisId="rate" dataKey="outBps" name={t('connections.detail.chartSent')} stroke="#34d399" dot={false} isAnimationActive={false} />
+              <Line yAxisId="rate" dataKey="inBps" name={t('connections.detail.chartReceived')} stroke="#f59e0b" dot={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
-          <p className="hint">The last {Math.round((samples[samples.length - 1].time - samples[0].time) / 1000)} s, sampled every {DETAIL_POLL_MS / 1000} s while this pane is open.</p>
+          <p className="hint">
+            {t('connections.detail.chartHint', {
+              span: f.duration(Math.round((samples[samples.length - 1].time - samples[0].time) / 1000)),
+              every: f.duration(DETAIL_POLL_MS / 1000),
+            })}
+          </p>
         </div>
       )}
       <div className="detail-actions">
@@ -191,37 +233,51 @@ export function ConnectionDetail({ row, api, info, onClose }: { row: SocketRow; 
           type="button"
           onClick={() => setConfirming(true)}
           disabled={!canKill}
-          title={kill.available === false ? `Unavailable: ${kill.reason}` : 'Destroy this socket (what ss -K does), through the polkit helper'}
+          title={kill.available === false ? t('connections.kill.unavailable', { reason: killReason }) : t('connections.kill.buttonTitle')}
           data-testid="close-connection"
         >
-          Close connection…
+          {t('connections.kill.button')}
         </button>
         {kill.available === false && (
           <span className="hint" data-testid="kill-unavailable">
-            Unavailable: {kill.reason}
+            {t('connections.kill.unavailable', { reason: killReason })}
           </span>
         )}
       </div>
       {confirming && (
-        <div className="confirm" role="alertdialog" aria-label="Close this connection?" data-testid="kill-confirm">
+        <div className="confirm" role="alertdialog" aria-label={t('connections.kill.confirmLabel')} data-testid="kill-confirm">
           <p>
-            <strong>Close {local} → {remote}?</strong> {killConsequence(row.state)}
+            <strong>{t('connections.kill.confirmTitle', { local, remote })}</strong> {killConsequence(row.state, t)}
           </p>
-          <p className="hint">It runs as root through pkexec (action io.github.waitline.kill-socket); you may be asked for a password. Waitline then checks that the socket is gone.</p>
+          <p className="hint">{t('connections.kill.confirmHint')}</p>
           <button type="button" className="danger" onClick={doKill} disabled={killing} data-testid="kill-confirm-yes">
-            {killing ? 'Closing…' : 'Close it'}
+            {killing ? t('connections.kill.closing') : t('connections.kill.yes')}
           </button>
           <button type="button" onClick={() => setConfirming(false)} disabled={killing}>
-            Cancel
+            {t('connections.kill.cancel')}
           </button>
         </div>
       )}
       {killResult && (
-        <p className={`banner ${killResult.ok ? 'ok' : 'error'}`} role="status" data-testid="kill-result">
-          {killResult.ok
-            ? `Closed: the kernel no longer has ${local} → ${remote}.${row.state === 'CLOSE_WAIT' ? ` Note: ${CLOSE_WAIT_NOTE}.` : ''}`
-            : `Not closed: ${killResult.message}`}
-        </p>
+        <div className={`banner ${killResult.ok ? 'ok' : 'error'}`} role="status" data-testid="kill-result">
+          {killResult.ok ? (
+            <p>
+              {t('connections.kill.closed', { local, remote })}
+              {row.state === 'CLOSE_WAIT' ? ` ${t('connections.kill.closedNote', { note: t('connections.kill.closeWaitNote') })}` : ''}
+            </p>
+          ) : (
+            <>
+              <p data-testid="kill-error" data-code={killResult.code}>
+                {t('connections.kill.notClosed', { reason: t(KILL_ERROR[killResult.code] ?? 'connections.kill.error.helper_failed') })}
+              </p>
+              {killResult.message && (
+                <p className="hint" lang="en" data-testid="kill-detail">
+                  {killResult.message}
+                </p>
+              )}
+            </>
+          )}
+        </div>
       )}
     </aside>
   );

@@ -2,10 +2,13 @@
 // and only the visible pages are fetched, once per tick).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { TFunction } from '../../../shared/i18n';
+import type { Formatter } from '../../../shared/i18n/format';
 import type { SocketSortKey } from '../../../shared/snapshot';
 import { serviceName } from '../../../shared/services';
 import { TCP_STATES, type TcpState } from '../../../shared/tcp';
-import { fmtCount, STATE_COLORS } from '../../format';
+import { STATE_COLORS } from '../../format';
+import { useFormat, useMsgText, useT } from '../../i18n';
 import { measureRender } from '../../perf';
 import { useDashboard, useDashboardStore } from '../../store/context';
 import { type ConnectionFilters, loadFilters, portError, saveFilters, toQuery, DEFAULT_FILTERS } from './filters';
@@ -15,26 +18,41 @@ import { loadResolveNames, mergeNames, nameRequests, remoteAddresses, saveResolv
 
 export const ROW_HEIGHT = 28;
 
-const COLUMNS: { label: string; sort: SocketSortKey; className: string }[] = [
-  { label: 'State', sort: 'state', className: 'c-state' },
-  { label: 'Local address', sort: 'local', className: 'c-addr' },
-  { label: 'Port', sort: 'localPort', className: 'c-port' },
-  { label: 'Remote address', sort: 'remote', className: 'c-addr' },
-  { label: 'Port', sort: 'remotePort', className: 'c-port' },
-  { label: 'Timer', sort: 'timerLeftMs', className: 'c-num' },
-  { label: 'Send-Q', sort: 'txQueue', className: 'c-num' },
-  { label: 'Recv-Q', sort: 'rxQueue', className: 'c-num' },
-  { label: 'UID', sort: 'uid', className: 'c-num' },
-  { label: 'Process', sort: 'process', className: 'c-proc' },
+/** Column headers: t(`connections.col.${sort}`). */
+const COLUMNS: { sort: SocketSortKey; className: string }[] = [
+  { sort: 'state', className: 'c-state' },
+  { sort: 'local', className: 'c-addr' },
+  { sort: 'localPort', className: 'c-port' },
+  { sort: 'remote', className: 'c-addr' },
+  { sort: 'remotePort', className: 'c-port' },
+  { sort: 'timerLeftMs', className: 'c-num' },
+  { sort: 'txQueue', className: 'c-num' },
+  { sort: 'rxQueue', className: 'c-num' },
+  { sort: 'uid', className: 'c-num' },
+  { sort: 'process', className: 'c-proc' },
 ];
 
-const TIMER_PREFIX: Record<string, string> = { timewait: '', retransmit: 'rto ', keepalive: 'ka ', probe: 'probe ', none: '' };
-
-function timerText(r: DisplayRow): string {
-  if (r.timer === 'none' || r.timerLeftMs <= 0) return '';
+/** The time left on a row's timer, as shown: a unit and its number (null: no timer shown). */
+function timerLeft(r: DisplayRow): { unit: 'h' | 'min' | 's'; value: number; digits: number } | null {
+  if (r.timer === 'none' || r.timerLeftMs <= 0) return null;
   const s = r.timerLeftMs / 1000;
-  const left = s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 120 ? `${Math.round(s / 60)} min` : s >= 10 ? `${Math.round(s)} s` : `${s.toFixed(1)} s`;
-  return `${TIMER_PREFIX[r.timer] ?? ''}${left}`;
+  if (s >= 3600) return { unit: 'h', value: Math.round(s / 360) / 10, digits: 1 };
+  if (s >= 120) return { unit: 'min', value: Math.round(s / 60), digits: 0 };
+  if (s >= 10) return { unit: 's', value: Math.round(s), digits: 0 };
+  return { unit: 's', value: Math.round(s * 10) / 10, digits: 1 };
+}
+
+/** What changes the timer cell (cheap, language-free: the row re-renders on a switch by itself). */
+function timerKey(r: DisplayRow): string {
+  const l = timerLeft(r);
+  return l ? `${r.timer}|${l.unit}|${l.value}` : '';
+}
+
+function timerText(r: DisplayRow, t: TFunction, f: Formatter): string {
+  const l = timerLeft(r);
+  if (!l || r.timer === 'none') return '';
+  const left = t(`connections.timer.unit.${l.unit}`, { n: f.fixed(l.value, l.digits) });
+  return t(`connections.timer.kind.${r.timer}`, { left });
 }
 
 /** Port → service name (AppInfo.services, from the host's /etc/services); null before getInfo answers. */
@@ -42,9 +60,10 @@ type Services = Readonly<Record<number, string>> | null;
 
 /** A port with its service name beside it ("443 https"; docs/names.md). */
 function PortCell({ port, services }: { port: number; services: Services }) {
+  const t = useT();
   const name = serviceName(services, port);
   return (
-    <div className="c-port mono" role="cell" title={name ? `${port} (${name} in /etc/services)` : undefined}>
+    <div className="c-port mono" role="cell" title={name ? t('connections.portService', { port, name }) : undefined}>
       {port}
       {name && <span className="svc"> {name}</span>}
     </div>
@@ -74,7 +93,7 @@ function sameRow(a: RowProps, b: RowProps): boolean {
     x.mark === y.mark &&
     x.state === y.state &&
     x.timer === y.timer &&
-    timerText(x) === timerText(y) &&
+    timerKey(x) === timerKey(y) &&
     x.txQueue === y.txQueue &&
     x.rxQueue === y.rxQueue &&
     x.uid === y.uid &&
@@ -85,7 +104,9 @@ function sameRow(a: RowProps, b: RowProps): boolean {
 }
 
 const Row = memo(function Row({ r, top, services, host, selected, onSelect }: RowProps) {
-  const owner = ownerText(r);
+  const t = useT();
+  const f = useFormat();
+  const owner = ownerText(r, t);
   return (
     <div
       className={`row ${r.mark ? `mark-${r.mark}` : ''} ${selected ? 'selected' : ''}`}
@@ -108,8 +129,8 @@ const Row = memo(function Row({ r, top, services, host, selected, onSelect }: Ro
         {host && <span className="host"> {host}</span>}
       </div>
       <PortCell port={r.remotePort} services={services} />
-      <div className="c-num" role="cell" title={r.timer === 'none' ? undefined : `${r.timer} timer`}>
-        {timerText(r)}
+      <div className="c-num" role="cell" title={r.timer === 'none' ? undefined : t(`connections.timer.title.${r.timer}`)}>
+        {timerText(r, t, f)}
       </div>
       <div className="c-num" role="cell">
         {r.txQueue || ''}
@@ -129,12 +150,14 @@ const Row = memo(function Row({ r, top, services, host, selected, onSelect }: Ro
 
 function StateChips({ filters, onChange }: { filters: ConnectionFilters; onChange: (f: ConnectionFilters) => void }) {
   const states = useDashboard((s) => s.snapshot?.states ?? null);
+  const t = useT();
+  const f = useFormat();
   const toggle = (st: TcpState) => {
     const on = filters.states.includes(st);
     onChange({ ...filters, states: on ? filters.states.filter((x) => x !== st) : [...filters.states, st] });
   };
   return (
-    <div className="chips" role="group" aria-label="Show states">
+    <div className="chips" role="group" aria-label={t('connections.filter.states')}>
       {TCP_STATES.filter((st) => (states?.[st] ?? 0) > 0 || filters.states.includes(st)).map((st) => (
         <button
           key={st}
@@ -145,7 +168,7 @@ function StateChips({ filters, onChange }: { filters: ConnectionFilters; onChang
           style={{ '--state': STATE_COLORS[st] } as React.CSSProperties}
           data-testid={`filter-state-${st}`}
         >
-          {st} <span className="chip-n">{fmtCount(states?.[st] ?? 0)}</span>
+          {st} <span className="chip-n">{f.count(states?.[st] ?? 0)}</span>
         </button>
       ))}
     </div>
@@ -159,8 +182,13 @@ export function ConnectionsView() {
     setFiltersState(f);
   }, []);
   const tick = useDashboard((s) => s.snapshot?.seq ?? -1);
+  const t = useT();
+  const f = useFormat();
   const { api } = useDashboardStore();
   const info = useDashboard((s) => s.info);
+  const msgText = useMsgText();
+  /** why ports show no service names (no /etc/services on the host), in the page's language */
+  const servicesNote = info && (info.servicesNoteMsg || info.servicesNote) ? msgText(info.servicesNoteMsg, info.servicesNote) : null;
   // the connection whose details are open (a copy: the table's rows come and go)
   const [selected, setSelected] = useState<DisplayRow | null>(null);
   const onSelect = useCallback((r: DisplayRow) => setSelected((cur) => (cur?.key === r.key ? null : { ...r })), []);
@@ -180,6 +208,7 @@ export function ConnectionsView() {
   const modelRef = useRef(new ConnectionsModel());
   const model = modelRef.current;
   const [, rerender] = useReducer((x: number) => x + 1, 0);
+  /** why the table could not be read (the host's English detail, shown inside a translated sentence) */
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -239,7 +268,7 @@ export function ConnectionsView() {
         }
       })
       .catch((e: unknown) => {
-        if (!cancelled) setError(`Could not read the socket table: ${(e as Error).message}`);
+        if (!cancelled) setError((e as Error).message);
       })
       .finally(() => {
         inFlight.current = false;
@@ -256,50 +285,48 @@ export function ConnectionsView() {
   return (
     <section className="view connections" aria-labelledby="connections-title">
       <div className="view-head">
-        <h2 id="connections-title">Connections</h2>
+        <h2 id="connections-title">{t('app.views.connections')}</h2>
         <span className="headline-count" data-testid="connections-total">
-          {fmtCount(model.total)} of {fmtCount(model.tableSize)} sockets
+          {t('connections.total', { count: model.tableSize, shown: f.count(model.total), n: f.count(model.tableSize) })}
         </span>
       </div>
       <div className="card filters">
         <StateChips filters={filters} onChange={setFilters} />
         <div className="filter-row">
           <label>
-            Address
+            {t('connections.filter.address')}
             <input
               type="search"
               value={filters.address}
-              placeholder="e.g. 10.0.0.5, :443, https or a host"
-              title="Matches local and remote addresses, ports, service names (https, postgres …) and, with Host names on, the host names already looked up"
+              placeholder={t('connections.filter.addressPlaceholder')}
+              title={t('connections.filter.addressTitle')}
               onChange={(e) => setFilters({ ...filters, address: e.target.value })}
             />
           </label>
           <label>
-            Port
+            {t('connections.filter.port')}
             <input
               type="search"
               inputMode="numeric"
               value={filters.port}
-              placeholder="local or remote"
+              placeholder={t('connections.filter.portPlaceholder')}
               aria-invalid={pError !== null}
               onChange={(e) => setFilters({ ...filters, port: e.target.value })}
             />
           </label>
           <label>
-            Process
+            {t('connections.filter.process')}
             <input
               type="search"
               value={filters.process}
-              placeholder="name or pid"
+              placeholder={t('connections.filter.processPlaceholder')}
               onChange={(e) => setFilters({ ...filters, process: e.target.value })}
             />
           </label>
           <label
             className="toggle"
             title={
-              canResolve
-                ? 'Look up reverse-DNS names of the remote addresses on screen (cached; docs/names.md)'
-                : 'This host does not look up names (waitline serve sends no DNS query unless started with names allowed)'
+              canResolve ? t('connections.filter.namesTitle') : t('connections.filter.namesOffTitle')
             }
           >
             <input
@@ -309,19 +336,24 @@ export function ConnectionsView() {
               onChange={(e) => setResolveOn(e.target.checked)}
               data-testid="resolve-names"
             />
-            Host names
+            {t('connections.filter.names')}
           </label>
           <button type="button" className="link" onClick={() => setFilters(DEFAULT_FILTERS)}>
-            Clear filters
+            {t('connections.filter.clear')}
           </button>
           <span className="legend">
-            <span className="swatch mark-new" /> new <span className="swatch mark-changed" /> changed{' '}
-            <span className="swatch mark-gone" /> closed
+            <span className="swatch mark-new" /> {t('connections.mark.new')} <span className="swatch mark-changed" /> {t('connections.mark.changed')}{' '}
+            <span className="swatch mark-gone" /> {t('connections.mark.gone')}
           </span>
         </div>
-        {pError && <div className="field-error">{pError}</div>}
+        {pError && <div className="field-error">{t(pError)}</div>}
+        {servicesNote && (
+          <div className="hint" data-testid="services-note">
+            {servicesNote}
+          </div>
+        )}
       </div>
-      {error && <div className="banner error">{error}</div>}
+      {error && <div className="banner error">{t('connections.readError', { error })}</div>}
       <div className="card table-card">
         <div className="vt-head" role="row">
           {COLUMNS.map((c) => (
@@ -333,7 +365,7 @@ export function ConnectionsView() {
               aria-sort={filters.sort === c.sort ? (filters.descending ? 'descending' : 'ascending') : 'none'}
               onClick={() => sortBy(c.sort)}
             >
-              {c.label}
+              {t(`connections.col.${c.sort}`)}
               {filters.sort === c.sort ? (filters.descending ? ' ▾' : ' ▴') : ''}
             </button>
           ))}
@@ -358,15 +390,15 @@ export function ConnectionsView() {
             })}
           </div>
           {loaded && count === 0 && (
-            <p className="empty">{model.tableSize === 0 ? 'The socket table is empty.' : 'No socket matches these filters.'}</p>
+            <p className="empty">{model.tableSize === 0 ? t('connections.empty.table') : t('connections.empty.filtered')}</p>
           )}
-          {!loaded && !error && <p className="empty">Reading the socket table…</p>}
+          {!loaded && !error && <p className="empty">{t('connections.empty.loading')}</p>}
         </div>
       </div>
       {selected ? (
         <ConnectionDetail row={selected} api={api} info={info} onClose={() => setSelected(null)} />
       ) : (
-        <p className="hint">Select a connection for its TCP details (RTT, retransmits, bytes) and to close it.</p>
+        <p className="hint">{t('connections.selectHint')}</p>
       )}
     </section>
   );

@@ -46,10 +46,11 @@ export function saveFilters(f: ConnectionFilters): void {
   saveSetting('connections.filters', f);
 }
 
-/** A port filter must be a whole number 0–65535; anything else is reported, not sent. */
-export function portError(port: string): string | null {
+/** A port filter must be a whole number 0–65535; anything else is reported (the catalog key of the
+ *  message), not sent. */
+export function portError(port: string): 'connections.filter.portError' | null {
   if (port.trim() === '') return null;
-  if (!/^\d{1,5}$/.test(port.trim()) || Number(port) > 65535) return 'port must be a number from 0 to 65535';
+  if (!/^\d{1,5}$/.test(port.trim()) || Number(port) > 65535) return 'connections.filter.portError';
   return null;
 }
 

@@ -1,6 +1,7 @@
 // The connection table's client-side model: pages of rows fetched with querySockets (the full table
 // never crosses the bridge), plus TCPView-style marks — rows that appeared (green), changed state
 // (yellow), or disappeared (red, kept for one refresh where they were).
+import { enT, type TFunction } from '../../../shared/i18n';
 import type { SocketRow } from '../../../shared/snapshot';
 
 /** Rows per querySockets call: a screenful plus overscan fits in one or two pages. */
@@ -145,13 +146,13 @@ export class ConnectionsModel {
 
 /** What the process column says. TIME_WAIT entries have no socket file and so no owner (docs/kernel.md,
  *  "Who owns a socket"). */
-export function ownerText(r: SocketRow): { text: string; kernel: boolean } {
+export function ownerText(r: SocketRow, t: TFunction = enT()): { text: string; kernel: boolean } {
   if (r.comm !== null && r.pid !== null) return { text: `${r.comm} (${r.pid})`, kernel: false };
   if (r.inode === 0) {
-    if (r.state === 'TIME_WAIT') return { text: 'no owner — TIME_WAIT sockets belong to the kernel', kernel: true };
-    if (r.state === 'FIN_WAIT2') return { text: 'no owner — an orphaned FIN_WAIT2 held by the kernel', kernel: true };
-    if (r.state === 'SYN_RECV' || r.state === 'NEW_SYN_RECV') return { text: 'no owner yet — handshake not accepted', kernel: true };
-    return { text: 'no owner — closed by its program, finishing in the kernel', kernel: true };
+    if (r.state === 'TIME_WAIT') return { text: t('connections.owner.timeWait'), kernel: true };
+    if (r.state === 'FIN_WAIT2') return { text: t('connections.owner.finWait2'), kernel: true };
+    if (r.state === 'SYN_RECV' || r.state === 'NEW_SYN_RECV') return { text: t('connections.owner.handshake'), kernel: true };
+    return { text: t('connections.owner.closing'), kernel: true };
   }
-  return { text: `uid ${r.uid} — process not visible without privileges`, kernel: false };
+  return { text: t('connections.owner.hidden', { uid: r.uid }), kernel: false };
 }

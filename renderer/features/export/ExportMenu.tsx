@@ -3,24 +3,29 @@
 // journal; CSV or JSON Lines. The desktop app asks where to save; `waitline serve` starts a download.
 import { useState } from 'react';
 import type { ExportFormat, ExportKind, ExportRequest, ExportResult } from '../../../shared/export-format';
-import { fmtCount } from '../../format';
+import type { TFunction } from '../../../shared/i18n';
+import type { Formatter } from '../../../shared/i18n/format';
+import { useFormat, useT } from '../../i18n';
 import { useDashboard, useDashboardStore } from '../../store/context';
 import { CHART_WINDOWS } from '../../store/dashboard';
 import { loadFilters, toQuery } from '../connections/filters';
 
-const KINDS: { kind: ExportKind; label: string; hint: string }[] = [
-  { kind: 'sockets', label: 'Connections', hint: 'every socket matching the Connections view’s filter, with pid and process' },
-  { kind: 'history', label: 'History', hint: 'the range the Overview charts show: 1 s rows within the last 48 h, else minute rollups (min/max/avg)' },
-  { kind: 'budgets', label: 'Port budgets', hint: 'every destination’s ports held, verdict and forecast, now' },
-  { kind: 'tuning', label: 'Tuning journal', hint: 'every tuning change: key, before, after, state' },
-];
+/** Labels and hints: t(`export.kind.${kind}.label`), t(`export.kind.${kind}.hint`). */
+const KINDS: readonly ExportKind[] = ['sockets', 'history', 'budgets', 'tuning'];
 
-function resultText(r: ExportResult): string {
+/** What the export did, in the page's language (the host's error detail stays as it is). */
+type Outcome = { result: ExportResult } | { error: string };
+
+function resultText(o: Outcome, t: TFunction, f: Formatter): string {
+  if ('error' in o) return t('export.result.failed', { error: o.error });
+  const r = o.result;
   if (r.ok) {
-    if (r.rows === null) return 'Download started.';
-    return `Saved ${fmtCount(r.rows)} row${r.rows === 1 ? '' : 's'} to ${r.path ?? 'the file'}.`;
+    if (r.rows === null) return t('export.result.download');
+    return r.path
+      ? t('export.result.saved', { count: r.rows, n: f.count(r.rows), path: r.path })
+      : t('export.result.savedNoPath', { count: r.rows, n: f.count(r.rows) });
   }
-  return r.canceled ? 'Nothing saved (the dialog was closed).' : `Export failed: ${r.message}`;
+  return r.canceled ? t('export.result.canceled') : t('export.result.failed', { error: r.message });
 }
 
 export function ExportMenu() {
@@ -28,7 +33,9 @@ export function ExportMenu() {
   const [kind, setKind] = useState<ExportKind>('sockets');
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const t = useT();
+  const f = useFormat();
   const { api, dashboard } = useDashboardStore();
   const transport = useDashboard((s) => s.transport);
 
@@ -42,11 +49,11 @@ export function ExportMenu() {
       req.toMs = s.range ? s.range.toMs : now;
     }
     setBusy(true);
-    setMessage(null);
+    setOutcome(null);
     try {
-      setMessage(resultText(await api.exportData(req)));
+      setOutcome({ result: await api.exportData(req) });
     } catch (e) {
-      setMessage(`Export failed: ${(e as Error).message}`);
+      setOutcome({ error: (e as Error).message });
     } finally {
       setBusy(false);
     }
@@ -55,25 +62,25 @@ export function ExportMenu() {
   return (
     <div className="export-menu">
       <button type="button" className="export-toggle" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="export-open" disabled={transport === 'none'}>
-        ⤓ Export…
+        ⤓ {t('export.open')}
       </button>
       {open && (
-        <div className="export-panel card" role="dialog" aria-label="Export" data-testid="export-panel">
+        <div className="export-panel card" role="dialog" aria-label={t('export.title')} data-testid="export-panel">
           <fieldset>
-            <legend>What</legend>
+            <legend>{t('export.what')}</legend>
             {KINDS.map((k) => (
-              <label key={k.kind} className="export-choice" title={k.hint}>
-                <input type="radio" name="export-kind" value={k.kind} checked={kind === k.kind} onChange={() => setKind(k.kind)} data-testid={`export-kind-${k.kind}`} />
-                {k.label}
-                <span className="muted small"> — {k.hint}</span>
+              <label key={k} className="export-choice" title={t(`export.kind.${k}.hint`)}>
+                <input type="radio" name="export-kind" value={k} checked={kind === k} onChange={() => setKind(k)} data-testid={`export-kind-${k}`} />
+                {t(`export.kind.${k}.label`)}
+                <span className="muted small"> — {t(`export.kind.${k}.hint`)}</span>
               </label>
             ))}
           </fieldset>
           <fieldset>
-            <legend>Format</legend>
+            <legend>{t('export.format')}</legend>
             <label className="export-choice">
               <input type="radio" name="export-format" value="csv" checked={format === 'csv'} onChange={() => setFormat('csv')} data-testid="export-format-csv" />
-              CSV <span className="muted small">(header row, RFC 4180)</span>
+              CSV <span className="muted small">{t('export.csvHint')}</span>
             </label>
             <label className="export-choice">
               <input type="radio" name="export-format" value="jsonl" checked={format === 'jsonl'} onChange={() => setFormat('jsonl')} data-testid="export-format-jsonl" />
@@ -82,15 +89,15 @@ export function ExportMenu() {
           </fieldset>
           <div className="export-actions">
             <button type="button" className="primary" onClick={() => void run()} disabled={busy} data-testid="export-run">
-              {busy ? 'Exporting…' : transport === 'electron' ? 'Save as…' : 'Download'}
+              {busy ? t('export.exporting') : transport === 'electron' ? t('export.saveAs') : t('export.download')}
             </button>
             <button type="button" onClick={() => setOpen(false)}>
-              Close
+              {t('export.close')}
             </button>
           </div>
-          {message && (
+          {outcome && (
             <p className="export-result" role="status" data-testid="export-result">
-              {message}
+              {resultText(outcome, t, f)}
             </p>
           )}
         </div>

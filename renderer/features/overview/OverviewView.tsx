@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import { rateSeriesOf } from '../../../shared/history';
 import { CountersChart } from '../../charts/CountersChart';
 import { StateChart } from '../../charts/StateChart';
-import { fmtCount, fmtRate } from '../../format';
+import { useFormat, useT } from '../../i18n';
 import { useDashboard } from '../../store/context';
 import { CloseWaitLeaks } from './CloseWaitLeaks';
 import { RangeBar } from './RangeBar';
@@ -18,16 +18,23 @@ const ChurnSummary = memo(function ChurnSummary() {
     const v = s.snapshot?.sysctls['net.ipv4.tcp_max_tw_buckets'];
     return v && v.available ? Number(v.raw) : null;
   });
+  const t = useT();
+  const f = useFormat();
   const arrivals = series?.timeWaitArrivals ?? null;
+  const perS = (v: number | null | undefined) => t('overview.now.perSecond', { rate: f.rate(v) });
   const items: [string, string, string][] = [
-    ['TIME_WAIT arrivals', `${fmtRate(arrivals)}/s`, 'TcpExt TW + TWKilled: timewait entries created'],
-    ['Steady state', arrivals === null ? '—' : `≈ ${fmtCount(arrivals * 60)}`, 'arrival rate × 60 s (Little’s law)'],
-    ['Active opens', `${fmtRate(series?.activeOpens)}/s`, 'connect() calls that sent a SYN'],
-    ['Passive opens', `${fmtRate(series?.passiveOpens)}/s`, 'connections accepted'],
-    ['Resets', `${fmtRate(series?.resets)}/s`, 'EstabResets + OutRsts'],
-    ['TW overflow', `${fmtRate(series?.twOverflow)}/s`, 'TIME_WAIT skipped: tcp_max_tw_buckets reached'],
-    ['sockstat tw', fmtCount(sockstat?.tw), `timewait objects in this namespace (incl. FIN_WAIT2 orphans)${maxTw ? ` · limit ${fmtCount(maxTw)}` : ''}`],
-    ['Orphans', fmtCount(sockstat?.orphan), 'orphaned full sockets (whole host)'],
+    [t('overview.now.twArrivals'), perS(arrivals), t('overview.now.twArrivalsHint')],
+    [t('overview.now.steady'), arrivals === null ? '—' : `≈ ${f.count(arrivals * 60)}`, t('overview.now.steadyHint')],
+    [t('overview.now.activeOpens'), perS(series?.activeOpens), t('overview.now.activeOpensHint')],
+    [t('overview.now.passiveOpens'), perS(series?.passiveOpens), t('overview.now.passiveOpensHint')],
+    [t('overview.now.resets'), perS(series?.resets), t('overview.now.resetsHint')],
+    [t('overview.now.twOverflow'), perS(series?.twOverflow), t('overview.now.twOverflowHint')],
+    [
+      t('overview.now.sockstatTw'),
+      f.count(sockstat?.tw),
+      maxTw ? t('overview.now.sockstatTwHintLimit', { limit: f.count(maxTw) }) : t('overview.now.sockstatTwHint'),
+    ],
+    [t('overview.now.orphans'), f.count(sockstat?.orphan), t('overview.now.orphansHint')],
   ];
   return (
     <div className="kv-grid">
@@ -44,31 +51,32 @@ const ChurnSummary = memo(function ChurnSummary() {
 
 export function OverviewView() {
   const paused = useDashboard((s) => s.paused);
+  const t = useT();
   return (
     <section className="view" aria-labelledby="overview-title">
       <h2 id="overview-title" className="sr-only">
-        Overview
+        {t('app.views.overview')}
       </h2>
       <StateCounts />
       <div className="card">
         <div className="card-head">
-          <h3>Sockets by state</h3>
+          <h3>{t('overview.chart.byState')}</h3>
           <RangeBar />
         </div>
-        {paused && <div className="paused-note">Paused — collection continues; resume to catch up.</div>}
+        {paused && <div className="paused-note">{t('overview.chart.pausedNote')}</div>}
         <StateChart />
       </div>
       <div className="two-col">
         <div className="card">
           <div className="card-head">
-            <h3>Churn counters</h3>
-            <span className="muted small">per second, from /proc/net/snmp and netstat</span>
+            <h3>{t('overview.chart.churn')}</h3>
+            <span className="muted small">{t('overview.chart.churnSource')}</span>
           </div>
           <CountersChart />
         </div>
         <div className="card">
           <div className="card-head">
-            <h3>Now</h3>
+            <h3>{t('overview.now.title')}</h3>
           </div>
           <ChurnSummary />
         </div>

@@ -2,7 +2,8 @@
 // date-time picker, back and forward through what was shown, pause for the live window, and where
 // history is kept (disk, read-only, or memory only with the reason).
 import { useState } from 'react';
-import { fmtClock, fmtDay } from '../../format';
+import type { Formatter } from '../../../shared/i18n/format';
+import { useFormat, useMsgText, useT } from '../../i18n';
 import { useDashboard, useDashboardStore } from '../../store/context';
 import { CHART_WINDOWS, RANGE_PRESETS, WINDOW_KEYS } from '../../store/dashboard';
 
@@ -20,17 +21,18 @@ export function fromLocalInput(v: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-function fmtWhen(ms: number, spanMs: number): string {
-  return `${fmtDay(ms)} ${fmtClock(ms, spanMs < 600_000)}`;
+function fmtWhen(f: Formatter, ms: number, spanMs: number): string {
+  return `${f.day(ms)} ${f.clock(ms, spanMs < 600_000)}`;
 }
 
 function StorageNote() {
   const storage = useDashboard((s) => s.storage);
+  const msgText = useMsgText();
   if (!storage) return null;
-  if (storage.message) {
+  if (storage.message || storage.msg) {
     return (
       <p className={`history-storage ${storage.mode === 'disk' ? 'muted' : 'warn'}`} role="status" data-testid="history-storage">
-        {storage.message}
+        {msgText(storage.msg, storage.message)}
       </p>
     );
   }
@@ -46,6 +48,8 @@ export function RangeBar() {
   const loading = useDashboard((s) => s.loadingRange);
   const storage = useDashboard((s) => s.storage);
   const { setChartWindow, setPaused, showRange, goBack, goForward, store } = useDashboardStore().dashboard;
+  const t = useT();
+  const f = useFormat();
   const [picking, setPicking] = useState(false);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -55,9 +59,9 @@ export function RangeBar() {
   const pickError =
     picking && (from || to)
       ? fromMs === null || toMs === null
-        ? 'Give both times.'
+        ? t('overview.range.giveBoth')
         : toMs <= fromMs
-          ? '“To” must be after “from”.'
+          ? t('overview.range.toAfterFrom')
           : null
       : null;
 
@@ -73,18 +77,18 @@ export function RangeBar() {
   return (
     <div className="range-bar">
       <div className="chart-tools">
-        <div className="segmented" role="group" aria-label="Navigation">
-          <button type="button" onClick={goBack} disabled={!canBack} title="Back to the previous range" aria-label="Back" data-testid="nav-back">
+        <div className="segmented" role="group" aria-label={t('overview.range.navigation')}>
+          <button type="button" onClick={goBack} disabled={!canBack} title={t('overview.range.backTitle')} aria-label={t('overview.range.back')} data-testid="nav-back">
             ‹
           </button>
-          <button type="button" onClick={goForward} disabled={!canForward} title="Forward" aria-label="Forward" data-testid="nav-forward">
+          <button type="button" onClick={goForward} disabled={!canForward} title={t('overview.range.forward')} aria-label={t('overview.range.forward')} data-testid="nav-forward">
             ›
           </button>
         </div>
-        <div className="segmented" role="group" aria-label="Time window">
+        <div className="segmented" role="group" aria-label={t('overview.range.window')}>
           {WINDOW_KEYS.map((k) => (
             <button key={k} type="button" aria-pressed={range === null && k === windowKey} onClick={() => setChartWindow(k)} data-testid={`window-${k}`}>
-              {CHART_WINDOWS[k].label}
+              {t(`overview.window.${k}`)}
             </button>
           ))}
           {RANGE_PRESETS.map((p) => (
@@ -93,23 +97,23 @@ export function RangeBar() {
               type="button"
               aria-pressed={activePreset === p.key}
               onClick={() => showRange(now() - p.ms, now())}
-              title={`The last ${p.label} from the history file (minute rollups: min, max, mean)`}
+              title={t('overview.range.presetTitle', { label: t(`overview.window.${p.key}`) })}
               data-testid={`window-${p.key}`}
             >
-              {p.label}
+              {t(`overview.window.${p.key}`)}
             </button>
           ))}
         </div>
-        <button type="button" aria-expanded={picking} onClick={openPicker} data-testid="range-pick" title="Pick a from/to date and time">
-          Range…
+        <button type="button" aria-expanded={picking} onClick={openPicker} data-testid="range-pick" title={t('overview.range.pickTitle')}>
+          {t('overview.range.pick')}
         </button>
         {range === null ? (
           <button type="button" className={`pause ${paused ? 'on' : ''}`} onClick={() => setPaused(!paused)} data-testid="pause" aria-pressed={paused}>
-            {paused ? '▶ Resume' : '❚❚ Pause'}
+            {paused ? `▶ ${t('overview.range.resume')}` : `❚❚ ${t('overview.range.pause')}`}
           </button>
         ) : (
-          <button type="button" className="pause" onClick={() => setChartWindow(windowKey)} data-testid="go-live" title="Back to the live window">
-            ● Live
+          <button type="button" className="pause" onClick={() => setChartWindow(windowKey)} data-testid="go-live" title={t('overview.range.liveTitle')}>
+            ● {t('overview.range.live')}
           </button>
         )}
       </div>
@@ -125,23 +129,23 @@ export function RangeBar() {
           }}
         >
           <label>
-            From <input type="datetime-local" step={1} value={from} onChange={(e) => setFrom(e.target.value)} data-testid="range-from" />
+            {t('overview.range.from')} <input type="datetime-local" step={1} value={from} onChange={(e) => setFrom(e.target.value)} data-testid="range-from" />
           </label>
           <label>
-            To <input type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.target.value)} data-testid="range-to" />
+            {t('overview.range.to')} <input type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.target.value)} data-testid="range-to" />
           </label>
           <button type="submit" className="primary" disabled={pickError !== null || fromMs === null || toMs === null} data-testid="range-apply">
-            Show
+            {t('overview.range.show')}
           </button>
           {pickError && <span className="field-error">{pickError}</span>}
         </form>
       )}
       {range !== null && (
         <p className="range-label muted small" data-testid="range-label">
-          {fmtWhen(range.fromMs, range.toMs - range.fromMs)} → {fmtWhen(range.toMs, range.toMs - range.fromMs)}
-          {loading ? ' · loading…' : ''}
-          {storage?.mode === 'memory' ? ' · only what this run has seen (history is not on disk)' : ''}
-          {' · drag across the chart to zoom in'}
+          {fmtWhen(f, range.fromMs, range.toMs - range.fromMs)} → {fmtWhen(f, range.toMs, range.toMs - range.fromMs)}
+          {loading ? ` · ${t('overview.range.loading')}` : ''}
+          {storage?.mode === 'memory' ? ` · ${t('overview.range.memoryOnly')}` : ''}
+          {` · ${t('overview.range.dragHint')}`}
         </p>
       )}
       <StorageNote />

@@ -3,15 +3,17 @@
 // held by processes Waitline cannot read — so that the rows always add up to the card's total.
 // Ages are lower bounds (docs/kernel.md, "CLOSE_WAIT age"): from the kernel's tcp_info, "the peer
 // closed ≥ N ago"; from /proc, only "seen for ≥ N".
+import { enT, type TFunction } from '../../../shared/i18n';
+import type { Formatter } from '../../../shared/i18n/format';
 import type { CloseWaitAgeSource, Snapshot } from '../../../shared/snapshot';
-import { fmtCount, fmtDuration, fmtRate } from '../../format';
+import { activeFormatter } from '../../format';
 
 export interface CloseWaitRow {
   key: string;
   kind: 'process' | 'other-processes' | 'new-since-scan' | 'not-visible' | 'not-attributed';
   label: string;
   count: number;
-  /** "peer closed ≥ 8 min 3 s ago" / "seen for ≥ 4 s (no kernel timing on /proc)"; '—' when unknown */
+  /** "peer closed ≥ 8 min 3 sec ago" / "seen for ≥ 4 sec (no kernel timing on /proc)"; '—' when unknown */
   age: string;
   /** how the age was obtained, for a tooltip */
   ageDetail: string;
@@ -32,24 +34,23 @@ export interface CloseWaitView {
 
 const LEAK_AGE_S = 300;
 
-function ageText(ageS: number | null, source: CloseWaitAgeSource | null | undefined, sourceAgeSource: CloseWaitAgeSource): string {
+function ageText(t: TFunction, f: Formatter, ageS: number | null, source: CloseWaitAgeSource | null | undefined, sourceAgeSource: CloseWaitAgeSource): string {
   if (ageS === null) return '—';
-  if (source === 'kernel') return `peer closed ≥ ${fmtDuration(ageS)} ago`;
-  return sourceAgeSource === 'observed' ? `seen for ≥ ${fmtDuration(ageS)} (no kernel timing on /proc)` : `seen for ≥ ${fmtDuration(ageS)}`;
+  const age = f.duration(ageS);
+  if (source === 'kernel') return t('overview.closeWait.age.kernel', { age });
+  return sourceAgeSource === 'observed' ? t('overview.closeWait.age.observedProc', { age }) : t('overview.closeWait.age.observed', { age });
 }
 
-function ageDetail(source: CloseWaitAgeSource | null | undefined, maxS: number | null | undefined, sourceAgeSource: CloseWaitAgeSource): string {
+function ageDetail(t: TFunction, f: Formatter, source: CloseWaitAgeSource | null | undefined, maxS: number | null | undefined, sourceAgeSource: CloseWaitAgeSource): string {
   if (source === 'kernel') {
-    const upper = typeof maxS === 'number' ? ` and at most ${fmtDuration(maxS)} ago (its last data)` : '';
-    return `From the kernel (tcp_info): the peer's FIN arrived at least this long ago (the last ACK received from it)${upper}.`;
+    return typeof maxS === 'number' ? t('overview.closeWait.ageDetail.kernelUpper', { max: f.duration(maxS) }) : t('overview.closeWait.ageDetail.kernel');
   }
-  if (sourceAgeSource === 'observed') {
-    return 'How long Waitline has watched it in CLOSE_WAIT: the /proc source has no kernel timing, so the peer may have closed long before.';
-  }
-  return 'How long Waitline has watched it in CLOSE_WAIT — longer than the kernel figure, which restarts when the peer acknowledges data sent after its FIN.';
+  if (sourceAgeSource === 'observed') return t('overview.closeWait.ageDetail.observedProc');
+  return t('overview.closeWait.ageDetail.observed');
 }
 
-export function closeWaitView(s: Snapshot | null): CloseWaitView {
+/** The card's rows; texts in the language of `t` (default English) with numbers by `f`. */
+export function closeWaitView(s: Snapshot | null, t: TFunction = enT(), f: Formatter = activeFormatter()): CloseWaitView {
   const total = s?.states.CLOSE_WAIT ?? 0;
   const owners = s?.owners ?? null;
   const acc = owners?.closeWaitAccounting;
@@ -62,45 +63,47 @@ export function closeWaitView(s: Snapshot | null): CloseWaitView {
       kind: 'process',
       label: `${p.comm} (${p.pid})`,
       count: p.count,
-      age: ageText(p.oldestAgeS, p.oldestAgeSource, ageSource),
-      ageDetail: ageDetail(p.oldestAgeSource, p.oldestAgeMaxS, ageSource),
-      growth: p.growthPerMin > 0 ? `+${fmtRate(p.growthPerMin)}/min` : '—',
-      verdict: warn
-        ? `${p.comm} is not closing sockets its peers closed: look for a missing close() or a stuck reader`
-        : 'recent; normal if the program closes them soon',
+      age: ageText(t, f, p.oldestAgeS, p.oldestAgeSource, ageSource),
+      ageDetail: ageDetail(t, f, p.oldestAgeSource, p.oldestAgeMaxS, ageSource),
+      growth: p.growthPerMin > 0 ? t('overview.closeWait.growth', { rate: f.rate(p.growthPerMin) }) : '—',
+      verdict: warn ? t('overview.closeWait.verdict.leak', { comm: p.comm }) : t('overview.closeWait.verdict.recent'),
       warn,
     });
   }
   const extra = (kind: CloseWaitRow['kind'], count: number, label: string, verdict: string, age = '—', detail = ''): void => {
     if (count > 0) rows.push({ key: kind, kind, label, count, age, ageDetail: detail, growth: '—', verdict, warn: false });
   };
-  if (acc) extra('other-processes', acc.otherProcesses.count, `${fmtCount(acc.otherProcesses.processes)} more processes`, 'not listed: the card shows the processes with the most');
+  if (acc) {
+    const more = acc.otherProcesses.processes;
+    extra('other-processes', acc.otherProcesses.count, t('overview.closeWait.label.moreProcesses', { count: more, n: f.count(more) }), t('overview.closeWait.verdict.notListed'));
+  }
 
   const listed = rows.reduce((n, r) => n + r.count, 0);
   const scanAgeS = owners && s ? Math.max(0, (s.time - owners.scannedAt) / 1000) : null;
-  const uAge = acc ? ageText(acc.unattributedOldestAgeS, acc.unattributedOldestAgeSource, ageSource) : '—';
-  const uDetail = acc ? ageDetail(acc.unattributedOldestAgeSource, null, ageSource) : '';
+  const uAge = acc ? ageText(t, f, acc.unattributedOldestAgeS, acc.unattributedOldestAgeSource, ageSource) : '—';
+  const uDetail = acc ? ageDetail(t, f, acc.unattributedOldestAgeSource, null, ageSource) : '';
+  const notAttributed = t('overview.closeWait.label.notAttributed');
   if (!owners) {
-    extra('not-attributed', total, 'not attributed', 'owners not scanned yet (or /proc/PID/fd cannot be read)');
+    extra('not-attributed', total, notAttributed, t('overview.closeWait.verdict.notScanned'));
   } else if (!acc) {
     // a snapshot from before the accounting existed: the remainder, unexplained
-    extra('not-attributed', total - listed, 'not attributed', `owner scan ${fmtDuration(scanAgeS)} old, or other users’ processes`);
+    extra('not-attributed', total - listed, notAttributed, t('overview.closeWait.verdict.scanOld', { age: f.duration(scanAgeS) }));
   } else {
     extra(
       'new-since-scan',
       acc.newSinceScan,
-      'not attributed yet',
-      `opened after the owner scan (${fmtDuration(scanAgeS)} ago); the next scan attributes them`,
+      t('overview.closeWait.label.notAttributedYet'),
+      t('overview.closeWait.verdict.newSinceScan', { age: f.duration(scanAgeS) }),
       uAge,
       uDetail,
     );
     extra(
       'not-visible',
       acc.notVisible,
-      'not attributed',
+      notAttributed,
       owners.unreadablePids > 0
-        ? `held by processes Waitline cannot read (${fmtCount(owners.unreadablePids)} processes of other users; run as root to see them)`
-        : 'held by no process visible here (another PID namespace, or a descriptor in flight)',
+        ? t('overview.closeWait.verdict.unreadable', { count: owners.unreadablePids, n: f.count(owners.unreadablePids) })
+        : t('overview.closeWait.verdict.invisible'),
       uAge,
       uDetail,
     );
@@ -111,12 +114,12 @@ export function closeWaitView(s: Snapshot | null): CloseWaitView {
       rows.push({
         key: 'mismatch',
         kind: 'not-attributed',
-        label: rest > 0 ? 'not attributed' : 'counted twice',
+        label: rest > 0 ? notAttributed : t('overview.closeWait.label.countedTwice'),
         count: rest,
         age: '—',
         ageDetail: '',
         growth: '—',
-        verdict: 'the owner summary and the socket table disagree',
+        verdict: t('overview.closeWait.verdict.mismatch'),
         warn: false,
       });
     }

@@ -4,9 +4,11 @@
 // Ranked and worded exactly like the CLI and the tuning preview (shared/port-budget.ts): exhausted
 // first, then by the larger of current use and steady state; one true sentence per destination.
 import { memo } from 'react';
-import { budgetSentence, fmtSecondsAhead, rankBudgets, VERDICT_WORDS } from '../../../shared/port-budget';
+import { renderMsg, type TFunction } from '../../../shared/i18n';
+import { budgetMsg, freesMsg, rankBudgets, verdictMsg } from '../../../shared/port-budget';
 import type { BudgetVerdict, PortBudget } from '../../../shared/snapshot';
-import { fmtClock, fmtCount, fmtDuration, fmtEndpoint, fmtPercent, fmtRate } from '../../format';
+import { fmtEndpoint } from '../../format';
+import { useFormat, useT } from '../../i18n';
 import { useDashboard } from '../../store/context';
 
 export type Level = 'ok' | 'warn' | 'high' | 'critical';
@@ -38,19 +40,19 @@ export function percentNow(b: PortBudget): number {
   return b.usable > 0 ? (b.blocking / b.usable) * 100 : 100;
 }
 
-/** The plain-language verdict for one destination (the same sentence the CLI prints). */
-export function budgetVerdict(b: PortBudget): string {
-  return budgetSentence(b, fmtCount);
+/** The plain-language verdict for one destination (the sentence the CLI prints), in `t`'s language. */
+export function budgetVerdict(t: TFunction, b: PortBudget): string {
+  return renderMsg(t, budgetMsg(b));
 }
 
-/** "first ports free in 3 s, 120 within 10 s" — or why none frees. */
-export function firstFreeText(b: PortBudget): string {
-  return b.firstFreeS === null
-    ? 'no held port is in TIME_WAIT: none frees until a connection toward it closes'
-    : `first ports free ${fmtSecondsAhead(b.firstFreeS)}, ${fmtCount(b.freedWithin10s)} within 10 s`;
+/** "the first ports free in 3 s, 120 within 10 s" — or why none frees (the budget sentence's clause). */
+export function firstFreeText(t: TFunction, b: PortBudget): string {
+  return renderMsg(t, freesMsg(b));
 }
 
 const BudgetRow = memo(function BudgetRow({ b }: { b: PortBudget }) {
+  const t = useT();
+  const f = useFormat();
   const exhausted = b.verdict === 'exhausted';
   const pct = percentNow(b);
   const used: Level = exhausted ? 'critical' : budgetLevel(pct);
@@ -62,51 +64,52 @@ const BudgetRow = memo(function BudgetRow({ b }: { b: PortBudget }) {
       <td className="mono">
         {b.localAddr} → {fmtEndpoint(b.remoteAddr, b.remotePort)}
       </td>
-      <td className="num">{fmtCount(b.inUse)}</td>
-      <td className="num">{fmtCount(b.timeWait)}</td>
-      <td className="num">{fmtCount(b.usable)}</td>
+      <td className="num">{f.count(b.inUse)}</td>
+      <td className="num">{f.count(b.timeWait)}</td>
+      <td className="num">{f.count(b.usable)}</td>
       <td className="num">
-        <div className={`meter level-${used}`} title={`${fmtCount(b.blocking)} of ${fmtCount(b.usable)} usable ports held (${fmtPercent(pct)})`}>
+        <div className={`meter level-${used}`} title={t('timewait.budget.meterTitle', { blocking: f.count(b.blocking), usable: f.count(b.usable), percent: f.percent(pct) })}>
           <div className="meter-fill" style={{ width: `${Math.min(100, pct)}%` }} />
-          <span>{fmtPercent(pct)}</span>
+          <span>{f.percent(pct)}</span>
         </div>
       </td>
       <td className="num" data-testid="budget-close-rate">
         {exhausted ? (
-          <span className="muted small">no connection can be made, so none closes</span>
+          <span className="muted small">{t('timewait.budget.noneCloses')}</span>
         ) : (
           <>
-            {fmtRate(b.closeRatePerS)}/s
-            <div className="muted small">over {fmtDuration(b.rateWindowS)}</div>
+            {t('timewait.budget.rate', { rate: f.rate(b.closeRatePerS) })}
+            <div className="muted small">{t('timewait.budget.over', { duration: f.duration(b.rateWindowS) })}</div>
           </>
         )}
       </td>
       <td className="num" data-testid="budget-steady">
         {exhausted ? (
-          <span className="muted small" title="A steady state needs connections to close; while exhausted none can be made.">
+          <span className="muted small" title={t('timewait.budget.steadyNone')}>
             —
           </span>
         ) : (
           <>
-            <span className={`pill level-${steady}`}>{fmtPercent(b.steadyStatePercent)}</span>
+            <span className={`pill level-${steady}`}>{f.percent(b.steadyStatePercent)}</span>
             <div className="muted small" data-testid="budget-basis">
-              based on {fmtDuration(b.forecastBasisS)}
+              {t('timewait.budget.basis', { duration: f.duration(b.forecastBasisS) })}
             </div>
-            {b.reuseApplies && <div className="muted small">tw_reuse: hold {fmtDuration(b.holdSeconds)}</div>}
+            {b.reuseApplies && <div className="muted small">{t('timewait.budget.reuseHold', { duration: f.duration(b.holdSeconds) })}</div>}
           </>
         )}
       </td>
       <td className="verdict">
         <span className={`pill level-${verdictLevel(b.verdict)}`} data-testid="budget-verdict-pill">
-          {VERDICT_WORDS[b.verdict]}
-          {b.verdict === 'will_exhaust' && b.secondsToExhaustion !== null ? ` ${fmtSecondsAhead(b.secondsToExhaustion)}` : ''}
+          {renderMsg(t, verdictMsg(b))}
         </span>
         {exhausted && (
           <div className="budget-exhausted small" data-testid="budget-exhausted">
-            {b.exhaustedSince !== null ? `Exhausted since ${fmtClock(b.exhaustedSince)}` : 'Exhausted'}; {firstFreeText(b)}.
+            {b.exhaustedSince !== null
+              ? t('timewait.budget.exhaustedSince', { time: f.clock(b.exhaustedSince), firstFree: firstFreeText(t, b) })
+              : t('timewait.budget.exhaustedNow', { firstFree: firstFreeText(t, b) })}
           </div>
         )}
-        <div className="budget-sentence">{budgetVerdict(b)}</div>
+        <div className="budget-sentence">{budgetVerdict(t, b)}</div>
       </td>
     </tr>
   );
@@ -115,35 +118,38 @@ const BudgetRow = memo(function BudgetRow({ b }: { b: PortBudget }) {
 const LEVEL_RANK: Record<Level, number> = { ok: 0, warn: 1, high: 2, critical: 3 };
 
 export function PortBudgets() {
+  const t = useT();
+  const f = useFormat();
   const budgets = useDashboard((s) => s.snapshot?.portBudgets ?? null);
   const ephemeral = useDashboard((s) => s.snapshot?.ephemeral ?? null);
   const ranked = budgets ? rankBudgets(budgets) : null;
   return (
     <div className="card">
       <div className="card-head">
-        <h3>Port budget per destination</h3>
+        <h3>{t('timewait.budget.title')}</h3>
         {ephemeral && (
           <span className="muted small">
-            ephemeral range {ephemeral.low}–{ephemeral.high}
-            {ephemeral.reserved ? `, ${fmtCount(ephemeral.reserved)} reserved` : ''} = {fmtCount(ephemeral.usable)} usable ports per destination
+            {ephemeral.reserved
+              ? t('timewait.budget.rangeReserved', { low: ephemeral.low, high: ephemeral.high, reserved: f.count(ephemeral.reserved), usable: f.count(ephemeral.usable) })
+              : t('timewait.budget.range', { low: ephemeral.low, high: ephemeral.high, usable: f.count(ephemeral.usable) })}
           </span>
         )}
       </div>
       {!ranked || ranked.length === 0 ? (
-        <p className="empty">No outgoing connections hold ephemeral ports right now.</p>
+        <p className="empty">{t('timewait.budget.empty')}</p>
       ) : (
         <div className="table-wrap">
           <table className="data" data-testid="port-budgets">
             <thead>
               <tr>
-                <th>Source → destination</th>
-                <th className="num">In use</th>
-                <th className="num">TIME_WAIT</th>
-                <th className="num">Usable</th>
-                <th className="num">Held now</th>
-                <th className="num">Close rate</th>
-                <th className="num">Steady state</th>
-                <th>Verdict</th>
+                <th>{t('timewait.budget.col.dest')}</th>
+                <th className="num">{t('timewait.budget.col.inUse')}</th>
+                <th className="num">{t('timewait.budget.col.timeWait')}</th>
+                <th className="num">{t('timewait.budget.col.usable')}</th>
+                <th className="num">{t('timewait.budget.col.heldNow')}</th>
+                <th className="num">{t('timewait.budget.col.closeRate')}</th>
+                <th className="num">{t('timewait.budget.col.steady')}</th>
+                <th>{t('timewait.budget.col.verdict')}</th>
               </tr>
             </thead>
             <tbody>

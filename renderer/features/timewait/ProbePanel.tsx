@@ -4,49 +4,117 @@
 // serve` is read-only and cannot run it.
 
 import { useState } from 'react';
-import { PROBE_DEFAULTS, PROBE_LIMITS, type ProbeCloseFirst, type ProbeOutcome, type ProbeRequest, type ProbeSide } from '../../../shared/probe';
-import { fmtCount } from '../../format';
+import { Trans } from 'react-i18next';
+import { probeMarkerLabel } from '../../../shared/alert-text';
+import { enT, type TFunction } from '../../../shared/i18n';
+import { formatter, type Formatter } from '../../../shared/i18n/format';
+import { PROBE_DEFAULTS, PROBE_LIMITS, type ProbeCloseFirst, type ProbeOutcome, type ProbeReportData, type ProbeRequest, type ProbeSide } from '../../../shared/probe';
+import { TIME_WAIT_SECONDS } from '../../../shared/tcp';
+import { fmtEndpoint } from '../../format';
+import { useFormat, useT } from '../../i18n';
 import { useDashboard, useDashboardStore } from '../../store/context';
 
-function msText(x: number): string {
-  if (x < 1) return x.toFixed(3);
-  if (x < 10) return x.toFixed(2);
-  if (x < 100) return x.toFixed(1);
-  return fmtCount(Math.round(x));
+/** A latency in ms with the digits that matter: 0.420 ms, 1.25 ms, 12.5 ms, 1,234 ms. */
+function msText(f: Formatter, x: number): string {
+  return f.millis(x, x < 1 ? 3 : x < 10 ? 2 : x < 100 ? 1 : 0);
 }
 
-/** The form's text fields → a request, or what is wrong (the host checks again, strictly). */
-export function probeRequestFrom(f: { target: string; count: string; concurrency: string; timeoutS: string; closeFirst: ProbeCloseFirst }): ProbeRequest | string {
+/** The errno classes the panel explains itself (the host's English meaning is the fallback). */
+const ERRNO_KEYS = [
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EADDRNOTAVAIL',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EACCES',
+  'EPERM',
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'EINVAL',
+  'EAFNOSUPPORT',
+  'EOTHER',
+] as const;
+type KnownErrno = (typeof ERRNO_KEYS)[number];
+
+/** What a connect errno means, in `t`'s language; the host's sentence for a class the catalog lacks. */
+export function errnoMeaningText(t: TFunction, code: string, hostMeaning: string | undefined): string {
+  return (ERRNO_KEYS as readonly string[]).includes(code) ? t(`timewait.probe.errno.${code as KnownErrno}`) : (hostMeaning ?? '');
+}
+
+/** The form's text fields → a request, or what is wrong in `t`'s language (the host checks again,
+ *  strictly). */
+export function probeRequestFrom(
+  f: { target: string; count: string; concurrency: string; timeoutS: string; closeFirst: ProbeCloseFirst },
+  t: TFunction = enT(),
+  fmt: Formatter = formatter('en'),
+): ProbeRequest | string {
   const L = PROBE_LIMITS;
   const target = f.target.trim();
-  if (!target) return 'Type the target as HOST:PORT.';
-  const whole = (v: string, max: number, what: string): number | string => (/^\d{1,7}$/.test(v) && Number(v) >= 1 && Number(v) <= max ? Number(v) : `${what} is a whole number from 1 to ${fmtCount(max)}.`);
-  const count = whole(f.count.trim(), L.maxCount, 'Count');
-  if (typeof count === 'string') return count;
-  const concurrency = whole(f.concurrency.trim(), L.maxConcurrency, 'Concurrency');
-  if (typeof concurrency === 'string') return concurrency;
-  const t = f.timeoutS.trim();
-  const timeoutS = /^\d{1,2}(\.\d{1,3})?$/.test(t) ? Number(t) : NaN;
-  if (!(timeoutS >= L.minTimeoutS && timeoutS <= L.maxTimeoutS)) return `Timeout is ${L.minTimeoutS} to ${L.maxTimeoutS} seconds.`;
+  if (!target) return t('timewait.probe.form.target');
+  const whole = (v: string, max: number): number | null => (/^\d{1,7}$/.test(v) && Number(v) >= 1 && Number(v) <= max ? Number(v) : null);
+  const count = whole(f.count.trim(), L.maxCount);
+  if (count === null) return t('timewait.probe.form.count', { max: fmt.count(L.maxCount) });
+  const concurrency = whole(f.concurrency.trim(), L.maxConcurrency);
+  if (concurrency === null) return t('timewait.probe.form.concurrency', { max: fmt.count(L.maxConcurrency) });
+  const tt = f.timeoutS.trim();
+  const timeoutS = /^\d{1,2}(\.\d{1,3})?$/.test(tt) ? Number(tt) : NaN;
+  if (!(timeoutS >= L.minTimeoutS && timeoutS <= L.maxTimeoutS)) return t('timewait.probe.form.timeout', { min: String(L.minTimeoutS), max: String(L.maxTimeoutS) });
   return { target, count, concurrency, timeoutS, closeFirst: f.closeFirst };
 }
 
+/** "who closes first keeps TIME_WAIT": the summary's sentences (electron/probe/report.ts
+ *  whoClosedFirst) from the report's figures, in `t`'s language; none when the table was not read. */
+export function whoClosedFirstText(t: TFunction, f: Formatter, r: ProbeReportData): string[] {
+  const tw = r.timeWait;
+  if (tw.source === null) return [];
+  const dest = fmtEndpoint(r.target.address, r.target.port);
+  const oc = f.count(tw.client.ours.TIME_WAIT ?? 0);
+  const os = f.count(tw.server.ours.TIME_WAIT ?? 0);
+  const s = f.count(TIME_WAIT_SECONDS);
+  const x = r.settings.timeoutS;
+  const timeout = t('timewait.probe.seconds', { s: Number.isInteger(x) ? f.count(x) : f.fixed(x, 1) });
+  const late = r.closing.closeTimeouts;
+  const lines = [t('timewait.probe.who.intro', { s })];
+  if (r.ok === 0) return [...lines, t('timewait.probe.who.none')];
+  if (r.settings.closeFirst === 'client') {
+    lines.push(t('timewait.probe.who.client', { oc, dest, s }));
+    if (late) lines.push(t('timewait.probe.who.clientLate', { late: f.count(late), timeout }));
+  } else {
+    const closedByServer = r.ok - late;
+    if (closedByServer > 0) {
+      const which = late ? t('timewait.probe.who.whichSome', { closed: f.count(closedByServer), ok: f.count(r.ok) }) : t('timewait.probe.who.whichAll');
+      lines.push(tw.serverVisible ? t('timewait.probe.who.server', { which, os, dest, oc }) : t('timewait.probe.who.serverHidden', { which, oc }));
+    }
+    if (late) lines.push(t('timewait.probe.who.serverLate', { late: f.count(late), timeout, oc }));
+  }
+  return lines;
+}
+
 function SideLine({ label, side, visible }: { label: string; side: ProbeSide; visible: boolean }) {
-  if (!visible) return <li>{label}: not visible — the server is not in this machine’s network namespace</li>;
+  const t = useT();
+  const f = useFormat();
+  if (!visible) return <li>{t('timewait.probe.sideHidden', { label })}</li>;
   return (
     <li>
-      {label}: <strong>{fmtCount(side.ours.TIME_WAIT ?? 0)}</strong> of this probe’s connections in TIME_WAIT; all programs{' '}
-      {fmtCount(side.timeWaitBefore)} before → {fmtCount(side.timeWaitAfter)} after
+      <Trans
+        i18nKey="timewait.probe.side"
+        components={[<strong key="n" />]}
+        values={{ label, ours: f.count(side.ours.TIME_WAIT ?? 0), before: f.count(side.timeWaitBefore), after: f.count(side.timeWaitAfter) }}
+      />
     </li>
   );
 }
 
 function ProbeResult({ outcome }: { outcome: ProbeOutcome }) {
+  const t = useT();
+  const f = useFormat();
   if (!outcome.ok) {
+    // the code is stable; the detail is the host's (English) explanation
     return (
       <p className="error" role="alert" data-testid="probe-error">
-        {outcome.code === 'invalid' ? 'Not probed: ' : outcome.code === 'busy' ? 'Busy: ' : outcome.code === 'read_only' ? 'Read-only: ' : 'The probe failed: '}
-        {outcome.message}
+        {t(`timewait.probe.error.${outcome.code}`, { detail: outcome.message })}
       </p>
     );
   }
@@ -57,55 +125,54 @@ function ProbeResult({ outcome }: { outcome: ProbeOutcome }) {
   return (
     <div data-testid="probe-report">
       <p>
-        Connected <strong>{fmtCount(r.ok)}</strong> of {fmtCount(r.attempted)}
-        {r.failed > 0 && <>, {fmtCount(r.failed)} failed</>} in {(r.durationMs / 1000).toFixed(2)} s
+        <Trans
+          i18nKey={r.failed > 0 ? 'timewait.probe.connectedFailed' : 'timewait.probe.connected'}
+          components={[<strong key="ok" />]}
+          values={{ ok: f.count(r.ok), attempted: f.count(r.attempted), failed: f.count(r.failed), seconds: f.fixed(r.durationMs / 1000, 2) }}
+        />
         {r.target.name && (
           <span className="muted small">
             {' '}
-            ({r.target.name} resolved once to {r.target.address})
+            {t('timewait.probe.resolved', { name: r.target.name, address: r.target.address })}
           </span>
         )}
       </p>
       <p data-testid="probe-latency">
-        {l ? (
-          <>
-            Connect latency: p50 {msText(l.p50)} ms · p90 {msText(l.p90)} ms · p99 {msText(l.p99)} ms · max {msText(l.max)} ms
-          </>
-        ) : (
-          'Connect latency: — (no connect succeeded)'
-        )}
+        {l
+          ? t('timewait.probe.latency', { p50: msText(f, l.p50), p90: msText(f, l.p90), p99: msText(f, l.p99), max: msText(f, l.max) })
+          : t('timewait.probe.latencyNone')}
       </p>
       {errors.length === 0 ? (
-        <p>Errors: none</p>
+        <p>{t('timewait.probe.errorsNone')}</p>
       ) : (
         <table className="data" data-testid="probe-errors">
           <thead>
             <tr>
-              <th className="num">Failed</th>
-              <th>errno</th>
-              <th>Meaning</th>
+              <th className="num">{t('timewait.probe.failedCol')}</th>
+              <th>{t('timewait.probe.errnoCol')}</th>
+              <th>{t('timewait.probe.meaningCol')}</th>
             </tr>
           </thead>
           <tbody>
             {errors.map(([code, c]) => (
               <tr key={code}>
-                <td className="num">{fmtCount(c)}</td>
+                <td className="num">{f.count(c)}</td>
                 <td className="mono">{code}</td>
-                <td className="muted small">{outcome.errnoMeaning[code] ?? ''}</td>
+                <td className="muted small">{errnoMeaningText(t, code, outcome.errnoMeaning[code])}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {tw.source === null ? (
-        <p data-testid="probe-timewait">TIME_WAIT not counted: {tw.reason}</p>
+        <p data-testid="probe-timewait">{t('timewait.probe.twNotCounted', { reason: tw.reason })}</p>
       ) : (
         <ul data-testid="probe-timewait">
-          <SideLine label="Client side (this machine)" side={tw.client} visible />
-          <SideLine label="Server side" side={tw.server} visible={tw.serverVisible} />
+          <SideLine label={t('timewait.probe.clientSide')} side={tw.client} visible />
+          <SideLine label={t('timewait.probe.serverSide')} side={tw.server} visible={tw.serverVisible} />
         </ul>
       )}
-      {outcome.whoClosedFirst.map((s) => (
+      {whoClosedFirstText(t, f, r).map((s) => (
         <p key={s} className="explain-line">
           {s}
         </p>
@@ -115,6 +182,8 @@ function ProbeResult({ outcome }: { outcome: ProbeOutcome }) {
 }
 
 export function ProbePanel() {
+  const t = useT();
+  const f = useFormat();
   const { api, dashboard } = useDashboardStore();
   const readOnly = useDashboard((s) => s.info?.readOnly ?? false);
   const [open, setOpen] = useState(false);
@@ -128,7 +197,7 @@ export function ProbePanel() {
   const [outcome, setOutcome] = useState<ProbeOutcome | null>(null);
 
   const run = () => {
-    const req = probeRequestFrom({ target, count, concurrency, timeoutS, closeFirst });
+    const req = probeRequestFrom({ target, count, concurrency, timeoutS, closeFirst }, t, f);
     if (typeof req === 'string') {
       setFormError(req);
       return;
@@ -141,29 +210,25 @@ export function ProbePanel() {
       .runProbe(req)
       .then((o) => {
         setOutcome(o);
-        if (o.ok) dashboard.addMarkers([{ time: o.report.startedAt || startedAt, label: `probe ${req.target}` }]);
+        // stored in English like every marker; the charts show it translated (markerLabelText)
+        if (o.ok) dashboard.addMarkers([{ time: o.report.startedAt || startedAt, label: probeMarkerLabel(req.target) }]);
       })
       .catch((e: unknown) => setOutcome({ ok: false, code: 'failed', message: String((e as Error)?.message ?? e) }))
       .finally(() => setRunning(false));
   };
 
-  const readOnlyReason = 'waitline serve is read-only: a probe is an active network action; run it in the desktop app or with `waitline probe`.';
+  const readOnlyReason = t('timewait.probe.readOnlyReason');
   return (
     <div className="card" data-testid="probe-panel">
       <div className="card-head">
-        <h3>Probe</h3>
+        <h3>{t('timewait.probe.title')}</h3>
         <button type="button" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
-          {open ? 'Hide' : 'Probe a server…'}
+          {open ? t('timewait.probe.hide') : t('timewait.probe.open')}
         </button>
       </div>
       {open && (
         <>
-          <p className="muted small">
-            Opens connections to one address you type, closes them, and shows connect latency, errors by errno and who ends
-            up holding TIME_WAIT — whoever closes first keeps it. Runs only when you press Run; at most{' '}
-            {fmtCount(PROBE_LIMITS.maxCount)} connections, {PROBE_LIMITS.maxConcurrency} at once. Watch the TIME_WAIT chart
-            while it runs.
-          </p>
+          <p className="muted small">{t('timewait.probe.intro', { max: f.count(PROBE_LIMITS.maxCount), concurrency: f.count(PROBE_LIMITS.maxConcurrency) })}</p>
           <form
             className="probe-form"
             onSubmit={(e) => {
@@ -172,31 +237,35 @@ export function ProbePanel() {
             }}
           >
             <label>
-              Target <input aria-label="Target" placeholder="HOST:PORT" value={target} onChange={(e) => setTarget(e.target.value)} />
+              {t('timewait.probe.target')}{' '}
+              <input aria-label={t('timewait.probe.target')} placeholder="HOST:PORT" value={target} onChange={(e) => setTarget(e.target.value)} />
             </label>
             <label>
-              Count <input aria-label="Count" inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} />
+              {t('timewait.probe.count')}{' '}
+              <input aria-label={t('timewait.probe.count')} inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} />
             </label>
             <label>
-              Concurrency <input aria-label="Concurrency" inputMode="numeric" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
+              {t('timewait.probe.concurrency')}{' '}
+              <input aria-label={t('timewait.probe.concurrency')} inputMode="numeric" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
             </label>
             <label>
-              Timeout (s) <input aria-label="Timeout" inputMode="decimal" value={timeoutS} onChange={(e) => setTimeoutS(e.target.value)} />
+              {t('timewait.probe.timeoutS')}{' '}
+              <input aria-label={t('timewait.probe.timeout')} inputMode="decimal" value={timeoutS} onChange={(e) => setTimeoutS(e.target.value)} />
             </label>
             <label>
-              Closes first{' '}
-              <select aria-label="Closes first" value={closeFirst} onChange={(e) => setCloseFirst(e.target.value as ProbeCloseFirst)}>
-                <option value="client">client (this machine keeps TIME_WAIT)</option>
-                <option value="server">server (the server keeps TIME_WAIT)</option>
+              {t('timewait.probe.closesFirst')}{' '}
+              <select aria-label={t('timewait.probe.closesFirst')} value={closeFirst} onChange={(e) => setCloseFirst(e.target.value as ProbeCloseFirst)}>
+                <option value="client">{t('timewait.probe.closeClient')}</option>
+                <option value="server">{t('timewait.probe.closeServer')}</option>
               </select>
             </label>
             <button type="submit" disabled={running || readOnly} title={readOnly ? readOnlyReason : undefined}>
-              {running ? 'Running…' : 'Run'}
+              {running ? t('timewait.probe.running') : t('timewait.probe.run')}
             </button>
           </form>
           {readOnly && (
             <p className="muted small" data-testid="probe-read-only">
-              Unavailable: {readOnlyReason}
+              {t('timewait.probe.unavailable', { reason: readOnlyReason })}
             </p>
           )}
           {formError && (

@@ -2,10 +2,12 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import { useWidth } from '../../charts/useWidth';
-import { fmtCount } from '../../format';
+import { useFormat, useT } from '../../i18n';
 import { useDashboard } from '../../store/context';
 
 export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
+  const t = useT();
+  const f = useFormat();
   const timers = useDashboard((s) => s.snapshot?.timeWaitTimers ?? null);
   const [ref, width] = useWidth<HTMLDivElement>();
   const data = useMemo(
@@ -22,25 +24,25 @@ export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
   return (
     <div className="card">
       <div className="card-head">
-        <h3>Time left in TIME_WAIT</h3>
-        <span className="muted small">seconds until each entry expires and frees its port</span>
+        <h3>{t('timewait.timeLeft.title')}</h3>
+        <span className="muted small">{t('timewait.timeLeft.subtitle')}</span>
       </div>
       <div className="tw-freed">
         <div>
           <div className="big-number" data-testid="tw-freed-10s">
-            {fmtCount(timers?.freedNext10s)}
+            {f.count(timers?.freedNext10s)}
           </div>
           <div className="muted">
-            <span className="swatch-inline" /> ports freed in the next 10 s
+            <span className="swatch-inline" /> {t('timewait.timeLeft.freed10s')}
           </div>
         </div>
         <div>
-          <div className="big-number">{fmtCount(timers?.total)}</div>
-          <div className="muted">timewait entries</div>
+          <div className="big-number">{f.count(timers?.total)}</div>
+          <div className="muted">{t('timewait.timeLeft.entries')}</div>
         </div>
         <div>
-          <div className="big-number">{fmtCount(timers?.finWait2Timewait)}</div>
-          <div className="muted">of them orphaned FIN_WAIT2 (tcp_fin_timeout)</div>
+          <div className="big-number">{f.count(timers?.finWait2Timewait)}</div>
+          <div className="muted">{t('timewait.timeLeft.finWait2')}</div>
         </div>
       </div>
       <div ref={ref} className="chart" style={{ height: 180 }}>
@@ -48,11 +50,11 @@ export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
           <BarChart width={width} height={180} data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--grid)" vertical={false} />
             <XAxis dataKey="bucket" stroke="var(--axis)" fontSize={11} interval="preserveStartEnd" />
-            <YAxis stroke="var(--axis)" fontSize={11} width={56} allowDecimals={false} tickFormatter={(v: number) => fmtCount(v)} />
+            <YAxis stroke="var(--axis)" fontSize={11} width={56} allowDecimals={false} tickFormatter={(v: number) => f.count(v)} />
             <Tooltip
               isAnimationActive={false}
-              formatter={(v) => [fmtCount(Number(v)), 'entries']}
-              labelFormatter={(l) => `${String(l)} s left`}
+              formatter={(v) => [f.count(Number(v)), t('timewait.timeLeft.tooltipEntries')]}
+              labelFormatter={(l) => t('timewait.timeLeft.tooltipLeft', { range: String(l) })}
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', fontSize: 12 }}
             />
             <Bar dataKey="count" fill="#f59e0b" isAnimationActive={false}>
@@ -63,7 +65,7 @@ export const TimeLeftHistogram = memo(function TimeLeftHistogram() {
             </Bar>
           </BarChart>
         )}
-        {!timers && <p className="empty">The TIME_WAIT timers come from the full socket table, which was not read this tick.</p>}
+        {!timers && <p className="empty">{t('timewait.timeLeft.empty')}</p>}
       </div>
     </div>
   );

@@ -1,51 +1,54 @@
 import { memo } from 'react';
+import { Trans } from 'react-i18next';
+import type { TFunction } from '../../../shared/i18n';
 import type { DestinationCount } from '../../../shared/snapshot';
-import { fmtCount, fmtEndpoint } from '../../format';
+import { fmtEndpoint } from '../../format';
+import { useFormat, useT } from '../../i18n';
 import { useDashboard } from '../../store/context';
 import { PortBudgets } from './PortBudgets';
 import { ProbePanel } from './ProbePanel';
 import { TimeLeftHistogram } from './TimeLeft';
 
-function closedFirst(d: DestinationCount): string {
-  return d.direction === 'outbound'
-    ? 'this host closed first (client side): reuse connections (keep-alive, pooling) or let the server close'
-    : 'this host closed first as the server: costs no ephemeral ports; the client closing first moves it there';
+function closedFirst(t: TFunction, d: DestinationCount): string {
+  return d.direction === 'outbound' ? t('timewait.top.closedOutbound') : t('timewait.top.closedInbound');
 }
 
 const TopDestinations = memo(function TopDestinations() {
+  const t = useT();
+  const f = useFormat();
   const top = useDashboard((s) => s.snapshot?.topTimeWait ?? null);
   return (
     <div className="card">
       <div className="card-head">
-        <h3>Top TIME_WAIT destinations</h3>
-        <span className="muted small">TIME_WAIT lands on the side that closed first</span>
+        <h3>{t('timewait.top.title')}</h3>
+        <span className="muted small">{t('timewait.top.subtitle')}</span>
       </div>
       {!top || top.length === 0 ? (
-        <p className="empty">No sockets in TIME_WAIT.</p>
+        <p className="empty">{t('timewait.top.empty')}</p>
       ) : (
         <div className="table-wrap">
           <table className="data" data-testid="top-destinations">
             <thead>
               <tr>
-                <th>Direction</th>
-                <th>Peer</th>
-                <th className="num">Service port</th>
-                <th>Local address</th>
-                <th className="num">TIME_WAIT</th>
-                <th>Who closed first</th>
+                <th>{t('timewait.top.direction')}</th>
+                <th>{t('timewait.top.peer')}</th>
+                <th className="num">{t('timewait.top.servicePort')}</th>
+                <th>{t('timewait.top.localAddress')}</th>
+                <th className="num">{t('timewait.top.count')}</th>
+                <th>{t('timewait.top.whoClosedFirst')}</th>
               </tr>
             </thead>
             <tbody>
               {top.map((d) => (
                 <tr key={`${d.direction}|${d.peerAddr}|${d.servicePort}|${d.localAddr}`}>
                   <td>
-                    <span className={`pill dir-${d.direction}`}>{d.direction === 'outbound' ? '↗ outbound' : '↙ inbound'}</span>
+                    <span className={`pill dir-${d.direction}`}>{d.direction === 'outbound' ? t('timewait.top.outbound') : t('timewait.top.inbound')}</span>
                   </td>
                   <td className="mono">{d.direction === 'outbound' ? fmtEndpoint(d.peerAddr, d.servicePort) : d.peerAddr}</td>
                   <td className="num">{d.servicePort}</td>
                   <td className="mono">{d.localAddr}</td>
-                  <td className="num">{fmtCount(d.count)}</td>
-                  <td className="muted small">{closedFirst(d)}</td>
+                  <td className="num">{f.count(d.count)}</td>
+                  <td className="muted small">{closedFirst(t, d)}</td>
                 </tr>
               ))}
             </tbody>
@@ -57,39 +60,35 @@ const TopDestinations = memo(function TopDestinations() {
 });
 
 function Explanation() {
+  const t = useT();
+  const f = useFormat();
+  // <0> strong, <1> code, <2> em in the catalog's paragraphs
+  const parts = [<strong key="strong" />, <code key="code" />, <em key="em" />];
   return (
     <div className="card explain">
-      <h3>Why TIME_WAIT exists</h3>
+      <h3>{t('timewait.explain.title')}</h3>
       <p>
-        The side that closes a TCP connection <strong>first</strong> keeps its end in TIME_WAIT. It does two jobs: it
-        can resend the final ACK if the peer’s FIN is retransmitted, and it stops a late segment of the old connection
-        from being accepted by a new one on the same four addresses and ports.
+        <Trans i18nKey="timewait.explain.p1" components={parts} />
       </p>
       <p>
-        On Linux it lasts a fixed <strong>60 seconds</strong> (<code>TCP_TIMEWAIT_LEN</code>, a compile-time constant).
-        There is no sysctl for it: <code>tcp_fin_timeout</code> limits orphaned FIN_WAIT2 sockets, not TIME_WAIT, and{' '}
-        <code>tcp_tw_recycle</code> was removed in Linux 4.12. <code>tcp_tw_reuse</code> lets <em>outgoing</em>{' '}
-        <code>connect()</code> calls take over a TIME_WAIT tuple after a delay (it needs TCP timestamps); it does nothing
-        for a server accepting connections.
+        <Trans i18nKey="timewait.explain.p2" components={parts} />
       </p>
       <p>
-        A TIME_WAIT entry has no process: the application has already closed the socket and the kernel keeps a small
-        timewait object, so <code>ss -p</code> and <code>lsof</code> show no owner. It is a problem only when one
-        destination’s entries approach the usable ephemeral ports (about 28,000 by default) — then{' '}
-        <code>connect()</code> fails with <code>EADDRNOTAVAIL</code>. The cures: reuse connections, add source
-        addresses or destination ports, or let the other side close first.
+        <Trans i18nKey="timewait.explain.p3" components={parts} values={{ ports: f.count(28_000) }} />
       </p>
     </div>
   );
 }
 
 export function TimeWaitView() {
+  const t = useT();
+  const f = useFormat();
   const count = useDashboard((s) => s.snapshot?.states.TIME_WAIT ?? null);
   return (
     <section className="view" aria-labelledby="timewait-title">
       <div className="view-head">
-        <h2 id="timewait-title">TIME_WAIT</h2>
-        <span className="headline-count">{fmtCount(count)} sockets</span>
+        <h2 id="timewait-title">{t('timewait.view.title')}</h2>
+        <span className="headline-count">{t('timewait.view.sockets', { count: count ?? 0, n: f.count(count) })}</span>
       </div>
       <ProbePanel />
       <PortBudgets />

@@ -11,6 +11,8 @@ import { budgetPreview, worstDestination } from '../../../renderer/features/tuni
 import type { Dashboard } from '../../../renderer/store/create-dashboard';
 import { validateAlertSettings, type Alert, type AlertEvent, type AlertsState } from '../../../shared/alerts';
 import { alertMarkerLabel } from '../../../shared/alert-text';
+import { msg } from '../../../shared/i18n';
+import { budgetMsg } from '../../../shared/port-budget';
 import type { PortBudget, Snapshot } from '../../../shared/snapshot';
 import { makeSnapshot } from '../shared/history-fixtures';
 import { exhaustedAlert } from '../shared/alert-fixtures';
@@ -367,5 +369,96 @@ describe('alerts in the app', () => {
     assert.match(groups[1]!.textContent ?? '', /^▲ alert raised: Port exhaustion: 127\.0\.0\.1 → 127\.0\.0\.1:8080/);
     assert.match(groups[2]!.textContent ?? '', /^✓ alert cleared: /);
     void jsdomWindow;
+  });
+});
+
+describe('alerts and port budgets in zh-CN', () => {
+  let stop: () => void = () => {};
+  beforeEach(() => {
+    localStorage.clear();
+  });
+  afterEach(() => {
+    stop();
+    cleanup();
+  });
+
+  const RAW_KEY = /\b(alerts|timewait|app)\.[a-z_]+\.[\w.]+/;
+
+  it('the banner, the badge, the Alerts view and the TIME_WAIT view speak Chinese, figures grouped', async () => {
+    const api = new FakeApi();
+    stop = await launch(api);
+    act(() => dash.localization.setPreference('zh-CN'));
+    const exhausted = alert({ msg: budgetMsg(EXHAUSTED) });
+    const buckets = alert({
+      id: 'tw_buckets:netns',
+      rule: 'tw_buckets',
+      severity: 'warning',
+      subject: 'this network namespace',
+      message: '123,456 timewait objects, 94.2 % of tcp_max_tw_buckets (131,072): past it, closing connections skip TIME_WAIT.',
+      msg: msg('alerts.message.tw_buckets', { tw: 123_456, percent: 94.19, cap: 131_072 }),
+      value: 94.2,
+    });
+    const cleared = alert({
+      id: 'port_budget:x',
+      rule: 'port_budget',
+      severity: 'warning',
+      raisedAt: T0 - 300_000,
+      clearedAt: T0 - 60_000,
+      message: '21,000 of 28,232 ports toward 127.0.0.1:8080 held (74.4 %).',
+      msg: msg('alerts.message.port_budget', { blocking: 21_000, usable: USABLE, dest: '127.0.0.1:8080', percent: 74.38 }),
+    });
+    act(() => api.emit(snap(T0, 1, { portBudgets: [EXHAUSTED], alerts: alertsState({ active: [buckets, exhausted], recent: [cleared] }) })));
+    await flush();
+
+    const banner = screen.getByTestId('alert-banner');
+    const items = banner.querySelectorAll('[data-testid="alert-banner-item"]');
+    assert.match(
+      items[0]!.textContent ?? '',
+      /^严重 端口耗尽：127\.0\.0\.1 → 127\.0\.0\.1:8080 — 已耗尽：全部 28,232 个端口均被占用；到 127\.0\.0\.1:8080 的新连接会以 EADDRNOTAVAIL 失败；第一批端口将在 3 秒后释放，10 秒内释放 120 个。/,
+    );
+    assert.match(items[0]!.textContent ?? '', /在“TIME_WAIT”中查看$/);
+    assert.match(items[1]!.textContent ?? '', /^警告 TIME_WAIT 桶：本网络命名空间 — 123,456 个 TIME_WAIT 对象，达到 tcp_max_tw_buckets（131,072）的 94\.2%/);
+    assert.equal(screen.getByTestId('overview-badge').getAttribute('aria-label'), '2 条活动告警');
+    const bannerText = banner.textContent ?? '';
+    for (const english of ['Exhausted', 'ports held', 'Show in', 'critical', 'warning', 'this network namespace']) assert.ok(!bannerText.includes(english), `English left: ${english}`);
+    assert.doesNotMatch(bannerText, RAW_KEY);
+
+    act(() => dash.dashboard.setView('alerts'));
+    await flush();
+    const active = screen.getByTestId('alerts-active').textContent ?? '';
+    assert.match(active, /\d\d:\d\d:\d\d 触发——已持续 1\s?分钟5\s?秒/);
+    assert.match(active, /第一批端口将在 3 秒后释放/);
+    const recent = screen.getByTestId('alerts-recent').textContent ?? '';
+    assert.match(recent, /端口预算：127\.0\.0\.1 → 127\.0\.0\.1:8080/);
+    assert.match(recent, /\d\d:\d\d:\d\d 触发，\d\d:\d\d:\d\d 解除——持续 4\s?分钟0\s?秒/);
+    assert.match(recent, /通往 127\.0\.0\.1:8080 的端口：28,232 个中已占用 21,000 个（74\.4%）。/);
+    const view = document.querySelector('section.view')!.textContent ?? '';
+    assert.match(view, /活动告警（2）/);
+    assert.match(view, /最近解除/);
+    assert.match(view, /告警设置/);
+    for (const english of ['raised', 'cleared', 'lasted', 'Active', 'Recently', 'Alert settings', 'Show in', 'ports toward']) assert.ok(!view.includes(english), `English left: ${english}`);
+    assert.doesNotMatch(view, RAW_KEY);
+
+    // the settings panel: Chinese labels and units, and the validator's message in Chinese
+    const input = screen.getByTestId('alert-setting-budgetWarnPercent') as HTMLInputElement;
+    assert.match(input.closest('label')!.textContent ?? '', /^预算警告阈值/);
+    fireEvent.change(input, { target: { value: '101' } });
+    assert.equal(screen.getByTestId('alert-error-budgetWarnPercent').textContent, '预算警告阈值必须在 1 到 100 %之间；实际为 101');
+    fireEvent.change(screen.getByTestId('alert-setting-clearAfterS'), { target: { value: '9999' } });
+    assert.match(screen.getByTestId('alert-error-clearAfterS').textContent ?? '', /^解除前等待必须在 0 到 3600 秒之间；实际为 9999$/);
+
+    // the TIME_WAIT view's exhausted row
+    act(() => dash.dashboard.setView('timewait'));
+    await flush();
+    const row = screen.getByTestId('port-budgets').querySelector('tbody tr')!;
+    assert.equal(row.querySelector('[data-testid="budget-verdict-pill"]')!.textContent, '已耗尽');
+    assert.match(row.querySelector('[data-testid="budget-exhausted"]')!.textContent ?? '', /^自 \d\d:\d\d:\d\d 起已耗尽；第一批端口将在 3 秒后释放，10 秒内释放 120 个。$/);
+    assert.equal(row.querySelector('[data-testid="budget-close-rate"]')!.textContent, '无法建立连接，也就没有连接关闭');
+    const tw = document.querySelector('section.view')!.textContent ?? '';
+    assert.match(tw, /各目标的端口预算/);
+    assert.match(tw, /为什么会有 TIME_WAIT/);
+    assert.match(tw, /默认约 28,000 个/);
+    for (const english of ['Port budget', 'Exhausted', 'Why TIME_WAIT', 'ports held', 'Probe a server']) assert.ok(!tw.includes(english), `English left: ${english}`);
+    assert.doesNotMatch(tw, RAW_KEY);
   });
 });

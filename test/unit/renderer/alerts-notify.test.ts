@@ -13,6 +13,9 @@ import type { AppInfo } from '../../../shared/api';
 import { makeSnapshot } from '../shared/history-fixtures';
 import { alertEvent, exhaustedAlert } from '../shared/alert-fixtures';
 import { FakeApi } from './renderer-fake-api';
+import { createAlertsSlice } from '../../../renderer/store/alerts';
+import { createI18n, msg, type TFunction } from '../../../shared/i18n';
+import { budgetMsg, portBudget } from '../../../shared/port-budget';
 
 const T0 = 1_763_700_000_000;
 
@@ -87,6 +90,54 @@ describe('BrowserNotifier', () => {
     wanted = false;
     assert.equal(n.handle([ev('raised', T0 + 3)]), 0);
     assert.equal(created.length, 1);
+  });
+
+  it('writes title and body in the page’s language (the msg), and follows a language switch', () => {
+    const { N, created } = fakeNotification('granted');
+    const i18n = createI18n('zh-CN');
+    const exhausted = portBudget(
+      { localAddr: '127.0.0.1', remoteAddr: '127.0.0.1', remotePort: 8080, inUse: 28232, timeWait: 28000, recentTimeWait: 0, firstFreeMs: 3000, freedWithin10s: 1234 },
+      28232,
+      { reuse: 0, delayMs: 1000, timestamps: 1 },
+      10,
+    );
+    const zhAlert = { ...ALERT, msg: budgetMsg(exhausted) };
+    const n = new BrowserNotifier({ Notification: N, focus: () => {}, open: () => {}, t: () => i18n.t as TFunction });
+    n.handle([alertEvent(zhAlert, 'raised', T0)]);
+    assert.equal(created[0]!.title, '端口耗尽：127.0.0.1 → 127.0.0.1:8080');
+    assert.equal(
+      created[0]!.body,
+      '已耗尽：全部 28,232 个端口均被占用；到 127.0.0.1:8080 的新连接会以 EADDRNOTAVAIL 失败；第一批端口将在 3 秒后释放，10 秒内释放 1,234 个。' +
+        '由于无法建立连接，也就没有连接关闭：0.0/秒的关闭速率不能说明实际需求。',
+    );
+    // the namespace-wide subject is translated too; an alert from an older host (no msg) keeps its English
+    const buckets: Alert = {
+      ...ALERT,
+      id: 'tw_buckets:netns',
+      rule: 'tw_buckets',
+      subject: 'this network namespace',
+      message: '123,456 timewait objects, 94.2 % of tcp_max_tw_buckets (131,072): past it, closing connections skip TIME_WAIT.',
+      msg: msg('alerts.message.tw_buckets', { tw: 123456, percent: 94.19, cap: 131072 }),
+    };
+    n.handle([alertEvent(buckets, 'raised', T0 + 1), alertEvent(ALERT, 'repeated', T0 + 2)]);
+    assert.equal(created[1]!.title, 'TIME_WAIT 桶：本网络命名空间');
+    assert.equal(created[1]!.body, '123,456 个 TIME_WAIT 对象，达到 tcp_max_tw_buckets（131,072）的 94.2%：超过上限后，关闭的连接会跳过 TIME_WAIT。');
+    assert.equal(created[2]!.title, '端口耗尽：127.0.0.1 → 127.0.0.1:8080');
+    assert.equal(created[2]!.body, ALERT.message, 'no msg: the host’s English as is');
+    // switching back to English: the next notification is English
+    void i18n.changeLanguage('en');
+    n.handle([alertEvent(zhAlert, 'repeated', T0 + 3)]);
+    assert.equal(created[3]!.title, 'Port exhaustion: 127.0.0.1 → 127.0.0.1:8080');
+    assert.match(created[3]!.body, /^Exhausted: all 28,232 ports held/);
+  });
+
+  it('the alerts slice hands its translation to the browser notifier', async () => {
+    const { N, created } = fakeNotification('granted');
+    const i18n = createI18n('zh-CN');
+    const slice = createAlertsSlice(new FakeApi(), () => {}, () => i18n.t as TFunction);
+    slice.enableBrowserNotifier(N, () => {});
+    slice.browserNotifier()!.handle([ev('raised', T0)]);
+    assert.equal(created[0]!.title, '端口耗尽：127.0.0.1 → 127.0.0.1:8080');
   });
 
   it('without a Notification API it says unsupported and never throws', async () => {

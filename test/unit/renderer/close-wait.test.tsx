@@ -9,6 +9,7 @@ import { CloseWaitLeaks } from '../../../renderer/features/overview/CloseWaitLea
 import { closeWaitView } from '../../../renderer/features/overview/close-wait-model';
 import { DashboardProvider } from '../../../renderer/store/context';
 import { createDashboard, type Dashboard } from '../../../renderer/store/create-dashboard';
+import { createLocalization } from '../../../renderer/i18n';
 import { Collector } from '../../../electron/collector/index';
 import { CloseWaitTracker, type CloseWaitSocket } from '../../../electron/collector/owners';
 import { SocketTableBuilder } from '../../../electron/collector/parse/socket-table';
@@ -63,8 +64,8 @@ describe('CLOSE_WAIT card model: the rows add up to the total', () => {
     const v = closeWaitView(s);
     assert.equal(v.total, 42);
     assert.deepEqual(v.rows.map((r) => [r.kind, r.count]), [['process', 39], ['process', 1], ['new-since-scan', 2]]);
-    assert.match(v.rows[2].verdict, /opened after the owner scan \(4 s ago\)/);
-    assert.equal(v.rows[2].age, 'peer closed ≥ 3 s ago');
+    assert.match(v.rows[2].verdict, /opened after the owner scan \(4 sec ago\)/);
+    assert.equal(v.rows[2].age, 'peer closed ≥ 3 sec ago');
     assert.equal(sum(s), 42);
   });
 
@@ -104,12 +105,12 @@ describe('CLOSE_WAIT card model: the rows add up to the total', () => {
 
   it('labels ages: "peer closed ≥ N ago" from the kernel, "seen for ≥ N" from /proc', () => {
     const k = closeWaitView(snap(3, { closeWait: [proc({ pid: 1, count: 3, oldestAgeS: 483, oldestAgeMaxS: 490 })] }, {}));
-    assert.equal(k.rows[0].age, 'peer closed ≥ 8 min 3 s ago');
-    assert.match(k.rows[0].ageDetail, /at least this long ago.*at most 8 min 10 s ago/);
+    assert.equal(k.rows[0].age, 'peer closed ≥ 8 min 3 sec ago');
+    assert.match(k.rows[0].ageDetail, /at least this long ago.*at most 8 min 10 sec ago/);
     assert.match(k.rows[0].verdict, /not closing sockets its peers closed/, 'over 5 minutes: a leak');
     const p = closeWaitView(snap(3, { closeWait: [proc({ pid: 1, count: 3, oldestAgeS: 4, oldestAgeSource: 'observed', oldestAgeMaxS: null })] }, {}, 'procfs'));
     assert.equal(p.ageSource, 'observed');
-    assert.equal(p.rows[0].age, 'seen for ≥ 4 s (no kernel timing on /proc)');
+    assert.equal(p.rows[0].age, 'seen for ≥ 4 sec (no kernel timing on /proc)');
     assert.match(p.rows[0].verdict, /recent/);
   });
 });
@@ -141,14 +142,31 @@ describe('CLOSE_WAIT card (jsdom)', () => {
     assert.equal(counts.reduce((a, b) => a + b, 0), 42);
     const card = screen.getByTestId('close-wait').textContent ?? '';
     assert.match(card, /java \(10\)/);
-    assert.match(card, /peer closed ≥ 8 min 0 s ago/);
-    assert.match(screen.getByTestId('close-wait-row-new-since-scan').textContent ?? '', /not attributed yet.*opened after the owner scan \(4 s ago\)/);
+    assert.match(card, /peer closed ≥ 8 min 0 sec ago/);
+    assert.match(screen.getByTestId('close-wait-row-new-since-scan').textContent ?? '', /not attributed yet.*opened after the owner scan \(4 sec ago\)/);
+  });
+
+  it('in zh-CN: Chinese headers, ages and verdicts, no raw keys, and a switch back to English re-renders', () => {
+    cleanup();
+    dash = createDashboard(new FakeApi(), { localization: createLocalization({ preference: 'zh-CN', persist: false }) });
+    const s = snap(42, { closeWait: [proc({ pid: 10, comm: 'java', count: 39, oldestAgeS: 480 }), proc({ pid: 11, count: 1 })] }, { newSinceScan: 2, unattributed: 2 });
+    renderCard();
+    act(() => dash.dashboard.store.setState({ snapshot: s }));
+    const card = () => screen.getByTestId('close-wait').textContent ?? '';
+    assert.match(card(), /进程/);
+    assert.match(card(), /对端已关闭 ≥ 8\s?分钟0\s?秒/);
+    assert.match(card(), /java 没有关闭对端已关闭的套接字/);
+    assert.match(screen.getByTestId('close-wait-row-new-since-scan').textContent ?? '', /尚未归属.*在属主扫描之后打开/);
+    assert.doesNotMatch(card(), /\b(overview|app)\.[a-zA-Z]+\.[a-zA-Z]/, 'no raw keys');
+    assert.doesNotMatch(card(), /peer closed|not attributed|Verdict/, 'no English left');
+    act(() => dash.localization.setPreference('en'));
+    assert.match(card(), /peer closed ≥ 8 min 0 sec ago/);
   });
 
   it('from /proc it says the age is only observed', () => {
     renderCard();
     act(() => dash.dashboard.store.setState({ snapshot: snap(2, { closeWait: [proc({ pid: 5, count: 2, oldestAgeS: 1, oldestAgeSource: 'observed', oldestAgeMaxS: null })] }, {}, 'procfs') }));
-    assert.match(screen.getByTestId('close-wait').textContent ?? '', /seen for ≥ 1 s \(no kernel timing on \/proc\)/);
+    assert.match(screen.getByTestId('close-wait').textContent ?? '', /seen for ≥ 1 sec \(no kernel timing on \/proc\)/);
   });
 });
 

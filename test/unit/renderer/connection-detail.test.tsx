@@ -10,6 +10,7 @@ import { DETAIL_POLL_MS, killConsequence, nextSample } from '../../../renderer/f
 import type { AppInfo } from '../../../shared/api';
 import type { ConnInfoAnswer, TcpDetails } from '../../../shared/conn-info';
 import { makeSnapshot } from '../shared/history-fixtures';
+import { createLocalization } from '../../../renderer/i18n';
 import { flush, launchApp } from './launch-app';
 import { FakeApi, socketRow } from './renderer-fake-api';
 
@@ -135,6 +136,8 @@ describe('connection details and close (jsdom)', () => {
     fireEvent.click(screen.getByTestId('kill-confirm-yes'));
     await flush();
     assert.match(screen.getByTestId('kill-result').textContent ?? '', /Not closed: authentication was dismissed; nothing was killed/);
+    assert.equal(screen.getByTestId('kill-error').getAttribute('data-code'), 'dismissed', 'translated by its code');
+    assert.equal(screen.getByTestId('kill-detail').textContent, 'authentication was dismissed; nothing was killed', 'the host\'s English detail beside');
     stop();
     cleanup();
     const api2 = new FakeApi();
@@ -144,6 +147,63 @@ describe('connection details and close (jsdom)', () => {
     const button = screen.getByTestId('close-connection') as HTMLButtonElement;
     assert.equal(button.disabled, true);
     assert.match(screen.getByTestId('kill-unavailable').textContent ?? '', /CONFIG_INET_DIAG_DESTROY/);
+  });
+});
+
+describe('connection details and close in zh-CN (jsdom)', () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    stop();
+    cleanup();
+  });
+
+  async function openZh(api: FakeApi, info: AppInfo = INFO): Promise<void> {
+    api.getInfo = async () => info;
+    api.rows = [
+      socketRow({ localAddr: '10.0.0.1', localPort: 40001, remoteAddr: '10.0.0.9', remotePort: 5432 }),
+      socketRow({ state: 'CLOSE_WAIT', localAddr: '10.0.0.1', localPort: 8080, remoteAddr: '10.0.0.2', remotePort: 51000 }),
+    ];
+    const l = await launchApp(api, 'http://127.0.0.1:7780/?token=t', { localization: createLocalization({ preference: 'zh-CN', persist: false }) });
+    dash = l.dash;
+    stop = l.stop;
+    act(() => dash.dashboard.setView('connections'));
+    act(() => api.emit(makeSnapshot({ time: T0, seq: 1, states: { ESTABLISHED: 1, CLOSE_WAIT: 1 } })));
+    await flush();
+  }
+
+  it('shows the values, the confirmation and a refusal (by its code) in Chinese, the English detail beside', async () => {
+    const api = new FakeApi();
+    api.details = { available: true, at: T0, durationMs: 0.1, answers: [answer({ state: 'CLOSE_WAIT' })] };
+    api.killAnswer = { ok: false, code: 'not_authorized', message: 'not authorized, or no authentication agent is running; nothing was killed.' };
+    await openZh(api);
+    clickRow(1);
+    await flush();
+    const values = screen.getByTestId('detail-values').textContent ?? '';
+    assert.match(values, /重传3 个报文段/);
+    assert.match(values, /拥塞窗口10 个报文段 · cubic/);
+    assert.match(values, /已发送1\.23 MB（已确认 1\.23 MB）/);
+    assert.equal(screen.getByTestId('close-connection').textContent, '关闭连接…');
+    fireEvent.click(screen.getByTestId('close-connection'));
+    const confirm = screen.getByTestId('kill-confirm').textContent ?? '';
+    assert.match(confirm, /关闭 10\.0\.0\.1:8080 → 10\.0\.0\.2:51000？/);
+    assert.match(confirm, /这并不能修复泄漏/, 'the CLOSE_WAIT caveat, translated');
+    assert.match(confirm, /pkexec/);
+    fireEvent.click(screen.getByTestId('kill-confirm-yes'));
+    await flush();
+    assert.match(screen.getByTestId('kill-error').textContent ?? '', /^未关闭：未获授权/);
+    assert.equal(screen.getByTestId('kill-detail').getAttribute('lang'), 'en');
+    assert.match(screen.getByTestId('kill-detail').textContent ?? '', /not authorized/);
+    const pane = screen.getByTestId('connection-detail').textContent ?? '';
+    assert.doesNotMatch(pane, /\bconnections\.[a-zA-Z]+\.[a-zA-Z]/, 'no raw keys');
+    assert.doesNotMatch(pane, /Retransmits|Congestion window|Close connection|Not closed/, 'no English labels');
+  });
+
+  it('translates every kill code', () => {
+    const zh = createLocalization({ preference: 'zh-CN', persist: false });
+    for (const code of ['invalid', 'read_only', 'unavailable', 'not_found', 'still_present', 'not_authorized', 'dismissed', 'not_installed', 'helper_failed'] as const) {
+      const text = zh.i18n.t(`connections.kill.error.${code}`);
+      assert.ok(text && !text.startsWith('connections.') && /[\u4e00-\u9fff]/.test(text), `${code}: ${text}`);
+    }
   });
 });
 

@@ -6,12 +6,19 @@ import { App } from '../../../renderer/App';
 import { initBridge } from '../../../renderer/bridge';
 import { DashboardProvider } from '../../../renderer/store/context';
 import { createDashboard, type Dashboard } from '../../../renderer/store/create-dashboard';
+import type { Localization } from '../../../renderer/i18n';
 import type { WaitlineApi } from '../../../shared/api';
 
-export async function launchApp(api: WaitlineApi | null, url: string): Promise<{ dash: Dashboard; stop: () => void }> {
+/** `localization`: the page's language (default: English, not persisted), e.g.
+ *  createLocalization({ preference: 'zh-CN', persist: false }). */
+export async function launchApp(
+  api: WaitlineApi | null,
+  url: string,
+  opts: { localization?: Localization } = {},
+): Promise<{ dash: Dashboard; stop: () => void }> {
   const win = { location: new URL(url) as unknown as Location, waitline: api ?? undefined };
   const bridge = initBridge(win);
-  const dash = createDashboard(bridge.api, { transport: bridge.kind, fatal: bridge.reason });
+  const dash = createDashboard(bridge.api, { transport: bridge.kind, fatal: bridge.reasonMsg ?? bridge.reason, localization: opts.localization });
   render(
     <DashboardProvider dashboard={dash}>
       <App />

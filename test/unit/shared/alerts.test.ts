@@ -167,7 +167,7 @@ describe('alert settings validation', () => {
     });
     const r = validateAlertSettings({ budgetWarnPercent: 101 });
     assert.equal(r.ok, false);
-    assert.deepEqual(!r.ok && r.errors, [{ field: 'budgetWarnPercent', message: 'Budget warning must be from 1 to 100 %; got 101' }]);
+    assert.deepEqual(!r.ok && r.errors.map(({ field, message }) => ({ field, message })), [{ field: 'budgetWarnPercent', message: 'Budget warning must be from 1 to 100 %; got 101' }]);
     assert.equal(validateAlertSettings({ clearAfterS: 0 }).ok, true);
     assert.equal(validateAlertSettings({ clearAfterS: -1 }).ok, false);
     assert.equal(validateAlertSettings({ clearAfterS: 1.5 }).ok, false);

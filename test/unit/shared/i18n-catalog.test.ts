@@ -155,7 +155,11 @@ const ALLOWED_WORDS = new Set(
     'netlink sockstat conntrack iptables nftables nf_conntrack TcpTimedWaitDelay English Intl PromQL promtool tcpdump lsof ' +
     'IPv4 IPv6 Nginx HAProxy Redis MySQL PostgreSQL Java Go Python Node Node.js localhost loopback AppImage deb rpm ' +
     'ms s KB MB GB kB Hz B Alt Ctrl Shift Enter Esc Tab x ip netns fd uid pid gid UTC PromQL RFC procfs inet_diag sock_diag ' +
-    'waitline snapshot serve tune export kill probe names run help json csv ndjson'
+    'waitline snapshot serve tune export kill probe names run help json csv ndjson ' +
+    'ulimit' +
+    ' KiB Cookie' +
+    ' TcpExt TWKilled EstabResets OutRsts root https postgres' +
+    ' TWRecycled'
   ).split(/\s+/),
 );
 

@@ -7,7 +7,8 @@ import { secondsFlag, UsageError } from '../../../../electron/cli/args';
 import { formatSnapshot } from '../../../../electron/cli/snapshot';
 import { makeSnapshot } from '../../shared/history-fixtures';
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['bin/waitline.mjs', ...args], { encoding: 'utf8', timeout: 30_000 });
+// English whatever the runner's locale (cli-locale.test.ts covers the languages)
+const run = (...args: string[]) => spawnSync(process.execPath, ['bin/waitline.mjs', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, LC_ALL: 'C' } });
 
 describe('waitline CLI usage', () => {
   it('is built', () => assert.ok(existsSync('dist/cli.mjs'), 'npm test builds the CLI first'));
@@ -28,6 +29,7 @@ describe('waitline CLI usage', () => {
     assert.match(r.stdout, /^ {2}tune {6}read and change TCP sysctls/m);
     assert.match(r.stdout, /^ {2}serve {5}serve the dashboard over HTTP/m);
     assert.match(r.stdout, /^ {2}export {4}write history, sockets, port budgets or the tuning journal/m);
+    assert.match(r.stdout, /^ {2}--lang en\|zh-CN {3}language of the text: en or zh-CN/m, 'the global --lang option');
     // and each listed command has a usage of its own
     for (const cmd of ['snapshot', 'tune', 'serve', 'export']) {
       const h = run(cmd, '--help');
@@ -82,7 +84,7 @@ describe('waitline CLI usage', () => {
 
   it('inside a new network namespace the CLI says the counters started with it', (t) => {
     if (process.getuid?.() !== 0) return t.skip('needs root for unshare -n');
-    const r = spawnSync('unshare', ['-n', process.execPath, 'bin/waitline.mjs', 'snapshot', '--interval', '0'], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('unshare', ['-n', process.execPath, 'bin/waitline.mjs', 'snapshot', '--interval', '0'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, LC_ALL: 'C' } });
     if (r.error) return t.skip(`unshare unavailable: ${r.error.message}`);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\nCounters \(totals since this network namespace was created; rates need two samples\):\n/);

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['bin/waitline.mjs', 'probe', ...args], { encoding: 'utf8', timeout: 30_000 });
+// English whatever the runner's locale
+const run = (...args: string[]) => spawnSync(process.execPath, ['bin/waitline.mjs', 'probe', ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, LC_ALL: 'C' } });
 
 describe('waitline probe CLI usage', () => {
   it('--help documents the options, the caps and the exit codes', () => {
