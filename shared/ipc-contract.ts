@@ -10,7 +10,8 @@
 
 import type { ViewName, WaitlineApi } from './api';
 
-/** WaitlineApi methods that are request/response calls. */
+/** WaitlineApi methods that are request/response calls over both transports (`waitline serve` has a
+ *  route for each: shared/serve-protocol.ts SERVE_ROUTES). */
 export type InvokeMethod =
   | 'getInfo'
   | 'getHistory'
@@ -27,12 +28,19 @@ export type InvokeMethod =
   | 'killConnection'
   | 'runProbe';
 
-type MethodArgs<M extends InvokeMethod> = Parameters<WaitlineApi[M]>;
-type MethodResult<M extends InvokeMethod> = Awaited<ReturnType<WaitlineApi[M]>>;
+/** Request/response calls of the desktop app only (optional in WaitlineApi, absent over `waitline
+ *  serve`): the page's language, for main's menus, dialogs and notifications. */
+export type ElectronOnlyInvokeMethod = 'setLocale';
+
+type ContractMethod = InvokeMethod | ElectronOnlyInvokeMethod;
+
+// NonNullable: the Electron-only methods are optional in WaitlineApi (absent over `waitline serve`)
+type MethodArgs<M extends ContractMethod> = Parameters<NonNullable<WaitlineApi[M]>>;
+type MethodResult<M extends ContractMethod> = Awaited<ReturnType<NonNullable<WaitlineApi[M]>>>;
 
 /** channel → { args, result } for ipcRenderer.invoke / ipcMain.handle */
 export type InvokeContract = {
-  [M in InvokeMethod as `waitline:${M}`]: { args: MethodArgs<M>; result: MethodResult<M> };
+  [M in ContractMethod as `waitline:${M}`]: { args: MethodArgs<M>; result: MethodResult<M> };
 };
 export type InvokeChannel = keyof InvokeContract;
 export type InvokeArgs<C extends InvokeChannel> = InvokeContract[C]['args'];

@@ -17,6 +17,7 @@ import {
 } from '../../shared/query-checks';
 import { MAX_CHANGES_PER_REQUEST, MAX_SYSCTL_VALUE_LENGTH } from '../../shared/sysctl-catalog';
 import { CHANGE_ID_PATTERN, type ApplyTuningRequest } from '../../shared/tuning';
+import { isLocale, msg, msgText } from '../../shared/i18n';
 import { IpcArgumentError } from './ipc-main';
 
 
@@ -156,4 +157,18 @@ export function validateAlertSettingsPatch(args: readonly unknown[]): InvokeArgs
     }
   }
   return [patch];
+}
+
+/** Why a setLocale argument is refused (English: an IPC error message). */
+export function localeError(v: unknown): string {
+  return msgText(msg('main.setLocale.invalid', { value: show(v) }));
+}
+
+/** Exactly one of the locales Waitline has catalogs for ('en' | 'zh-CN'); anything else is refused. */
+export function validateLocale(args: readonly unknown[]): InvokeArgs<'waitline:setLocale'> {
+  const ch = 'waitline:setLocale';
+  argCount(ch, args, 1);
+  const v = args[0];
+  if (!isLocale(v)) fail(ch, localeError(v));
+  return [v];
 }

@@ -2,6 +2,7 @@
 // paired with the domain call. A channel without a handler is a compile error (InvokeHandlers).
 
 import type { AppInfo } from '../../shared/api';
+import { msg, msgText, type Locale } from '../../shared/i18n';
 import type { ExportRequest, ExportResult } from '../../shared/export-format';
 import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import type { HostNameHints, NameAnswer } from '../../shared/names';
@@ -18,6 +19,7 @@ import {
   validateExportRequest,
   validateHistoryQuery,
   validateKillRequest,
+  validateLocale,
   validateNameRequest,
   validateNoArgs,
   validateProbeRequest,
@@ -42,6 +44,8 @@ export interface HandlerDeps {
   kill?: { kill(local: string, remote: string): Promise<KillResult> };
   /** the probe panel's runs (./probe-service.ts; docs/probe.md) */
   probe?: { run(request: ProbeRequest): Promise<ProbeOutcome> };
+  /** main's language (./locale.ts): remembered, and the menu rebuilt in it */
+  locale?: { set(locale: Locale): void };
 }
 
 export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
@@ -91,19 +95,25 @@ export function createInvokeHandlers(deps: HandlerDeps): InvokeHandlers {
     },
     'waitline:connectionDetails': {
       validate: validateConnKeys,
-      run: (keys) => deps.details?.connInfo(keys) ?? { available: false, reason: 'connection details are not wired in this build' },
+      run: (keys) => deps.details?.connInfo(keys) ?? { available: false, reason: msgText(msg('main.service.detailsNotWired')) },
     },
     'waitline:killConnection': {
       validate: validateKillRequest,
-      run: (req) => deps.kill?.kill(req.local, req.remote) ?? { ok: false, code: 'not_installed', message: 'closing connections is not wired in this build' },
+      run: (req) => deps.kill?.kill(req.local, req.remote) ?? { ok: false, code: 'not_installed', message: msgText(msg('main.service.killNotWired')) },
     },
     'waitline:runProbe': {
       validate: validateProbeRequest,
-      run: (req) => deps.probe?.run(req) ?? { ok: false, code: 'failed', message: 'the probe is not wired in this build' },
+      run: (req) => deps.probe?.run(req) ?? { ok: false, code: 'failed', message: msgText(msg('main.service.probeNotWired')) },
     },
     'waitline:resolveNames': {
       validate: validateNameRequest,
       run: (addresses) => deps.names?.request(addresses) ?? {},
+    },
+    'waitline:setLocale': {
+      validate: validateLocale,
+      run: (locale) => {
+        deps.locale?.set(locale);
+      },
     },
   };
 }

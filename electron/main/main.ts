@@ -21,13 +21,14 @@ import {
 import { hostname, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AppInfo, CollectorStatus, ViewName } from '../../shared/api';
+import { enT, renderMsg, type MsgKey } from '../../shared/i18n';
 import { createMainIpc } from '../ipc/electron-main';
 import { sendEvent, sendPort, type MainIpc } from '../ipc/ipc-main';
 import { trustedSender } from '../ipc/sender';
 import { TuningClient } from '../privileged/client';
 import { KillClient } from '../privileged/kill-client';
 import { createProbeService } from './probe-service';
-import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, type NotificationFactory } from '../settings/alert-service';
+import { ALERT_SETTINGS_FILE, AlertService, AlertSettingsStore, notificationText, type NotificationFactory } from '../settings/alert-service';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler, filesUnder } from './app-protocol';
 import { CollectorConnection, type CollectorChild } from './collector-connection';
 import { appInfoServices } from '../collector/services-file';
@@ -36,6 +37,8 @@ import { createInvokeHandlers } from './handlers';
 import { ExportService } from './export-service';
 import { HistoryService } from './history-service';
 import { buildMenuTemplate } from './menu';
+import { MainLocale } from './locale';
+import { LOCALE_SETTING_FILE, LocaleSettingStore } from '../settings/locale-setting';
 import { nodeFiles } from '../settings/node-files';
 import { denyAllPermissions, guardContents, isAllowedExternalUrl } from './security';
 import { TuningService } from './tuning-service';
@@ -99,6 +102,7 @@ function appInfo(): AppInfo {
     ...appInfoServices(),
     reverseDns: true,
     kill: killAvailability(),
+    ...(locale ? { locale: { system: locale.system(), current: locale.current } } : {}),
   };
 }
 
@@ -133,8 +137,15 @@ function focusWindow(): void {
   mainWindow.focus();
 }
 
+/** A sentence of main's catalog in `tf`'s language (keys checked at compile time). */
+function mainText(tf: NonNullable<MainLocale['t']>): (key: MsgKey, params?: Record<string, string>) => string {
+  return (key, params) => renderMsg(tf, params ? { key, params } : { key });
+}
+
 /** Created once the app is ready (userData is known then); until then events are dropped. */
 let alerts: AlertService | null = null;
+/** main's language (./locale.ts); created once the app is ready (userData, system languages) */
+let locale: MainLocale | null = null;
 
 function notificationFactory(): NotificationFactory | null {
   if (!Notification.isSupported()) {
@@ -187,6 +198,7 @@ function createWindow(): BrowserWindow {
 }
 
 function installMenu(): void {
+  const t = locale?.t;
   const template = buildMenuTemplate(
     {
       navigate,
@@ -195,18 +207,34 @@ function installMenu(): void {
       openExternal,
       quit: () => app.quit(),
     },
-    { devTools: !app.isPackaged },
+    { devTools: !app.isPackaged, ...(t ? { t } : {}) },
   );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
-async function start(): Promise<void> {
+/** The About panel's texts, in main's language. */
+function installAboutPanel(): void {
+  const t = locale ? mainText(locale.t) : null;
+  if (!t) return;
   app.setAboutPanelOptions({
     applicationName: 'Waitline',
     applicationVersion: app.getVersion(),
-    version: `Electron ${process.versions.electron}, kernel ${release()}`,
-    copyright: 'MIT License',
+    version: t('main.about.version', { electron: process.versions.electron ?? '', kernel: release() }),
+    copyright: t('main.about.copyright'),
   });
+}
+
+async function start(): Promise<void> {
+  locale = new MainLocale({
+    store: new LocaleSettingStore(join(app.getPath('userData'), LOCALE_SETTING_FILE), nodeFiles),
+    systemLanguages: () => app.getPreferredSystemLanguages(),
+    onChange: () => {
+      installMenu();
+      installAboutPanel();
+    },
+    log,
+  });
+  installAboutPanel();
   denyAllPermissions(session.defaultSession, (permission) => log(`denied permission request: ${permission}`));
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ readFile: filesUnder(RENDERER_DIR) }));
 
@@ -221,6 +249,7 @@ async function start(): Promise<void> {
     collector,
     history,
     notification: notificationFactory(),
+    notificationText: (alert) => notificationText(locale?.t ?? enT(), alert),
     show: (view) => {
       focusWindow();
       navigate(view);
@@ -238,10 +267,11 @@ async function start(): Promise<void> {
       tuning: async () => (await tuning.getState()).history,
     },
     chooseFile: async (defaultName, req) => {
+      const t = mainText(locale?.t ?? enT());
       const options = {
-        title: 'Export',
+        title: t('main.export.dialogTitle'),
         defaultPath: join(app.getPath('downloads'), defaultName),
-        filters: [req.format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON Lines', extensions: ['jsonl'] }],
+        filters: [req.format === 'csv' ? { name: t('main.export.csvFiles'), extensions: ['csv'] } : { name: t('main.export.jsonlFiles'), extensions: ['jsonl'] }],
       };
       const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
@@ -259,6 +289,7 @@ async function start(): Promise<void> {
       details: collector,
       kill: killClient,
       probe: probeService,
+      locale,
     }),
   );
 

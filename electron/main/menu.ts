@@ -1,17 +1,14 @@
 // The application menu: view switching (Ctrl+1…5), reload, zoom, full screen, About and a link to the
 // kernel facts. Built as a plain template (Electron's MenuItemConstructorOptions) so it is tested
-// without Electron; main.ts turns it into a Menu.
+// without Electron; main.ts turns it into a Menu. Every label comes from the catalog (main.menu.*) in
+// main's language (./locale.ts), role items included (Electron's own role labels are English on Linux);
+// ids and accelerators are the same in every language.
 
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ViewName } from '../../shared/api';
+import { enT, renderMsg, type MsgKey, type TFunction } from '../../shared/i18n';
 
-export const MENU_VIEWS: readonly { view: ViewName; label: string }[] = [
-  { view: 'overview', label: 'Overview' },
-  { view: 'connections', label: 'Connections' },
-  { view: 'timewait', label: 'TIME_WAIT' },
-  { view: 'tuning', label: 'Tuning' },
-  { view: 'alerts', label: 'Alerts' },
-];
+export const MENU_VIEWS: readonly ViewName[] = ['overview', 'connections', 'timewait', 'tuning', 'alerts'];
 
 export interface MenuActions {
   navigate(view: ViewName): void;
@@ -24,43 +21,48 @@ export interface MenuActions {
 
 export const KERNEL_DOCS_URL = 'https://docs.kernel.org/networking/ip-sysctl.html';
 
-export function buildMenuTemplate(actions: MenuActions, opts: { devTools: boolean }): MenuItemConstructorOptions[] {
-  const viewItems: MenuItemConstructorOptions[] = MENU_VIEWS.map(({ view, label }, i) => ({
+export function buildMenuTemplate(actions: MenuActions, opts: { devTools: boolean; t?: TFunction }): MenuItemConstructorOptions[] {
+  const tf = opts.t ?? enT();
+  const t = (key: MsgKey): string => renderMsg(tf, { key });
+  const viewItems: MenuItemConstructorOptions[] = MENU_VIEWS.map((view, i) => ({
     id: `view-${view}`,
-    label,
+    label: t(`main.menu.views.${view}`),
     accelerator: `CmdOrCtrl+${i + 1}`,
     click: () => actions.navigate(view),
   }));
   return [
     {
-      label: '&File',
-      submenu: [{ id: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() }],
+      id: 'file',
+      label: t('main.menu.file'),
+      submenu: [{ id: 'quit', label: t('main.menu.quit'), accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() }],
     },
     {
-      label: '&View',
+      id: 'view',
+      label: t('main.menu.view'),
       submenu: [
         ...viewItems,
         { type: 'separator' },
-        { id: 'reload', label: 'Reload', accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
+        { id: 'reload', label: t('main.menu.reload'), accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
         { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
+        { role: 'resetZoom', label: t('main.menu.resetZoom') },
+        { role: 'zoomIn', label: t('main.menu.zoomIn') },
+        { role: 'zoomOut', label: t('main.menu.zoomOut') },
         { type: 'separator' },
-        { role: 'togglefullscreen' },
-        ...(opts.devTools ? [{ type: 'separator' } as const, { role: 'toggleDevTools' } as const] : []),
+        { role: 'togglefullscreen', label: t('main.menu.fullScreen') },
+        ...(opts.devTools ? [{ type: 'separator' } as const, { role: 'toggleDevTools', label: t('main.menu.devTools') } as const] : []),
       ],
     },
     {
-      label: '&Help',
+      id: 'help',
+      label: t('main.menu.help'),
       submenu: [
         {
           id: 'kernel-docs',
-          label: 'Kernel sysctl documentation',
+          label: t('main.menu.kernelDocs'),
           click: () => actions.openExternal(KERNEL_DOCS_URL),
         },
         { type: 'separator' },
-        { id: 'about', label: 'About Waitline', click: () => actions.about() },
+        { id: 'about', label: t('main.menu.about'), click: () => actions.about() },
       ],
     },
   ];

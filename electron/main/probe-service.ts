@@ -3,6 +3,7 @@
 // with the collector's socket table sources. One probe at a time: a second answers 'busy'.
 
 import { openTableSource, readEphemeral } from '../collector/probe-table';
+import { msg, msgText } from '../../shared/i18n';
 import type { ProbeOutcome, ProbeRequest } from '../../shared/probe';
 import { probeRun, type ProbeRunDeps } from '../probe/session';
 
@@ -21,7 +22,7 @@ export function createProbeService(opts: ProbeServiceOptions = {}): ProbeService
   let running = false;
   return {
     async run(request) {
-      if (running) return { ok: false, code: 'busy', message: 'a probe is already running; wait for it to finish' };
+      if (running) return { ok: false, code: 'busy', message: msgText(msg('main.service.probeBusy')) };
       running = true;
       try {
         const table = await (opts.table ?? (() => openTableSource('auto')))();

@@ -4,6 +4,17 @@
 // backoff are tested with a fake clock under plain Node.
 
 import type { CollectorStatus } from '../../shared/api';
+import { msg, msgText, type Msg } from '../../shared/i18n';
+
+/** Why a child went away, with what the sentence about it needs (main.collector.* in the catalog). */
+type FailureReason =
+  | { kind: 'exited'; code: number }
+  | { kind: 'hung'; timeout: string }
+  | { kind: 'spawn'; error: string };
+
+function reasonParams(r: FailureReason): Record<string, string | number> {
+  return r.kind === 'exited' ? { code: r.code } : r.kind === 'hung' ? { timeout: r.timeout } : { error: r.error };
+}
 
 /** Electron's UtilityProcess, as far as supervision needs it. */
 export interface SupervisedChild {
@@ -47,9 +58,10 @@ const realTimers: SupervisorTimers = {
   now: () => Date.now(),
 };
 
+/** "1", "1.5": seconds for the sentences (the unit is the catalog's) */
 function seconds(ms: number): string {
   const s = ms / 1000;
-  return Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`;
+  return Number.isInteger(s) ? `${s}` : s.toFixed(1);
 }
 
 export class Supervisor<C extends SupervisedChild> {
@@ -70,7 +82,7 @@ export class Supervisor<C extends SupervisedChild> {
   private stopWaiters: (() => void)[] = [];
   private current: CollectorStatus = { state: 'starting', message: null, restarts: 0, nextRestartAt: null };
   /** why the current child is being killed by us (hang), to report instead of a bare exit code */
-  private killReason: string | null = null;
+  private killReason: FailureReason | null = null;
 
   constructor(private readonly opts: SupervisorOptions<C>) {
     this.timers = opts.timers ?? realTimers;
@@ -136,6 +148,7 @@ export class Supervisor<C extends SupervisedChild> {
     this.setStatus({
       state: this.restarts === 0 ? 'starting' : 'restarting',
       message: this.restarts === 0 ? null : this.current.message,
+      ...(this.restarts > 0 && this.current.msg ? { msg: this.current.msg } : {}),
       restarts: this.restarts,
       nextRestartAt: null,
     });
@@ -143,7 +156,7 @@ export class Supervisor<C extends SupervisedChild> {
     try {
       child = this.opts.spawn();
     } catch (e) {
-      this.onFailure(`the collector process could not be started: ${e instanceof Error ? e.message : String(e)}`);
+      this.onFailure({ kind: 'spawn', error: e instanceof Error ? e.message : String(e) });
       return;
     }
     this.child = child;
@@ -166,16 +179,18 @@ export class Supervisor<C extends SupervisedChild> {
     }
     const ranMs = this.timers.now() - this.startedAt;
     if (ranMs >= this.stableAfterMs) this.consecutiveFailures = 0;
-    const reason = this.killReason ?? `the collector process exited with code ${code}`;
+    const reason: FailureReason = this.killReason ?? { kind: 'exited', code };
     this.onFailure(reason);
   }
 
-  private onFailure(reason: string): void {
+  private onFailure(reason: FailureReason): void {
     this.consecutiveFailures++;
     if (this.consecutiveFailures >= this.maxFailures) {
+      const m: Msg = msg(`main.collector.failed.${reason.kind}`, { ...reasonParams(reason), count: this.consecutiveFailures });
       this.setStatus({
         state: 'failed',
-        message: `${reason}. It failed ${this.consecutiveFailures} times in a row, so Waitline stopped restarting it; quit and start Waitline again to retry.`,
+        message: msgText(m),
+        msg: m,
         restarts: this.restarts,
         nextRestartAt: null,
       });
@@ -183,9 +198,11 @@ export class Supervisor<C extends SupervisedChild> {
     }
     const delay = this.backoff[Math.min(this.consecutiveFailures - 1, this.backoff.length - 1)]!;
     this.restarts++;
+    const m: Msg = msg(`main.collector.restarting.${reason.kind}`, { ...reasonParams(reason), delay: seconds(delay), restart: this.restarts });
     this.setStatus({
       state: 'restarting',
-      message: `${reason}; restarting in ${seconds(delay)} (restart ${this.restarts}).`,
+      message: msgText(m),
+      msg: m,
       restarts: this.restarts,
       nextRestartAt: this.timers.now() + delay,
     });
@@ -199,7 +216,7 @@ export class Supervisor<C extends SupervisedChild> {
     this.hangTimer = this.timers.setTimeout(() => {
       this.hangTimer = null;
       if (this.child !== child || child === null) return;
-      this.killReason = `the collector process stopped responding (nothing for ${seconds(this.hangTimeoutMs)})`;
+      this.killReason = { kind: 'hung', timeout: seconds(this.hangTimeoutMs) };
       child.kill();
     }, this.hangTimeoutMs);
   }

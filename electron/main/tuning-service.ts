@@ -3,6 +3,7 @@
 // a marker on the history charts for every apply and revert. Errors become TuningResults with a
 // message, never exceptions crossing IPC.
 
+import { msg, msgText } from '../../shared/i18n';
 import { validateChanges } from '../../shared/sysctl-catalog';
 import { tuningMarkerLabel, type ApplyTuningRequest, type TuningChange, type TuningResult, type TuningState } from '../../shared/tuning';
 
@@ -53,7 +54,7 @@ export class TuningService {
 
   async apply(req: ApplyTuningRequest): Promise<TuningResult> {
     const check = validateChanges(req.changes);
-    if (!check.ok) return { ok: false, code: 'invalid', message: `nothing was changed: ${check.errors.join('; ')}` };
+    if (!check.ok) return { ok: false, code: 'invalid', message: msgText(msg('main.service.tuningInvalid', { errors: check.errors.join('; ') })) };
     let result: TuningResult;
     try {
       result = await this.backend.apply({ changes: check.values, persist: req.persist });

@@ -104,6 +104,7 @@ export function createPreloadApi(ipc: RendererIpc): PreloadApiHandle {
     connectionDetails: (keys) => ipc.invoke('waitline:connectionDetails', keys),
     killConnection: (request) => ipc.invoke('waitline:killConnection', request),
     runProbe: (request) => ipc.invoke('waitline:runProbe', request),
+    setLocale: (locale) => ipc.invoke('waitline:setLocale', locale),
     onNavigate: (cb) => navigation.add(cb, false),
   };
 

@@ -5,6 +5,19 @@
 // Every function here returns a value for any input; the server calls them inside its guarded path.
 
 import { timingSafeEqual } from 'node:crypto';
+import { createI18n, renderMsg, type Locale, type MsgKey, type TFunction } from '../../shared/i18n';
+
+const instances = new Map<Locale, TFunction>();
+
+/** The translation function of a locale, made once per process and locale. */
+export function localeT(locale: Locale): TFunction {
+  let t = instances.get(locale);
+  if (!t) {
+    t = createI18n(locale).t;
+    instances.set(locale, t);
+  }
+  return t;
+}
 
 /** Longest request target accepted (the socket query is at most 4096 characters before encoding). */
 export const MAX_TARGET_LENGTH = 8192;
@@ -153,11 +166,12 @@ export function wantsHtml(accept: string | undefined, pathname: string): boolean
   return !pathname.startsWith('/api/') && pathname !== '/api' && typeof accept === 'string' && /\btext\/html\b/i.test(accept);
 }
 
-/** A plain page (no script, no style: it passes the server's Content-Security-Policy). */
-function page(title: string, paragraphs: string[]): string {
+/** A plain page (no script, no style: it passes the server's Content-Security-Policy), in `locale`
+ *  (the browser's Accept-Language: localeFromAcceptLanguage). */
+function page(locale: Locale, title: string, paragraphs: string[]): string {
   return [
     '<!doctype html>',
-    '<html lang="en">',
+    `<html lang="${locale}">`,
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>',
     escapeHtml(title),
     '</title></head>',
@@ -176,27 +190,55 @@ export interface PageContext {
   port: number;
 }
 
-export function unauthorizedPage(ctx: PageContext, tokenGiven: boolean): string {
-  const first = tokenGiven
-    ? 'The access token in this address is not the one this server printed. A new token is made every time <code>waitline serve</code> starts, so an old link stops working after a restart.'
-    : 'This Waitline dashboard needs the access token that <code>waitline serve</code> printed in the terminal where it was started.';
-  return page('Waitline: access token needed', [
-    first,
-    `Open the whole URL it printed, which ends in <code>?token=…</code> — for example <code>http://${escapeHtml(ctx.served)}/?token=…</code>. After the first visit the browser keeps the token in a cookie for this address.`,
-    `Watching a remote machine? Forward the same port number through SSH (<code>ssh -L ${ctx.port}:127.0.0.1:${ctx.port} you@server</code>) and open the printed URL on your own machine.`,
-    'Lost the token? Stop <code>waitline serve</code> and start it again: it prints a new URL.',
+/** A page sentence in `locale` (keys checked at compile time; params already-escaped HTML). */
+function pageText(locale: Locale): (key: MsgKey, params?: Record<string, string>) => string {
+  const t = localeT(locale);
+  return (key, params) => renderMsg(t, params ? { key, params } : { key });
+}
+
+const code = (s: string): string => `<code>${escapeHtml(s)}</code>`;
+
+/** The HTML fragments the page sentences name (already escaped: the catalog text is not). */
+function fragments(ctx: PageContext) {
+  return {
+    cmd: code('waitline serve'),
+    param: code('?token=…'),
+    url: code(`http://${ctx.served}/?token=…`),
+    ssh: code(`ssh -L ${ctx.port}:127.0.0.1:${ctx.port} you@server`),
+    served: code(ctx.served),
+  };
+}
+
+export function unauthorizedPage(ctx: PageContext, tokenGiven: boolean, locale: Locale = 'en'): string {
+  const t = pageText(locale);
+  const f = fragments(ctx);
+  return page(locale, t('main.serve.page.tokenTitle'), [
+    tokenGiven ? t('main.serve.page.tokenWrong', f) : t('main.serve.page.tokenMissing', f),
+    t('main.serve.page.tokenOpen', f),
+    t('main.serve.page.tokenTunnel', f),
+    t('main.serve.page.tokenLost', f),
   ]);
 }
 
-export function forbiddenHostPage(ctx: PageContext, given: string): string {
-  return page('Waitline: wrong address', [
-    `This server answers only to the address it serves, <code>${escapeHtml(ctx.served)}</code>; this page was asked for as <code>${escapeHtml(given.slice(0, 100)) || '(no host)'}</code>. (The check stops other web sites from reaching the dashboard through DNS tricks.)`,
-    `Open the URL <code>waitline serve</code> printed, <code>http://${escapeHtml(ctx.served)}/?token=…</code>. Through an SSH tunnel, forward the same port number: <code>ssh -L ${ctx.port}:127.0.0.1:${ctx.port} you@server</code>.`,
+export function forbiddenHostPage(ctx: PageContext, given: string, locale: Locale = 'en'): string {
+  const t = pageText(locale);
+  const f = fragments(ctx);
+  const shown = given.slice(0, 100);
+  return page(locale, t('main.serve.page.hostTitle'), [
+    t('main.serve.page.hostWhy', { ...f, given: shown ? code(shown) : `<code>${escapeHtml(t('main.serve.page.noHost'))}</code>` }),
+    t('main.serve.page.hostOpen', f),
   ]);
 }
 
-export function forbiddenOriginPage(ctx: PageContext): string {
-  return page('Waitline: request from another site refused', [
-    `Another web site tried to use this dashboard. Open it directly at <code>http://${escapeHtml(ctx.served)}/?token=…</code>.`,
+export function forbiddenOriginPage(ctx: PageContext, locale: Locale = 'en'): string {
+  const t = pageText(locale);
+  return page(locale, t('main.serve.page.originTitle'), [t('main.serve.page.originWhy', fragments(ctx))]);
+}
+
+/** A browser navigation to a page that does not exist (with a valid token). */
+export function notFoundPage(ctx: PageContext, pathname: string, locale: Locale = 'en'): string {
+  const t = pageText(locale);
+  return page(locale, t('main.serve.page.notFoundTitle'), [
+    t('main.serve.page.notFoundWhy', { ...fragments(ctx), path: code(pathname.slice(0, 200)), url: code(`http://${ctx.served}/`) }),
   ]);
 }

@@ -23,7 +23,7 @@ import { hostname, networkInterfaces, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/alerts';
-import { alertTitle } from '../../shared/alert-text';
+import { localeFromAcceptLanguage, localeFromEnv, msg, msgText, renderMsg, type Locale, type Msg, type MsgKey } from '../../shared/i18n';
 import type { AlertSettingsResult, AppInfo, CollectorStatus, Demand } from '../../shared/api';
 import { HistoryError } from '../../shared/history';
 import { PersistentHistory } from '../history/persistent-history';
@@ -43,13 +43,15 @@ import {
   forbiddenHostPage,
   forbiddenOriginPage,
   headerCount,
+  localeT,
+  notFoundPage,
   parseTarget,
   rawErrorResponse,
   sameToken,
   unauthorizedPage,
   wantsHtml,
 } from './http-guard';
-import { AlertService, AlertSettingsStore } from '../settings/alert-service';
+import { AlertService, AlertSettingsStore, notificationText } from '../settings/alert-service';
 import { nodeFiles } from '../settings/node-files';
 import { openStatic, pathSegments, realRoot } from './static-files';
 import { BadRequest, parseConnKeys, parseExportRequest, parseHistoryQuery, parseNameRequest, parseSocketQuery } from './validate';
@@ -117,6 +119,9 @@ export interface ServeOptions {
   /** look up reverse-DNS names when a viewer with names turned on asks (GET /api/names); default
    *  false: serve sends no DNS query at all and answers only loopback (docs/names.md) */
   reverseDns?: boolean | ReverseDnsOptions;
+  /** the language of the log lines and start-up errors (default: the process's, LC_ALL / LC_MESSAGES / LANG). Pages for
+   *  browsers follow each request's Accept-Language; JSON and /metrics never change with either. */
+  locale?: Locale;
 }
 
 export interface ServeHandle {
@@ -133,7 +138,8 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const KILL_READ_ONLY_REASON = 'waitline serve is read-only: closing a connection needs the desktop app or `waitline kill` (a polkit helper).';
+const KILL_READ_ONLY_MSG: Msg = msg('main.serve.killReadOnly');
+const KILL_READ_ONLY_REASON = msgText(KILL_READ_ONLY_MSG);
 const READ_ONLY_REASON = 'waitline serve is read-only: tuning is possible only in the desktop app (it uses a polkit helper).';
 
 /** Request line + headers, in bytes (Node's default is 16 KiB). */
@@ -226,8 +232,15 @@ function eventFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-function peer(s: Socket | null | undefined): string {
-  return s?.remoteAddress ? `${s.remoteAddress}:${s.remotePort}` : 'a client';
+function peer(s: Socket | null | undefined): string | null {
+  return s?.remoteAddress ? `${s.remoteAddress}:${s.remotePort}` : null;
+}
+
+/** The served index.html with `<html lang>` set to the browser's language (the page's first paint;
+ *  the renderer then follows its own setting). */
+export function withHtmlLang(html: string, locale: Locale): string {
+  if (/<html\b[^>]*\blang\s*=/i.test(html)) return html.replace(/(<html\b[^>]*?\blang\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)/i, `$1"${locale}"`);
+  return html.replace(/<html\b/i, `<html lang="${locale}"`);
 }
 
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
@@ -238,6 +251,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const maxBuffer = opts.maxClientBufferBytes ?? 1024 * 1024;
   const maxClients = opts.maxClients ?? 64;
   const log = opts.log ?? ((line: string) => console.error(line));
+  // log lines: the process's language
+  const logT = localeT(opts.locale ?? localeFromEnv(process.env));
+  const lt = (key: MsgKey, params?: Record<string, string | number>): string => renderMsg(logT, params ? { key, params } : { key });
   const metricsOnly = opts.metrics?.only === true;
   let staticRoot: string | null = null;
   if (!metricsOnly) {
@@ -288,15 +304,16 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     tickMs,
     ...appInfoServices(),
     reverseDns: names.enabled,
-    kill: { available: false, reason: KILL_READ_ONLY_REASON },
+    kill: { available: false, reason: KILL_READ_ONLY_REASON, reasonMsg: KILL_READ_ONLY_MSG },
   });
 
   // ---- event streams: a generic broadcast (event name + JSON payload) with per-client backpressure ----
 
-  function dropStream(res: ServerResponse, why: string): void {
+  function dropStream(res: ServerResponse, queuedKiB: number, limitKiB: number): void {
     if (!streams.delete(res)) return;
     dropped++;
-    log(`waitline serve: dropped the event stream of ${peer(res.socket)}: ${why}`);
+    const who = peer(res.socket) ?? lt('main.serve.log.aClient');
+    log(`waitline serve: ${lt('main.serve.log.dropped', { peer: who, queued: queuedKiB, limit: limitKiB })}`);
     res.destroy();
     updateDemand();
   }
@@ -307,7 +324,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     if (res.destroyed || res.writableEnded) return;
     const queued = res.writableLength;
     if (queued + frame.length > maxBuffer) {
-      return dropStream(res, `it stopped reading (${Math.round(queued / 1024)} KiB unsent, limit ${Math.round(maxBuffer / 1024)} KiB)`);
+      return dropStream(res, Math.round(queued / 1024), Math.round(maxBuffer / 1024));
     }
     res.write(frame);
   }
@@ -339,7 +356,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       // the quiet ones (a stronger alert on the same subject already tells it).
       for (const e of events) {
         if (e.quiet) continue;
-        log(`waitline serve: ${e.kind === 'cleared' ? 'cleared' : 'alert'}: ${alertTitle(e.alert)}: ${e.alert.message}`);
+        const text = notificationText(logT, e.alert);
+        log(`waitline serve: ${lt(e.kind === 'cleared' ? 'main.serve.log.cleared' : 'main.serve.log.alert', { title: text.title, message: text.body })}`);
         broadcast(SERVE_EVENTS.alert, e);
       }
     }
@@ -356,9 +374,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     } catch (e) {
       if (stopped) return;
       failures++;
+      const m = msg('main.serve.collectorFailed', { error: String((e as Error)?.message ?? e) });
       setStatus({
         state: 'restarting',
-        message: `the collector failed: ${(e as Error).message}`,
+        message: msgText(m),
+        msg: m,
         restarts: failures,
         nextRestartAt: Date.now() + tickMs,
       });
@@ -433,13 +453,36 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     return { ok: false, viaQuery: false, given: q !== null || bearer !== null || req.headers.authorization !== undefined };
   }
 
-  async function serveStatic(staticRoot: string, req: IncomingMessage, res: ServerResponse, pathname: string, setCookie: boolean): Promise<void> {
+  async function serveStatic(
+    staticRoot: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    setCookie: boolean,
+    page: { served: string; port: number; locale: Locale } | null,
+    locale: Locale,
+  ): Promise<void> {
+    const notFound = (status: number): void =>
+      page && status === 404 ? sendHtml(res, 404, notFoundPage(page, pathname, page.locale)) : sendError(res, status, 'not found');
     const segments = pathSegments(pathname);
-    if (!segments) return sendError(res, 404, 'not found');
+    if (!segments) return notFound(404);
     const r = await openStatic(staticRoot, segments);
-    if (!r.ok) return sendError(res, r.status, 'not found');
-    const { handle, size, rel } = r.file;
+    if (!r.ok) return notFound(r.status);
+    const { handle, rel } = r.file;
+    let { size } = r.file;
     if (res.destroyed) return void handle.close().catch(() => undefined);
+    let body: Buffer | null = null;
+    if (rel === 'index.html') {
+      // small, never cached: read whole, with <html lang> set from Accept-Language
+      try {
+        body = Buffer.from(withHtmlLang(await handle.readFile('utf8'), locale), 'utf8');
+      } catch {
+        await handle.close().catch(() => undefined);
+        return sendError(res, 500, 'the file could not be read');
+      }
+      await handle.close().catch(() => undefined);
+      size = body.length;
+    }
     const headers: Record<string, string | number> = {
       ...SECURITY_HEADERS,
       'Content-Type': mimeType(rel),
@@ -448,6 +491,10 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     };
     if (setCookie) {
       headers['Set-Cookie'] = `${SERVE_TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    if (body !== null) {
+      res.writeHead(200, headers);
+      return void res.end(req.method === 'HEAD' ? undefined : body);
     }
     if (req.method === 'HEAD' || size === 0) {
       await handle.close().catch(() => undefined);
@@ -517,6 +564,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       return sendError(res, 404, 'this server runs with --metrics-only: /metrics is all it serves');
     }
     const html = !metricsOnly && wantsHtml(req.headers.accept, pathname);
+    // pages for people are in the browser's language; JSON bodies never change with it
+    const pageLocale = localeFromAcceptLanguage(req.headers['accept-language']);
     const ctx = { served, port };
     const te = req.headers['transfer-encoding'];
     if (te !== undefined && !/(^|,)\s*chunked\s*$/i.test(te)) {
@@ -526,12 +575,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     const hostHeader = target.target.authority ?? req.headers.host;
     if (hostHeader === undefined || hostHeader === '') return sendError(res, 400, 'the Host header is required');
     if (!allowed.has(hostHeader.toLowerCase())) {
-      if (html) return sendHtml(res, 403, forbiddenHostPage(ctx, hostHeader));
+      if (html) return sendHtml(res, 403, forbiddenHostPage(ctx, hostHeader, pageLocale));
       return sendError(res, 403, `refused: the Host header "${hostHeader.slice(0, 100)}" is not the address this server serves`);
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !(origin.startsWith('http://') && allowed.has(origin.slice(7).toLowerCase()))) {
-      if (html) return sendHtml(res, 403, forbiddenOriginPage(ctx));
+      if (html) return sendHtml(res, 403, forbiddenOriginPage(ctx, pageLocale));
       return sendError(res, 403, `refused: requests from origin "${origin.slice(0, 100)}" are not allowed`);
     }
     // a body is read only by the POST endpoints; elsewhere the connection is closed after the answer
@@ -545,7 +594,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       if (pathname === SERVE_PATHS.metrics) {
         return sendError(res, 401, 'missing or wrong token: send Authorization: Bearer <token> (the dashboard token or the --metrics-token-file one)', extra);
       }
-      if (html) return sendHtml(res, 401, unauthorizedPage(ctx, auth.given), extra);
+      if (html) return sendHtml(res, 401, unauthorizedPage(ctx, auth.given, pageLocale), extra);
       return sendError(res, 401, 'missing or wrong access token: open the URL `waitline serve` printed (it ends in ?token=…)', extra);
     }
 
@@ -619,7 +668,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     }
     if (method === 'POST' || method === 'PUT') return sendError(res, 405, 'only GET and HEAD are served here', { Allow: 'GET, HEAD' });
     if (!staticRoot) return sendError(res, 404, 'not found');
-    return serveStatic(staticRoot, req, res, pathname, auth.viaQuery);
+    return serveStatic(staticRoot, req, res, pathname, auth.viaQuery, html ? { ...ctx, locale: pageLocale } : null, pageLocale);
   }
 
   function failed(res: ServerResponse, e: unknown): void {
@@ -673,10 +722,10 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       const p = opts.port ?? 7780;
-      if (e.code === 'EADDRINUSE') reject(new Error(`port ${p} on ${host} is already in use; pick another with --port`));
-      else if (e.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${host}: no such address on this machine`));
-      else if (e.code === 'EACCES') reject(new Error(`not allowed to listen on port ${p} (ports below 1024 need root)`));
-      else reject(new Error(`cannot listen on ${host} port ${p}: ${e.message}`));
+      if (e.code === 'EADDRINUSE') reject(new Error(lt('main.serve.listen.inUse', { port: p, host })));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new Error(lt('main.serve.listen.noAddress', { host })));
+      else if (e.code === 'EACCES') reject(new Error(lt('main.serve.listen.privileged', { port: p })));
+      else reject(new Error(lt('main.serve.listen.failed', { port: p, host, error: e.message })));
     });
     server.listen({ host: bareHost, port: opts.port ?? 7780 }, () => resolveListen());
   }).catch(async (e: unknown) => {
@@ -684,7 +733,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     await history.close();
     throw e;
   });
-  server.on('error', (e) => log(`waitline serve: server error: ${e.message}`));
+  server.on('error', (e) => log(`waitline serve: ${lt('main.serve.log.serverError', { error: e.message })}`));
   port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(bareHost, port);
   served = hostPort(isWildcard(bareHost) ? '127.0.0.1' : bareHost, port);

@@ -9,12 +9,14 @@
 import {
   DEFAULT_ALERT_SETTINGS,
   validateAlertSettings,
+  type Alert,
   type AlertEvent,
   type AlertSettings,
   type AlertView,
 } from '../../shared/alerts';
-import { alertMarkerLabel, alertTitle, notifies } from '../../shared/alert-text';
+import { alertMarkerLabel, alertTitle, alertTitleText, notifies } from '../../shared/alert-text';
 import type { AlertSettingsResult } from '../../shared/api';
+import { renderMsg, type Msg, type TFunction } from '../../shared/i18n';
 import type { WindowStateFiles } from './window-state';
 
 export const ALERT_SETTINGS_FILE = 'alert-settings.json';
@@ -26,6 +28,16 @@ export interface NotificationLike {
 }
 
 export type NotificationFactory = (options: { title: string; body: string }) => NotificationLike;
+
+/** An alert's desktop notification (and `waitline serve`'s log line) in `t`'s language: the rule's
+ *  short name and the subject as title (shared/alert-text.ts alertTitleText), the alert's sentence as
+ *  body (its Msg when the collector sent one, else the English message). */
+export function notificationText(t: TFunction, alert: Pick<Alert, 'rule' | 'subject' | 'message'> & { msg?: Msg | null }): { title: string; body: string } {
+  return {
+    title: alertTitleText(t, alert),
+    body: alert.msg ? renderMsg(t, alert.msg) : alert.message,
+  };
+}
 
 /** Loads and saves the settings file; never throws on a bad file. */
 export class AlertSettingsStore {
@@ -77,6 +89,9 @@ export interface AlertServiceDeps {
   /** restore and focus the window, then switch it to the view */
   show(view: AlertView): void;
   log(message: string): void;
+  /** a notification's title and body in the desktop's language (notificationText above, with main's
+   *  electron/main/locale.ts); absent: English */
+  notificationText?(alert: Alert): { title: string; body: string };
 }
 
 /** Notifications still on screen are referenced here: one that is garbage-collected stops
@@ -125,7 +140,8 @@ export class AlertService {
   private notify(e: AlertEvent): void {
     if (this.deps.notification === null) return;
     try {
-      const n = this.deps.notification({ title: alertTitle(e.alert), body: e.alert.message });
+      const text = this.deps.notificationText?.(e.alert) ?? { title: alertTitle(e.alert), body: e.alert.message };
+      const n = this.deps.notification(text);
       const view = e.alert.view;
       const forget = (): void => {
         const i = this.live.indexOf(n);

@@ -55,7 +55,8 @@ async function report(page: Page): Promise<PageReport> {
       }
       if (!own || style.display === 'inline') continue;
       const he = el as HTMLElement;
-      if (he.clientWidth === 0) continue;
+      // screen-reader-only text lives in a clipped 1 px box on purpose
+      if (he.clientWidth <= 2 || he.clientHeight <= 2) continue;
       const scrolls = /auto|scroll/.test(style.overflowX);
       if (!scrolls && he.scrollWidth > he.clientWidth + 1) {
         if (style.textOverflow === 'ellipsis') truncated.push(describe(el));
@@ -100,6 +101,8 @@ describe('the dashboard in Simplified Chinese (Chromium, locale zh-CN)', { concu
     await new LineReader(factory).expect('READY', 60_000);
     launched = await launchChromium(ns.name);
     context = await launched.browser.newContext({ viewport: { width: 1000, height: 800 }, locale: 'zh-CN', colorScheme: 'light' });
+    // tsx names inner functions with an __name helper the page lacks: give the page a no-op one
+    await context.addInitScript(`window.__name = (f) => f;`);
     await context.addInitScript(`window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`);
     page = await context.newPage();
     ready = true;
@@ -137,7 +140,8 @@ describe('the dashboard in Simplified Chinese (Chromium, locale zh-CN)', { concu
     assert.equal(await page!.evaluate(() => document.documentElement.lang), 'zh-CN');
     const tabs = await page!.locator('[role="tab"]').allTextContents();
     assert.equal(tabs.length, VIEWS.length);
-    for (const label of tabs) assert.match(label, /[\u4e00-\u9fff]/, `tab "${label}" is not Chinese`);
+    // TIME_WAIT is the kernel's name for the state, kept as is in every language
+    for (const label of tabs) if (!/^TIME_WAIT/.test(label)) assert.match(label, /[\u4e00-\u9fff]/, `tab "${label}" is not Chinese`);
     assert.equal(await page!.locator('[data-testid="language-switch"]').inputValue(), 'system');
   });
 

@@ -72,6 +72,7 @@ function fakeApiScript(): string {
       connectionDetails: async () => ({ available: false, reason: 'not in this test' }),
       killConnection: async () => ({ ok: false, code: 'not_installed', message: 'not in this test' }),
       runProbe: async () => ({ ok: false, code: 'failed', message: 'not in this test' }),
+      setLocale: async () => undefined,
       onNavigate: (cb) => { navigateCbs.add(cb); return () => navigateCbs.delete(cb); },
     };
   `;

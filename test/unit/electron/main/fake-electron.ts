@@ -37,14 +37,25 @@ class FakeNotification extends Emitter {
   show = () => FakeNotification.shown.push(this);
 }
 
-export function fakeElectron(opts: { lock: boolean; userData?: string }) {
+export interface FakeMenuItem {
+  id?: string;
+  label?: string;
+  role?: string;
+  accelerator?: string;
+  type?: string;
+  click?: () => void;
+  submenu?: unknown[];
+}
+
+export function fakeElectron(opts: { lock: boolean; userData?: string; systemLanguages?: string[] }) {
   const log: string[] = [];
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
   const windows: FakeWindow[] = [];
   const children: FakeChild[] = [];
   let readyResolve!: () => void;
   const ready = new Promise<void>((r) => (readyResolve = r));
-  let menuTemplate: { id?: string; click?: () => void; submenu?: unknown[] }[] = [];
+  let menuTemplate: FakeMenuItem[] = [];
+  let aboutPanel: Record<string, unknown> = {};
   let permissionRequest: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | null = null;
   let protocolHandler: ((req: { url: string; method: string }) => Promise<Response>) | null = null;
 
@@ -105,7 +116,8 @@ export function fakeElectron(opts: { lock: boolean; userData?: string }) {
     getVersion: () => '0.1.0',
     getPath: (name: string) =>
       name === 'userData' && opts.userData !== undefined ? opts.userData : join(tmpdir(), `waitline-main-test-${process.pid}-${name}`),
-    setAboutPanelOptions: () => {},
+    setAboutPanelOptions: (o: Record<string, unknown>) => (aboutPanel = o),
+    getPreferredSystemLanguages: () => opts.systemLanguages ?? ['en-US'],
     showAboutPanel: () => log.push('about'),
   });
   const electron = {
@@ -150,6 +162,7 @@ export function fakeElectron(opts: { lock: boolean; userData?: string }) {
     app,
     makeReady: () => readyResolve(),
     menu: () => menuTemplate,
+    aboutPanel: () => aboutPanel,
     permissionRequest: () => permissionRequest,
     protocolHandler: () => protocolHandler,
   };

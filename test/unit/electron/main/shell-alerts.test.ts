@@ -104,10 +104,17 @@ test('notify=false or no notification support: markers still, notifications neve
   assert.doesNotThrow(() => none.svc.onEvents([null as unknown as AlertEvent, { kind: 'raised' } as unknown as AlertEvent]));
 });
 
+/** The validator's answer to budgetWarnPercent=101: the English message, and its Msg for the UI. */
+const WARN_101 = {
+  field: 'budgetWarnPercent',
+  message: 'Budget warning must be from 1 to 100 %; got 101',
+  msg: { key: 'alerts.settings.error.range', params: { field: 'budgetWarnPercent', min: '1', max: '100', value: '101' } },
+};
+
 test('set() validates on top of the settings in force, saves and forwards only a wholly valid patch', () => {
   const { svc, saved, forwarded } = service();
   const bad = svc.set({ budgetWarnPercent: 101 });
-  assert.deepEqual(bad, { ok: false, errors: [{ field: 'budgetWarnPercent', message: 'Budget warning must be from 1 to 100 %; got 101' }] });
+  assert.deepEqual(bad, { ok: false, errors: [WARN_101] });
   const inconsistent = svc.set({ budgetClearPercent: 80 });
   assert.equal(inconsistent.ok, false);
   assert.match(!inconsistent.ok ? inconsistent.errors[0]!.message : '', /must be below budget warning \(70 %\)/);
@@ -202,10 +209,7 @@ test('IPC setAlertSettings: bad arguments are refused with specific errors befor
   await assert.rejects(ipcMain.invoke('waitline:getAlertSettings', invokeEvent(), 1), /expected 0 arguments, got 1/);
   assert.equal(saved.length, 0);
   // well-formed but out of range: an answer with the validator's message, nothing saved
-  assert.deepEqual(await call({ budgetWarnPercent: 101 }), {
-    ok: false,
-    errors: [{ field: 'budgetWarnPercent', message: 'Budget warning must be from 1 to 100 %; got 101' }],
-  });
+  assert.deepEqual(await call({ budgetWarnPercent: 101 }), { ok: false, errors: [WARN_101] });
   assert.equal(saved.length, 0);
   const ok = (await call({ twBucketsPercent: 85 })) as { ok: boolean; settings: AlertSettings };
   assert.equal(ok.ok, true);

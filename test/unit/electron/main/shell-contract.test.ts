@@ -83,6 +83,7 @@ test('the handler table covers exactly the contract channels', () => {
     'waitline:revertTuning',
     'waitline:runProbe',
     'waitline:setAlertSettings',
+    'waitline:setLocale',
   ]);
   // Every renderer-side call lands on one of them.
   const ipc = new FakeIpcRenderer(null);

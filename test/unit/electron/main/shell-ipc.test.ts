@@ -100,6 +100,7 @@ test('every channel of the contract gets a handler, and dispose removes them all
     'waitline:revertTuning',
     'waitline:runProbe',
     'waitline:setAlertSettings',
+    'waitline:setLocale',
   ]);
   assert.throws(
     () => ipc.handle('waitline:getInfo', { validate: () => [], run: () => ({}) as never }),

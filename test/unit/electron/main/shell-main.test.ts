@@ -46,7 +46,7 @@ test('main.ts wires a hardened window, the collector process, typed IPC, menu an
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
 
     // Every contract channel has a handler.
-    assert.equal(f.handlers.size, 14);
+    assert.equal(f.handlers.size, 15);
 
     // The collector runs in a named utility process.
     assert.equal(f.children.length, 1);

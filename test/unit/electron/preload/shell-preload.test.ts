@@ -39,6 +39,7 @@ test('the exposed API is exactly the WaitlineApi domain functions — no ipcRend
     'revertTuning',
     'runProbe',
     'setAlertSettings',
+    'setLocale',
   ]);
   for (const v of Object.values(api)) assert.equal(typeof v, 'function');
   dispose();
@@ -57,6 +58,7 @@ test('calls use the contract channel names and pass the arguments through', asyn
   await api.setAlertSettings({ budgetWarnPercent: 75, notify: false });
   await api.exportData({ kind: 'budgets', format: 'jsonl' });
   await api.resolveNames(['93.184.216.34']);
+  await api.setLocale?.('zh-CN');
   assert.deepEqual(ipcRenderer.invoked, [
     { channel: 'waitline:getInfo', args: [] },
     { channel: 'waitline:getHistory', args: [{ fromMs: 1, toMs: 2, maxPoints: 3 }] },
@@ -69,6 +71,7 @@ test('calls use the contract channel names and pass the arguments through', asyn
     { channel: 'waitline:setAlertSettings', args: [{ budgetWarnPercent: 75, notify: false }] },
     { channel: 'waitline:exportData', args: [{ kind: 'budgets', format: 'jsonl' }] },
     { channel: 'waitline:resolveNames', args: [['93.184.216.34']] },
+    { channel: 'waitline:setLocale', args: ['zh-CN'] },
   ]);
   dispose();
 });

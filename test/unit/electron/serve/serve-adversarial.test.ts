@@ -287,7 +287,7 @@ describe('waitline serve: event-stream backpressure (big snapshots, stalled clie
       setDemand: (d: Parameters<typeof real.setDemand>[0]) => real.setDemand(d),
     };
     const logs: string[] = [];
-    const server = await startServe({ collector, staticDir, port: 0, tickMs: 25, log: (l) => logs.push(l) });
+    const server = await startServe({ collector, staticDir, port: 0, tickMs: 25, log: (l) => logs.push(l), locale: 'en' });
     const H = `127.0.0.1:${server.port}`;
     const stalled: Socket[] = [];
     try {

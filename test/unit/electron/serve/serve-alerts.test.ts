@@ -84,7 +84,7 @@ describe('waitline serve: alerts (worker collector, real CLOSE_WAIT sockets)', (
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
     // the file the desktop app saved: a lower leak threshold than the default 10, no hold
     writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_ALERT_SETTINGS, closeWaitMinCount: 4, closeWaitHoldS: 0, clearAfterS: 1 }));
-    server = await startServe({ staticDir, port: 0, tickMs: 250, alertSettingsFile: settingsFile, log: (l) => logs.push(l) });
+    server = await startServe({ staticDir, port: 0, tickMs: 250, alertSettingsFile: settingsFile, log: (l) => logs.push(l), locale: 'en' });
   });
 
   after(async () => {
