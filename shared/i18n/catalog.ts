@@ -14,6 +14,7 @@ import enAlerts from './locales/en/alerts.json';
 import enExport from './locales/en/export.json';
 import enCli from './locales/en/cli.json';
 import enMain from './locales/en/main.json';
+import enHost from './locales/en/host.json';
 import zhCNCommon from './locales/zh-CN/common.json';
 import zhCNApp from './locales/zh-CN/app.json';
 import zhCNOverview from './locales/zh-CN/overview.json';
@@ -25,6 +26,7 @@ import zhCNAlerts from './locales/zh-CN/alerts.json';
 import zhCNExport from './locales/zh-CN/export.json';
 import zhCNCli from './locales/zh-CN/cli.json';
 import zhCNMain from './locales/zh-CN/main.json';
+import zhCNHost from './locales/zh-CN/host.json';
 
 const en = {
   common: enCommon,
@@ -38,6 +40,7 @@ const en = {
   export: enExport,
   cli: enCli,
   main: enMain,
+  host: enHost,
 };
 const zhCN = {
   common: zhCNCommon,
@@ -51,12 +54,13 @@ const zhCN = {
   export: zhCNExport,
   cli: zhCNCli,
   main: zhCNMain,
+  host: zhCNHost,
 };
 
 /** The English catalog's shape: the type of every translation key. */
 export type Catalog = typeof en;
 
 /** The areas (top-level keys), one JSON file each. */
-export const CATALOG_AREAS = ['common', 'app', 'overview', 'timewait', 'connections', 'tuning', 'knobs', 'alerts', 'export', 'cli', 'main'] as const;
+export const CATALOG_AREAS = ['common', 'app', 'overview', 'timewait', 'connections', 'tuning', 'knobs', 'alerts', 'export', 'cli', 'main', 'host'] as const;
 
 export const CATALOGS = { en, 'zh-CN': zhCN } as const;

@@ -29,7 +29,7 @@ interface PageReport {
 
 async function report(page: Page): Promise<PageReport> {
   return page.evaluate(() => {
-    const areas = 'common|app|overview|timewait|connections|tuning|knobs|alerts|export|cli|main';
+    const areas = 'common|app|overview|timewait|connections|tuning|knobs|alerts|export|cli|main|host';
     const keyRe = new RegExp(`\\b(?:${areas})\\.[a-zA-Z_]+\\.[\\w.]+`, 'g');
     // English function words: prose has them, identifiers (tcp_tw_reuse, 127.0.0.1:7000, node) do not
     const stop = /\b(?:the|and|of|to|is|are|for|with|when|not|this|that|from|by|on|in|it|be|no|a|an)\b/gi;
