@@ -2,7 +2,8 @@
 // settings?", and the calls to the host. One store per dashboard instance (createTuningSlice, called
 // by createDashboard with the WaitlineApi the bridge chose); components select narrowly.
 import { createStore, type StoreApi } from 'zustand';
-import { tuningMarkerLabel, type ApplyTuningRequest, type TuningChange, type TuningResult, type TuningState } from '../../shared/tuning';
+import { msg, type Msg } from '../../shared/i18n';
+import { tuningMarkerLabel, type ApplyTuningRequest, type TuningChange, type TuningErrorCode, type TuningResult, type TuningState } from '../../shared/tuning';
 import { planChanges, type Drafts } from '../features/tuning/model';
 import type { ChartData } from './dashboard';
 
@@ -16,7 +17,7 @@ export interface TuningApi {
 
 export interface TuningStore {
   state: TuningState | null;
-  loadError: string | null;
+  loadError: Msg | null;
   drafts: Drafts;
   persist: boolean;
   /** the diff is on screen, waiting for "Apply" */
@@ -24,8 +25,30 @@ export interface TuningStore {
   busy: 'load' | 'apply' | 'confirm' | 'revert' | null;
   /** applied, not yet confirmed: reverted automatically at its confirmDeadline */
   pending: TuningChange | null;
-  message: { kind: 'ok' | 'error'; text: string } | null;
+  message: TuningMessage | null;
 }
+
+/** A banner of the panel: its text in the page's language and, for a failure, the host's English
+ *  detail (shown secondary). */
+export interface TuningMessage {
+  kind: 'ok' | 'error';
+  text: Msg;
+  /** the host's own message (English), when it says more than `text` */
+  detail?: string;
+  /** the result code of a failure (TuningResult.code) */
+  code?: TuningErrorCode;
+}
+
+/** Result code → its text: the host keeps emitting stable codes and English detail; the client says
+ *  what the code means in the page's language. */
+const RESULT_TEXT: Record<TuningErrorCode, Msg['key']> = {
+  invalid: 'tuning.result.invalid',
+  dismissed: 'tuning.result.dismissed',
+  not_authorized: 'tuning.result.not_authorized',
+  helper_failed: 'tuning.result.helper_failed',
+  busy: 'tuning.result.busy',
+  read_only: 'tuning.result.read_only',
+};
 
 function initialTuning(): TuningStore {
   return {
@@ -55,9 +78,11 @@ export interface TuningSlice {
   revertChange(id: string): Promise<void>;
 }
 
-/** The client's messages already say whether anything changed; only a helper failure needs a lead-in. */
-function describeFailure(r: Extract<TuningResult, { ok: false }>): string {
-  return r.code === 'helper_failed' ? `The helper failed: ${r.message}` : r.message;
+/** A failed result as a banner: the code's text, the host's message as the detail. An unknown code
+ *  (a newer host) reads as a helper failure. */
+export function failureMessage(r: Extract<TuningResult, { ok: false }>): TuningMessage {
+  const key = RESULT_TEXT[r.code] ?? RESULT_TEXT.helper_failed;
+  return { kind: 'error', text: msg(key), code: r.code, ...(r.message ? { detail: r.message } : {}) };
 }
 
 /** Creates the tuning store over `api`; `addMarkers` puts an apply's marker on the charts. */
@@ -75,12 +100,12 @@ export function createTuningSlice(api: TuningApi, addMarkers: (markers: ChartDat
       if (s.pending && !pendingNow) {
         const now = state.history.find((c) => c.id === s.pending!.id);
         patch.pending = null;
-        if (now?.state === 'auto_reverted') patch.message = { kind: 'ok', text: 'Not confirmed in time: the previous values were restored.' };
-        else if (now?.state === 'failed') patch.message = { kind: 'error', text: 'The automatic revert failed; revert it from the history below.' };
+        if (now?.state === 'auto_reverted') patch.message = { kind: 'ok', text: msg('tuning.message.autoReverted') };
+        else if (now?.state === 'failed') patch.message = { kind: 'error', text: msg('tuning.message.autoRevertFailed') };
       } else if (pendingNow) patch.pending = pendingNow;
       store.setState(patch);
     } catch (e) {
-      store.setState({ loadError: `Could not read the tuning state: ${(e as Error).message}`, busy: null });
+      store.setState({ loadError: msg('tuning.message.loadFailed', { error: (e as Error).message }), busy: null });
     }
   }
 
@@ -131,7 +156,7 @@ export function createTuningSlice(api: TuningApi, addMarkers: (markers: ChartDat
       addMarkers([{ time: r.change.time, label: tuningMarkerLabel(r.change, 'applied') }]);
       store.setState({ busy: null, pending: r.change, drafts: {}, reviewing: false });
     } else {
-      store.setState({ busy: null, reviewing: false, message: { kind: 'error', text: describeFailure(r) } });
+      store.setState({ busy: null, reviewing: false, message: failureMessage(r) });
     }
     await load();
   }
@@ -144,7 +169,7 @@ export function createTuningSlice(api: TuningApi, addMarkers: (markers: ChartDat
     store.setState({
       busy: null,
       pending: r.ok ? null : store.getState().pending,
-      message: r.ok ? { kind: 'ok', text: 'Kept. You can revert it any time from the history.' } : { kind: 'error', text: describeFailure(r) },
+      message: r.ok ? { kind: 'ok', text: msg('tuning.message.kept') } : failureMessage(r),
     });
     await load();
   }
@@ -157,7 +182,7 @@ export function createTuningSlice(api: TuningApi, addMarkers: (markers: ChartDat
     store.setState({
       busy: null,
       pending: r.ok && s.pending?.id === id ? null : s.pending,
-      message: r.ok ? { kind: 'ok', text: 'Reverted: the previous values are back.' } : { kind: 'error', text: describeFailure(r) },
+      message: r.ok ? { kind: 'ok', text: msg('tuning.message.reverted') } : failureMessage(r),
     });
     await load();
   }

@@ -1,42 +1,63 @@
 // The tuning panel: every knob of the sysctl catalog with its live value, default, a proposed value
 // validated as you type, what it really does and the myths about it; the port-budget effect before
 // applying; a diff to confirm; "keep these settings?" with the 30 s automatic revert; the history.
+// Every text comes from the catalogs: the panel's own from `tuning.*`, each knob's from `knobs.<id>`
+// (knobText), validation and result codes as Msgs rendered in the page's language. Every component
+// reads `t` through useT() (or useFormat), so a language switch re-renders it.
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { CatalogEntry } from '../../../shared/sysctl-catalog';
+import { renderMsg, type TFunction } from '../../../shared/i18n';
+import { knobText, problemText, type CatalogEntry, type KnobText } from '../../../shared/sysctl-catalog';
 import type { TuningChange } from '../../../shared/tuning';
-import { fmtClock, fmtCount, fmtEndpoint, fmtPercent, fmtRate } from '../../format';
+import { fmtEndpoint } from '../../format';
+import { useFormat, useMsgText, useT } from '../../i18n';
 import { useDashboard, useDashboardStore, useTuning } from '../../store/context';
-import { budgetPreview, knobRows, planChanges, secondsLeft, type BudgetFigures, type KnobRow } from './model';
+import type { TuningMessage } from '../../store/tuning';
+import { budgetPreview, knobRows, planChanges, secondsLeft, type BudgetFigures, type KnobRow, type PlanError } from './model';
 
-// The panel's own few rules, scoped by the tuning- prefix (rendered once with the view, so the view
-// needs no stylesheet import and renders the same under tests).
-
-function unitSuffix(e: CatalogEntry): string {
-  return e.unit === 'milliseconds' ? 'ms' : e.unit === 'seconds' ? 's' : '';
+function unitSuffix(t: TFunction, e: CatalogEntry): string {
+  return e.unit === 'milliseconds' ? t('tuning.unit.milliseconds') : e.unit === 'seconds' ? t('tuning.unit.seconds') : '';
 }
 
-function show(v: string | null): string {
-  return v === null ? '—' : v === '' ? '(empty)' : v;
+function show(t: TFunction, v: string | null): string {
+  return v === null ? '—' : v === '' ? t('tuning.knob.empty') : v;
 }
 
-function rangeHint(e: CatalogEntry): string {
+function rangeHint(t: TFunction, e: CatalogEntry, text: KnobText): string {
   switch (e.kind) {
-    case 'int':
-      return `${e.min}–${e.max}${unitSuffix(e) ? ` ${unitSuffix(e)}` : ''}`;
+    case 'int': {
+      const unit = unitSuffix(t, e);
+      const bounds = { min: String(e.min), max: String(e.max) };
+      return unit ? t('tuning.range.intUnit', { ...bounds, unit }) : t('tuning.range.int', bounds);
+    }
     case 'enum':
-      return (e.values ?? []).map((v) => `${v.value} = ${v.meaning}`).join('; ');
+      return (e.values ?? [])
+        .map((v) => t('tuning.range.enumItem', { value: String(v.value), meaning: text.values?.[String(v.value)] ?? v.meaning }))
+        .join(t('tuning.range.enumSeparator'));
     case 'port_range':
-      return `"LOW HIGH", low ≥ ip_unprivileged_port_start, low < high ≤ 65535`;
+      return t('tuning.range.portRange');
     case 'port_list':
-      return 'ports and ranges like 1,2-4,10 (empty clears the list)';
+      return t('tuning.range.portList');
     default:
       return '';
   }
 }
 
+/** Catalog prose with `code spans` (identifiers, kernel log lines, registry paths) as <code>. */
+function Prose({ text }: { text: string }) {
+  const parts = text.split('`');
+  if (parts.length < 3) return <>{text}</>;
+  return (
+    <>
+      {parts.map((p, i) => (i % 2 === 1 && i < parts.length - 1 ? <code key={i}>{p}</code> : p))}
+    </>
+  );
+}
+
 const KnobInput = memo(function KnobInput({ row }: { row: KnobRow }) {
+  const t = useT();
   const e = row.entry;
+  const text = knobText(t, e.knobId);
   const value = row.draft ?? row.current ?? '';
   const id = `knob-${row.key}`;
   const { setDraft } = useDashboardStore().tuning;
@@ -52,7 +73,7 @@ const KnobInput = memo(function KnobInput({ row }: { row: KnobRow }) {
       >
         {(e.values ?? []).map((v) => (
           <option key={v.value} value={String(v.value)}>
-            {v.value} — {v.meaning}
+            {t('tuning.range.enumOption', { value: String(v.value), meaning: text.values?.[String(v.value)] ?? v.meaning })}
           </option>
         ))}
       </select>
@@ -75,8 +96,13 @@ const KnobInput = memo(function KnobInput({ row }: { row: KnobRow }) {
 });
 
 const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
+  const t = useT();
+  const msgText = useMsgText();
   const e = row.entry;
-  const dflt = e.default === null ? (e.defaultNote ?? 'varies') : `${show(e.default)}${e.defaultNote ? ` (${e.defaultNote})` : ''}`;
+  const text = knobText(t, e.knobId);
+  const note = text.defaultNote;
+  const dflt =
+    e.default === null ? (note ?? t('tuning.knob.varies')) : note ? t('tuning.knob.defaultWithNote', { value: show(t, e.default), note }) : show(t, e.default);
   const { resetDraft } = useDashboardStore().tuning;
   return (
     <div
@@ -86,89 +112,99 @@ const KnobCard = memo(function KnobCard({ row }: { row: KnobRow }) {
     >
       <div className="card-head">
         <h3>
-          {e.title} <span className="muted small mono">{row.key}</span>
+          {text.title} <span className="muted small mono">{row.key}</span>
         </h3>
-        <span className="badge" title={e.scope === 'netns' ? 'Each network namespace has its own value' : 'One value for the whole machine (initial namespace only)'}>
-          {e.scope === 'netns' ? 'per namespace' : 'global'}
+        <span className="badge" title={e.scope === 'netns' ? t('tuning.knob.scopeNetnsHint') : t('tuning.knob.scopeGlobalHint')}>
+          {e.scope === 'netns' ? t('tuning.knob.scopeNetns') : t('tuning.knob.scopeGlobal')}
         </span>
       </div>
       {!row.available && (
         <p className="muted" data-testid={`unavailable-${row.key}`}>
-          Unavailable: {row.unavailableReason}
+          {t('tuning.knob.unavailable', { reason: msgText(row.unavailableMsg, row.unavailableReason) })}
         </p>
       )}
       {row.available && (
         <dl className="tuning-kv">
-          <dt>Current</dt>
+          <dt>{t('tuning.knob.current')}</dt>
           <dd className="mono" data-testid={`current-${row.key}`}>
-            {show(row.current)} {unitSuffix(e)}
+            {show(t, row.current)} {unitSuffix(t, e)}
           </dd>
-          <dt>Default</dt>
+          <dt>{t('tuning.knob.default')}</dt>
           <dd>{dflt}</dd>
           <dt>
-            <label htmlFor={`knob-${row.key}`}>Proposed</label>
+            <label htmlFor={`knob-${row.key}`}>{t('tuning.knob.proposed')}</label>
           </dt>
           <dd>
             <KnobInput row={row} />
             {row.draft !== undefined && (
               <button type="button" className="small" onClick={() => resetDraft(row.key)}>
-                reset
+                {t('tuning.knob.reset')}
               </button>
             )}
-            <div className="muted small">{rangeHint(e)}</div>
+            <div className="muted small">{rangeHint(t, e, text)}</div>
             {row.error && (
               <div className="field-error" id={`knob-${row.key}-error`} role="alert" data-testid={`error-${row.key}`}>
-                {row.error}
+                {row.errorMsg ? problemText(t, row.errorMsg) : row.error}
               </div>
             )}
           </dd>
         </dl>
       )}
-      <p className="explain">{e.summary}</p>
-      {e.risks.length > 0 && (
+      <p className="explain">
+        <Prose text={text.summary} />
+      </p>
+      {text.risks.length > 0 && (
         <details>
-          <summary>What goes wrong when it is set badly</summary>
+          <summary>{t('tuning.knob.risks')}</summary>
           <ul>
-            {e.risks.map((r) => (
-              <li key={r}>{r}</li>
-            ))}
-          </ul>
-        </details>
-      )}
-      {e.myths.length > 0 && (
-        <details data-testid={`myths-${row.key}`}>
-          <summary>Myths ({e.myths.length})</summary>
-          <ul>
-            {e.myths.map((m) => (
-              <li key={m.myth}>
-                <s>{m.myth}</s> — {m.truth}
+            {text.risks.map((r) => (
+              <li key={r}>
+                <Prose text={r} />
               </li>
             ))}
           </ul>
         </details>
       )}
-      <p className="muted small">{e.history}</p>
+      {text.myths.length > 0 && (
+        <details data-testid={`myths-${row.key}`}>
+          <summary>{t('tuning.knob.myths', { count: text.myths.length })}</summary>
+          <ul>
+            {text.myths.map((m) => (
+              <li key={m.myth}>
+                <s>
+                  <Prose text={m.myth} />
+                </s>{' '}
+                — <Prose text={m.truth} />
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <p className="muted small">
+        <Prose text={text.history} />
+      </p>
     </div>
   );
 });
 
 function Figures({ f, label }: { f: BudgetFigures; label: string }) {
+  const t = useT();
+  const fmt = useFormat();
+  const seconds = String(f.holdSeconds);
   return (
     <div>
       <strong>{label}</strong>
       <dl className="tuning-kv">
-        <dt>Usable ports</dt>
-        <dd>{fmtCount(f.usable)}</dd>
-        <dt>Closed tuple held</dt>
-        <dd>{f.reuse ? `${f.holdSeconds} s (tcp_tw_reuse)` : `${f.holdSeconds} s (TIME_WAIT)`}</dd>
-        <dt>Sustainable</dt>
-        <dd>{fmtRate(f.sustainablePerS)}/s new connections</dd>
+        <dt>{t('tuning.budget.usable')}</dt>
+        <dd>{fmt.count(f.usable)}</dd>
+        <dt>{t('tuning.budget.held')}</dt>
+        <dd>{f.reuse ? t('tuning.budget.heldReuse', { seconds }) : t('tuning.budget.heldTimeWait', { seconds })}</dd>
+        <dt>{t('tuning.budget.sustainable')}</dt>
+        <dd>{t('tuning.budget.sustainableValue', { rate: fmt.rate(f.sustainablePerS) })}</dd>
         {f.steadyStatePercent !== null && (
           <>
-            <dt>Steady state</dt>
-            <dd>
-              {fmtCount(Math.round(f.steadyState ?? 0))} ports ({fmtPercent(f.steadyStatePercent)})
-            </dd>
+            <dt>{t('tuning.budget.steady')}</dt>
+            <dd>{t('tuning.budget.steadyValue', { ports: fmt.count(Math.round(f.steadyState ?? 0)), percent: fmt.percent(f.steadyStatePercent) })}</dd>
           </>
         )}
       </dl>
@@ -177,6 +213,8 @@ function Figures({ f, label }: { f: BudgetFigures; label: string }) {
 }
 
 function BudgetPreviewCard({ changes }: { changes: Record<string, string> }) {
+  const t = useT();
+  const fmt = useFormat();
   const state = useTuning((s) => s.state);
   const snapshot = useDashboard((s) => s.snapshot);
   const p = useMemo(() => budgetPreview(state, snapshot, changes), [state, snapshot, changes]);
@@ -184,22 +222,27 @@ function BudgetPreviewCard({ changes }: { changes: Record<string, string> }) {
   return (
     <div className="card" data-testid="budget-preview">
       <div className="card-head">
-        <h3>Port budget {p.affected ? 'before → after' : '(current)'}</h3>
+        <h3>{p.affected ? t('tuning.budget.titleCompare') : t('tuning.budget.titleCurrent')}</h3>
       </div>
       <p className="muted small">
         {p.destination
-          ? `Toward the busiest destination, ${p.destination.localAddr} → ${fmtEndpoint(p.destination.remoteAddr, p.destination.remotePort)}, closing ${fmtRate(p.destination.closeRatePerS)} connections/s. Each (source IP, destination IP, destination port) has its own budget.`
-          : 'No outgoing destination right now; figures per destination (source IP, destination IP, destination port).'}
+          ? t('tuning.budget.toward', {
+              local: p.destination.localAddr,
+              remote: fmtEndpoint(p.destination.remoteAddr, p.destination.remotePort),
+              rate: fmt.rate(p.destination.closeRatePerS),
+            })
+          : t('tuning.budget.noDestination')}
       </p>
       <div className="tuning-budget">
-        <Figures f={p.before} label="Now" />
-        {p.affected && <Figures f={p.after} label="With the proposed values" />}
+        <Figures f={p.before} label={t('tuning.budget.now')} />
+        {p.affected && <Figures f={p.after} label={t('tuning.budget.proposed')} />}
       </div>
     </div>
   );
 }
 
 function PendingBanner() {
+  const t = useT();
   const pending = useTuning((s) => s.pending);
   const busy = useTuning((s) => s.busy);
   const { load: loadTuning, keepPending, revertChange } = useDashboardStore().tuning;
@@ -207,43 +250,49 @@ function PendingBanner() {
   useEffect(() => {
     if (!pending) return;
     setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
   }, [pending]);
   const left = pending ? secondsLeft(pending.confirmDeadline, now) : 0;
   useEffect(() => {
     if (!pending || left > 0) return;
     // the host reverts it now; read back what happened
-    const t = setTimeout(() => void loadTuning(), 1500);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => void loadTuning(), 1500);
+    return () => clearTimeout(timer);
   }, [pending, left, loadTuning]);
   if (!pending) return null;
   return (
     <div className="banner warn" role="alertdialog" aria-labelledby="keep-title" data-testid="keep-banner">
-      <strong id="keep-title">Keep these settings?</strong>{' '}
+      <strong id="keep-title">{t('tuning.pending.title')}</strong>{' '}
       {left > 0 ? (
-        <span data-testid="keep-countdown">The previous values come back automatically in {left} s unless you keep them.</span>
+        <span data-testid="keep-countdown">{t('tuning.pending.countdown', { seconds: String(left) })}</span>
       ) : (
-        <span>Reverting…</span>
+        <span>{t('tuning.pending.reverting')}</span>
       )}
       <ul className="small">
         {pending.changes.map((c) => (
           <li key={c.key} className="mono">
-            {c.key}: {show(c.before)} → {show(c.after)}
+            {c.key}: {show(t, c.before)} → {show(t, c.after)}
           </li>
         ))}
       </ul>
       <button type="button" onClick={() => void keepPending()} disabled={busy !== null || left === 0} data-testid="keep-button">
-        Keep
+        {t('tuning.pending.keep')}
       </button>{' '}
       <button type="button" onClick={() => void revertChange(pending.id)} disabled={busy !== null} data-testid="revert-now-button">
-        Revert now
+        {t('tuning.pending.revertNow')}
       </button>
     </div>
   );
 }
 
+/** "KEY: problem" in the page's language (the English text when Waitline did not write it). */
+function planErrorText(t: TFunction, e: PlanError): string {
+  return e.msg ? t('tuning.review.planError', { key: e.key, problem: problemText(t, e.msg) }) : e.text;
+}
+
 function ReviewCard({ writable }: { writable: boolean }) {
+  const t = useT();
   const { state, drafts, reviewing, persist, busy } = useTuning(
     useShallow((s) => ({ state: s.state, drafts: s.drafts, reviewing: s.reviewing, persist: s.persist, busy: s.busy })),
   );
@@ -255,31 +304,31 @@ function ReviewCard({ writable }: { writable: boolean }) {
   return (
     <div className="card" data-testid="review">
       <div className="card-head">
-        <h3>{reviewing ? 'Apply these changes?' : 'Proposed changes'}</h3>
+        <h3>{reviewing ? t('tuning.review.titleReview') : t('tuning.review.titleProposed')}</h3>
       </div>
       {plan.errors.length > 0 && (
         <ul className="field-error" data-testid="plan-errors">
           {plan.errors.map((e) => (
-            <li key={e}>{e}</li>
+            <li key={e.text}>{planErrorText(t, e)}</li>
           ))}
         </ul>
       )}
-      {plan.diff.length === 0 && plan.errors.length === 0 && <p className="muted">The proposed values equal the current ones.</p>}
+      {plan.diff.length === 0 && plan.errors.length === 0 && <p className="muted">{t('tuning.review.same')}</p>}
       {plan.diff.length > 0 && (
         <table className="tuning-diff" data-testid="diff">
           <thead>
             <tr>
-              <th>Setting</th>
-              <th>Now</th>
-              <th>After</th>
+              <th>{t('tuning.review.setting')}</th>
+              <th>{t('tuning.review.now')}</th>
+              <th>{t('tuning.review.after')}</th>
             </tr>
           </thead>
           <tbody>
             {plan.diff.map((d) => (
               <tr key={d.key}>
                 <td className="mono">{d.key}</td>
-                <td className="mono">{show(d.before)}</td>
-                <td className="mono">{show(d.after)}</td>
+                <td className="mono">{show(t, d.before)}</td>
+                <td className="mono">{show(t, d.after)}</td>
               </tr>
             ))}
           </tbody>
@@ -288,13 +337,13 @@ function ReviewCard({ writable }: { writable: boolean }) {
       {plan.warnings.length > 0 && (
         <ul className="small" data-testid="warnings">
           {plan.warnings.map((w) => (
-            <li key={w}>⚠ {w}</li>
+            <li key={w.key}>⚠ {renderMsg(t, w)}</li>
           ))}
         </ul>
       )}
-      <label className="small">
-        <input type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} disabled={!writable} data-testid="persist" /> Also save to
-        /etc/sysctl.d/90-waitline.conf (kept across reboots)
+      <label className="small tuning-persist">
+        <input type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} disabled={!writable} data-testid="persist" />{' '}
+        {t('tuning.review.persist')}
       </label>
       <div className="tuning-actions">
         {!reviewing ? (
@@ -304,40 +353,38 @@ function ReviewCard({ writable }: { writable: boolean }) {
             disabled={!writable || plan.errors.length > 0 || plan.diff.length === 0 || pending !== null}
             data-testid="review-button"
           >
-            Review and apply…
+            {t('tuning.review.reviewButton')}
           </button>
         ) : (
           <>
             <button type="button" onClick={() => void applyReviewed()} disabled={busy !== null} data-testid="apply-button">
-              {busy === 'apply' ? 'Applying…' : `Apply ${plan.diff.length} change${plan.diff.length === 1 ? '' : 's'}`}
+              {busy === 'apply' ? t('tuning.review.applying') : t('tuning.review.apply', { count: plan.diff.length })}
             </button>
             <button type="button" onClick={cancelReview} disabled={busy !== null}>
-              Back
+              {t('tuning.review.back')}
             </button>
           </>
         )}
         <button type="button" onClick={clearDrafts} disabled={busy !== null}>
-          Discard
+          {t('tuning.review.discard')}
         </button>
       </div>
-      {reviewing && (
-        <p className="muted small">
-          You will be asked to authenticate. After applying you have 30 s to keep the new values; otherwise they are reverted.
-        </p>
-      )}
+      {reviewing && <p className="muted small">{t('tuning.review.authNote')}</p>}
     </div>
   );
 }
 
-const STATE_TEXT: Record<TuningChange['state'], string> = {
-  pending_confirm: 'waiting for confirmation',
-  kept: 'kept',
-  reverted: 'reverted',
-  auto_reverted: 'reverted automatically',
-  failed: 'automatic revert failed',
-};
+const STATE_TEXT = {
+  pending_confirm: 'tuning.history.states.pending_confirm',
+  kept: 'tuning.history.states.kept',
+  reverted: 'tuning.history.states.reverted',
+  auto_reverted: 'tuning.history.states.auto_reverted',
+  failed: 'tuning.history.states.failed',
+} as const satisfies Record<TuningChange['state'], string>;
 
 function History({ writable }: { writable: boolean }) {
+  const t = useT();
+  const fmt = useFormat();
   const history = useTuning((s) => s.state?.history ?? null);
   const busy = useTuning((s) => s.busy);
   const { revertChange } = useDashboardStore().tuning;
@@ -345,30 +392,30 @@ function History({ writable }: { writable: boolean }) {
   return (
     <div className="card" data-testid="history">
       <div className="card-head">
-        <h3>Applied changes</h3>
+        <h3>{t('tuning.history.title')}</h3>
       </div>
-      <table>
+      <table className="tuning-history">
         <thead>
           <tr>
-            <th>When</th>
-            <th>Changes</th>
-            <th>State</th>
+            <th>{t('tuning.history.when')}</th>
+            <th>{t('tuning.history.changes')}</th>
+            <th>{t('tuning.history.state')}</th>
             <th />
           </tr>
         </thead>
         <tbody>
           {history.map((c) => (
             <tr key={c.id} data-testid={`history-${c.id}`}>
-              <td>{fmtClock(c.time)}</td>
+              <td>{fmt.clock(c.time)}</td>
               <td className="mono small">
-                {c.changes.map((x) => `${x.key.split('.').pop()}: ${show(x.before)} → ${show(x.after)}`).join('; ')}
-                {c.persisted ? ' (saved)' : ''}
+                {c.changes.map((x) => `${x.key.split('.').pop()}: ${show(t, x.before)} → ${show(t, x.after)}`).join('; ')}
+                {c.persisted ? t('tuning.history.saved') : ''}
               </td>
-              <td>{STATE_TEXT[c.state]}</td>
+              <td>{t(STATE_TEXT[c.state])}</td>
               <td>
                 {(c.state === 'kept' || c.state === 'pending_confirm' || c.state === 'failed') && (
                   <button type="button" onClick={() => void revertChange(c.id)} disabled={!writable || busy !== null} data-testid={`revert-${c.id}`}>
-                    Revert
+                    {t('tuning.history.revert')}
                   </button>
                 )}
               </td>
@@ -380,7 +427,30 @@ function History({ writable }: { writable: boolean }) {
   );
 }
 
+/** Whether the host's detail only repeats the code's text (English "authentication was dismissed…"). */
+function sameText(a: string, b: string): boolean {
+  const norm = (x: string) => x.trim().replace(/[.。]$/, '').toLowerCase();
+  return norm(a) === norm(b);
+}
+
+function MessageBanner({ message }: { message: TuningMessage }) {
+  const t = useT();
+  const text = renderMsg(t, message.text);
+  const detail = message.detail && !sameText(text, message.detail) ? message.detail : null;
+  return (
+    <div className={`banner ${message.kind === 'error' ? 'error' : 'ok'}`} role="status" data-testid="tuning-message">
+      <span data-testid="tuning-message-text">{text}</span>
+      {detail && (
+        <div className="small muted tuning-detail" lang="en" data-testid="tuning-message-detail">
+          {t('tuning.message.detail', { detail })}
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function TuningView() {
+  const t = useT();
   const { state, loadError, drafts, message } = useTuning(
     useShallow((s) => ({ state: s.state, loadError: s.loadError, drafts: s.drafts, message: s.message })),
   );
@@ -393,18 +463,15 @@ export function TuningView() {
   const rows = useMemo(() => knobRows(state, drafts, writable), [state, drafts, writable]);
   const plan = useMemo(() => planChanges(state, drafts), [state, drafts]);
   const readOnlyReason = readOnlyTransport
-    ? 'This view is read-only: `waitline serve` never changes kernel settings. Use the desktop app or `waitline tune set` on the machine.'
+    ? t('tuning.view.readOnlyServe')
     : state && !state.writable
-      ? `Changes are not possible: ${state.readOnlyReason ?? 'no helper'}`
+      ? t('tuning.view.readOnlyNoHelper', { reason: state.readOnlyReason ?? t('tuning.view.noHelper') })
       : null;
   return (
     <section className="view" aria-labelledby="tuning-title" data-testid="tuning-view">
       <div className="view-head">
-        <h2 id="tuning-title">Tuning</h2>
-        <p className="muted small">
-          Values of this machine&apos;s current network namespace. TIME_WAIT itself lasts a fixed 60 s on Linux; no setting here changes
-          that.
-        </p>
+        <h2 id="tuning-title">{t('tuning.view.title')}</h2>
+        <p className="muted small">{t('tuning.view.intro')}</p>
       </div>
       {readOnlyReason && (
         <div className="banner warn" role="status" data-testid="read-only">
@@ -413,18 +480,14 @@ export function TuningView() {
       )}
       {loadError && (
         <div className="banner error" role="alert">
-          {loadError}
+          {renderMsg(t, loadError)}
         </div>
       )}
-      {message && (
-        <div className={`banner ${message.kind === 'error' ? 'error' : 'ok'}`} role="status" data-testid="tuning-message">
-          {message.text}
-        </div>
-      )}
+      {message && <MessageBanner message={message} />}
       <PendingBanner />
       <ReviewCard writable={writable} />
       <BudgetPreviewCard changes={plan.changes} />
-      {state === null && !loadError && <p className="muted">Reading the kernel settings…</p>}
+      {state === null && !loadError && <p className="muted">{t('tuning.view.reading')}</p>}
       <div className="tuning-knobs">
         {rows.map((r) => (
           <KnobCard key={r.key} row={r} />

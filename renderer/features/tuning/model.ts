@@ -3,10 +3,12 @@
 // reads and tunes"), and the port-budget preview against the current worst destination
 // (docs/exhaustion.md, "What runs out"). No React, no bridge: unit-tested.
 
+import { msg, msgText, type Msg } from '../../../shared/i18n';
 import {
   SYSCTL_CATALOG,
   catalogEntry,
   normalizeSysctlValue,
+  readReasonMsg,
   usablePorts,
   validateChanges,
   validateSysctlValue,
@@ -21,12 +23,17 @@ export interface KnobRow {
   entry: CatalogEntry;
   key: string;
   available: boolean;
+  /** why it is unavailable, English (the host's text or the panel's own) */
   unavailableReason: string | null;
+  /** the same as a Msg when Waitline wrote it (null: show unavailableReason as is) */
+  unavailableMsg: Msg | null;
   current: string | null;
   /** what the user typed; undefined = unchanged */
   draft: string | undefined;
-  /** inline validation message for the draft */
+  /** inline validation message for the draft (English, without the key) */
   error: string | null;
+  /** the same as a Msg (its text still starts with the key: show it with problemText) */
+  errorMsg: Msg | null;
   /** the draft differs from the current value */
   changed: boolean;
   /** may the user edit it here */
@@ -53,30 +60,39 @@ export function knobRows(state: TuningState | null, drafts: Drafts, writable: bo
     const k = knobFor(state, entry.key);
     const removed = entry.kind === 'removed';
     const available = !removed && (k?.available ?? false);
-    const unavailableReason = removed
-      ? `Removed in Linux ${entry.removedIn}; it cannot be applied.`
+    const unavailableMsg = removed
+      ? msg('tuning.knob.removed', { version: entry.removedIn ?? '' })
       : k
         ? k.available
           ? null
-          : (k.unavailableReason ?? 'not available')
-        : 'not read yet';
+          : k.unavailableReason
+            ? readReasonMsg(k.unavailableReason)
+            : msg('tuning.knob.notAvailable')
+        : msg('tuning.knob.notReadYet');
+    const unavailableReason = unavailableMsg ? msgText(unavailableMsg) : (k?.unavailableReason ?? null);
     const current = k?.available ? k.value : null;
     const draft = Object.prototype.hasOwnProperty.call(drafts, entry.key) ? drafts[entry.key] : undefined;
     let error: string | null = null;
+    let errorMsg: Msg | null = null;
     let changed = false;
     if (draft !== undefined && available) {
       const r = validateSysctlValue(entry.key, draft, ctx);
       if (r.ok) changed = r.value !== current;
-      else error = r.message.replace(`${entry.key}: `, '');
+      else {
+        error = r.message.replace(`${entry.key}: `, '');
+        errorMsg = r.msg ?? null;
+      }
     }
     return {
       entry,
       key: entry.key,
       available,
       unavailableReason,
+      unavailableMsg,
       current,
       draft,
       error,
+      errorMsg,
       changed,
       editable: writable && available,
     };
@@ -90,27 +106,35 @@ export interface DiffLine {
   after: string;
 }
 
+/** A problem that blocks applying: the knob, its English text ("KEY: problem") and, when Waitline
+ *  wrote the problem, its Msg (shown as "KEY: problem" in the page's language). */
+export interface PlanError {
+  key: string;
+  text: string;
+  msg: Msg | null;
+}
+
 export interface Plan {
   /** valid, changed values to send */
   changes: Record<string, string>;
   diff: DiffLine[];
   /** problems that block applying */
-  errors: string[];
-  warnings: string[];
+  errors: PlanError[];
+  warnings: Msg[];
 }
 
 /** What "Apply" would send: only changed, valid, available knobs; any invalid draft blocks it all. */
 export function planChanges(state: TuningState | null, drafts: Drafts): Plan {
   const rows = knobRows(state, drafts, true);
-  const errors: string[] = [];
+  const errors: PlanError[] = [];
   const proposed: Record<string, string> = {};
   for (const r of rows) {
     if (r.draft === undefined) continue;
     if (!r.available) {
-      errors.push(`${r.key}: ${r.unavailableReason}`);
+      errors.push({ key: r.key, text: `${r.key}: ${r.unavailableReason}`, msg: r.unavailableMsg });
       continue;
     }
-    if (r.error) errors.push(`${r.key}: ${r.error}`);
+    if (r.error) errors.push({ key: r.key, text: `${r.key}: ${r.error}`, msg: r.errorMsg });
     else if (r.changed) proposed[r.key] = r.draft;
   }
   const check = validateChanges(proposed, { unprivilegedPortStart: unprivilegedStart(state) });
@@ -130,36 +154,36 @@ function num(v: string | null | undefined): number | null {
 
 /** Consequences worth a second look, from docs/kernel.md: "Sysctls Waitline reads and tunes" (what goes
  *  wrong when they are set badly) and "Myths Waitline corrects". */
-export function warningsFor(state: TuningState | null, changes: Record<string, string>): string[] {
-  const w: string[] = [];
+export function warningsFor(state: TuningState | null, changes: Record<string, string>): Msg[] {
+  const w: Msg[] = [];
   const cur = (k: string) => knobFor(state, k)?.value ?? null;
   const next = (k: string) => (k in changes ? changes[k]! : cur(k));
   if ('net.ipv4.tcp_fin_timeout' in changes) {
-    w.push('tcp_fin_timeout limits orphaned FIN_WAIT2 sockets only; TIME_WAIT stays 60 s whatever you set.');
+    w.push(msg('tuning.warning.finTimeout'));
   }
   const buckets = num(changes['net.ipv4.tcp_max_tw_buckets']);
   const bucketsNow = num(cur('net.ipv4.tcp_max_tw_buckets'));
   if (buckets !== null && bucketsNow !== null && buckets < bucketsNow) {
-    w.push('Lowering tcp_max_tw_buckets does not shorten TIME_WAIT: closing sockets skip it and lose its protection (watch TCPTimeWaitOverflow).');
+    w.push(msg('tuning.warning.bucketsLower'));
   }
   const reuse = num(next('net.ipv4.tcp_tw_reuse'));
   if (num(next('net.ipv4.tcp_timestamps')) === 0 && reuse !== null && reuse !== 0) {
-    w.push('With tcp_timestamps=0, tcp_tw_reuse never reuses anything (it needs timestamps).');
+    w.push(msg('tuning.warning.noTimestamps'));
   }
   if (changes['net.ipv4.tcp_tw_reuse'] === '1') {
-    w.push('tcp_tw_reuse=1 helps only connections this host opens (connect()); it does nothing for a server accepting them.');
+    w.push(msg('tuning.warning.reuseOne'));
   }
   const range = changes['net.ipv4.ip_local_port_range'];
   if (range) {
     const [lo, hi] = range.split(' ').map(Number) as [number, number];
-    if (lo % 2 === hi % 2) w.push(`Both ends of ${range} have the same parity; the kernel prefers different parity (connect() and bind(0) split the range by parity).`);
+    if (lo % 2 === hi % 2) w.push(msg('tuning.warning.parity', { range }));
     const before = usablePorts(cur('net.ipv4.ip_local_port_range') ?? '', cur('net.ipv4.ip_local_reserved_ports') ?? '');
     const after = usablePorts(range, next('net.ipv4.ip_local_reserved_ports') ?? '');
-    if (before !== null && after !== null && after < before) w.push(`The range gets narrower (${before} → ${after} usable ports per destination).`);
+    if (before !== null && after !== null && after < before) w.push(msg('tuning.warning.narrower', { before, after }));
   }
-  if (changes['net.ipv4.tcp_syncookies'] === '0') w.push('With syncookies off, a SYN flood can fill the SYN queue.');
+  if (changes['net.ipv4.tcp_syncookies'] === '0') w.push(msg('tuning.warning.syncookiesOff'));
   const somax = num(changes['net.core.somaxconn']);
-  if (somax !== null && somax < 128) w.push('A somaxconn this low clamps every listen() backlog; ListenOverflows will rise under bursts.');
+  if (somax !== null && somax < 128) w.push(msg('tuning.warning.somaxconnLow'));
   return w;
 }
 

@@ -15,6 +15,8 @@ import { createDashboard, type Dashboard } from '../../../renderer/store/create-
 import type { TuningApi } from '../../../renderer/store/tuning';
 import { TuningService } from '../../../electron/main/tuning-service';
 import { FakeApi } from './renderer-fake-api';
+import { createLocalization, type Localization } from '../../../renderer/i18n';
+import { DISMISSED_MESSAGE } from '../../../electron/privileged/client';
 
 const VALUES: Record<string, string | null> = {
   'net.ipv4.tcp_tw_reuse': '2',
@@ -48,6 +50,10 @@ class MemoryHost {
   confirms: string[] = [];
   reverts: string[] = [];
   deny = false;
+  /** why tcp_max_orphans is unavailable (a child namespace) */
+  orphansReason = 'not present here: it is global';
+  /** refuse applying with this result code and message (like the privileged client) */
+  refuse: { code: 'dismissed' | 'invalid' | 'busy'; message: string } | null = null;
   confirmMs = 30_000;
   private seq = 0;
 
@@ -72,7 +78,7 @@ class MemoryHost {
         knobs: Object.entries(this.values).map(([key, value]) => ({
           key,
           available: value !== null,
-          unavailableReason: value === null ? (key.endsWith('max_orphans') ? 'not present here: it is global' : 'removed') : null,
+          unavailableReason: value === null ? (key.endsWith('max_orphans') ? this.orphansReason : 'removed') : null,
           value,
         })),
         history: this.history.map((c) => ({ ...c })).reverse(),
@@ -80,6 +86,7 @@ class MemoryHost {
     },
     applyTuning: async (r: ApplyTuningRequest): Promise<TuningResult> => {
       this.requests.push(r);
+      if (this.refuse) return { ok: false, ...this.refuse };
       if (this.deny) return { ok: false, code: 'not_authorized', message: 'not authorized, or no authentication agent is running; nothing was changed. Fix: …' };
       const change: TuningChange = {
         id: `20260101T12000${this.seq++}Z-1`,
@@ -142,8 +149,8 @@ let host: MemoryHost;
 let dash: Dashboard;
 
 /** A new dashboard whose tuning calls go to `tuning` (the rest of its API is in memory). */
-function createDashboardOver(tuning: TuningApi): void {
-  dash = createDashboard(Object.assign(new FakeApi(), tuning));
+function createDashboardOver(tuning: TuningApi, localization?: Localization): void {
+  dash = createDashboard(Object.assign(new FakeApi(), tuning), localization ? { localization } : {});
   dash.dashboard.store.setState({ transport: 'electron', info: null, snapshot: null });
 }
 
@@ -305,7 +312,9 @@ describe('tuning panel', () => {
     await act(async () => {
       fireEvent.click(screen.getByTestId('apply-button'));
     });
-    assert.match(screen.getByTestId('tuning-message').textContent!, /^not authorized, or no authentication agent is running; nothing was changed/);
+    // translated by its code; the host's English message follows as the detail
+    assert.match(screen.getByTestId('tuning-message-text').textContent!, /^Not authorized, or no authentication agent is running; nothing was changed/);
+    assert.match(screen.getByTestId('tuning-message-detail').textContent!, /not authorized, or no authentication agent is running; nothing was changed\. Fix: …/);
     assert.equal(screen.queryByTestId('keep-banner'), null);
     assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '60 s');
   });
@@ -322,7 +331,7 @@ describe('tuning panel', () => {
     assert.match(p, /before → after/);
     assert.match(p, /41,000/, 'widened range: 60999 − 20000 + 1 usable ports');
     // 1,000 + 400/s × 60 s = 25,000 ports held: 61 % of 41,000
-    assert.match(p, /25,000 ports \(61 %\)/);
+    assert.match(p, /25,000 ports \(61%\)/);
     fireEvent.change(screen.getByTestId('input-net.ipv4.tcp_tw_reuse'), { target: { value: '1' } });
     const q = screen.getByTestId('budget-preview').textContent!;
     assert.match(q, /1 s \(tcp_tw_reuse\)/, 'reuse=1 applies to a non-loopback destination: held for the 1 s delay');
@@ -343,5 +352,102 @@ describe('tuning panel', () => {
     assert.match(screen.getByTestId('read-only').textContent!, /read-only: `waitline serve` never changes kernel settings/);
     assert.equal((screen.getByTestId('input-net.ipv4.tcp_fin_timeout') as HTMLInputElement).disabled, true);
     assert.equal((screen.getByTestId('input-net.ipv4.tcp_tw_reuse') as HTMLSelectElement).disabled, true);
+  });
+});
+
+describe('tuning panel in zh-CN', () => {
+  const zhCN = () => createLocalization({ preference: 'zh-CN', persist: false });
+  // the wording the collector and the privileged client use (sysctlRead), which the panel translates
+  beforeEach(() => {
+    host.orphansReason = 'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)';
+  });
+  /** No catalog key (area.group.key) and no English sentence left in what the panel shows. */
+  function assertNoLeaks(text: string) {
+    assert.doesNotMatch(text, /\b(tuning|knobs|common)\.[a-z][\w]*\.[\w.]+/, 'a raw catalog key');
+    for (const en of [/What goes wrong/, /Myths \(/, /\bCurrent\b/, /\bDefault\b/, /Proposed/, /per namespace/, /Port budget/, /Usable ports/, /Unavailable:/, /Removed in Linux/, /TIME_WAIT itself lasts/]) {
+      assert.doesNotMatch(text, en, `English left: ${en}`);
+    }
+    // three English words in a row outside identifiers and the kernel's own log lines
+    const prose = text
+      .replace(/prefer different parity for start\/end values|Cannot assign requested address|too many orphaned sockets/g, '')
+      .match(/\b[A-Za-z]{2,} [a-z]{2,} [a-z]{2,}\b/g);
+    assert.equal(prose, null, `English prose: ${prose?.join(' | ')}`);
+  }
+
+  it('shows a knob, its explanation and its myths in Chinese', async () => {
+    createDashboardOver(host.api, zhCN());
+    await renderPanel();
+    const view = screen.getByTestId('tuning-view');
+    assert.match(view.textContent!, /调优/);
+    const fin = screen.getByTestId('knob-net.ipv4.tcp_fin_timeout');
+    assert.match(fin.textContent!, /孤儿 FIN_WAIT2 的存活时长/);
+    assert.match(fin.textContent!, /net\.ipv4\.tcp_fin_timeout/, 'the sysctl name stays as it is');
+    assert.match(fin.textContent!, /当前值/);
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '60 秒');
+    const myths = screen.getByTestId('myths-net.ipv4.tcp_fin_timeout').textContent!;
+    assert.match(myths, /误区（3）/);
+    assert.match(myths, /tcp_fin_timeout 就是 TIME_WAIT 的时长/);
+    assert.match(myths, /TIME_WAIT 固定为 60 秒（TCP_TIMEWAIT_LEN，编译期常量）/);
+    assert.match(myths, /TcpTimedWaitDelay 是 Windows 的注册表项/);
+    assert.match(screen.getByTestId('myths-net.ipv4.tcp_tw_recycle').textContent!, /开启 tcp_tw_recycle 就能快速回收 TIME_WAIT。.*4\.12/);
+    assert.match(screen.getByTestId('unavailable-net.ipv4.tcp_tw_recycle').textContent!, /^不可用：已在 Linux 4\.12 中移除，无法设置。$/);
+    // the host's reason for a missing global key, in Waitline's wording: translated
+    assert.equal(
+      screen.getByTestId('unavailable-net.ipv4.tcp_max_orphans').textContent,
+      '不可用：此处不存在：它是全局参数，只有初始网络命名空间中才有（或者此内核没有它）',
+    );
+    const reuse = screen.getByTestId('input-net.ipv4.tcp_tw_reuse') as HTMLSelectElement;
+    assert.deepEqual([...reuse.options].map((o) => o.textContent), ['0 — 关闭', '1 — 所有出站连接都可复用', '2 — 仅回环（loopback）连接可复用']);
+    assertNoLeaks(view.textContent!);
+  });
+
+  it('names the bounds of an out-of-range value in Chinese, inline and in the plan', async () => {
+    createDashboardOver(host.api, zhCN());
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '0');
+    assert.equal(screen.getByTestId('error-net.ipv4.tcp_fin_timeout').textContent, '0 超出允许范围 1–600');
+    assert.equal(screen.getByTestId('plan-errors').textContent, 'net.ipv4.tcp_fin_timeout：0 超出允许范围 1–600');
+    type('net.ipv4.tcp_fin_timeout', '30');
+    assert.match(screen.getByTestId('warnings').textContent!, /无论设成多少，TIME_WAIT 都仍是 60 秒/);
+    assert.match(screen.getByTestId('review-button').textContent!, /检查并应用/);
+    assertNoLeaks(screen.getByTestId('tuning-view').textContent!);
+  });
+
+  it('shows a dismissed authentication in Chinese, with the English detail secondary', async () => {
+    host.refuse = { code: 'dismissed', message: DISMISSED_MESSAGE };
+    createDashboardOver(host.api, zhCN());
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '30');
+    fireEvent.click(screen.getByTestId('review-button'));
+    assert.match(screen.getByTestId('apply-button').textContent!, /应用 1 项修改/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    assert.equal(screen.getByTestId('tuning-message-text').textContent, '身份验证已取消；未做任何修改。');
+    assert.equal(screen.getByTestId('tuning-message-detail').textContent, `详细信息：${DISMISSED_MESSAGE}`);
+    assert.equal(screen.queryByTestId('keep-banner'), null);
+    assert.equal(host.values['net.ipv4.tcp_fin_timeout'], '60');
+  });
+
+  it('English shows the code’s sentence once when the host says the same', async () => {
+    host.refuse = { code: 'dismissed', message: DISMISSED_MESSAGE };
+    await renderPanel();
+    type('net.ipv4.tcp_fin_timeout', '30');
+    fireEvent.click(screen.getByTestId('review-button'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('apply-button'));
+    });
+    assert.equal(screen.getByTestId('tuning-message-text').textContent, 'Authentication was dismissed; nothing was changed.');
+    assert.equal(screen.queryByTestId('tuning-message-detail'), null);
+  });
+
+  it('switches language without a reload', async () => {
+    await renderPanel();
+    assert.match(screen.getByTestId('knob-net.ipv4.tcp_fin_timeout').textContent!, /Orphaned FIN_WAIT2 lifetime/);
+    await act(async () => {
+      dash.localization.setPreference('zh-CN');
+    });
+    assert.match(screen.getByTestId('knob-net.ipv4.tcp_fin_timeout').textContent!, /孤儿 FIN_WAIT2 的存活时长/);
+    assert.equal(screen.getByTestId('current-net.ipv4.tcp_fin_timeout').textContent?.trim(), '60 秒');
   });
 });

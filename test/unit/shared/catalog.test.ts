@@ -1,21 +1,30 @@
 // The sysctl catalog: complete against docs/kernel.md ("Sysctls Waitline reads and tunes"), truthful
 // about its "Myths Waitline corrects", and its pure validation refuses what the helper refuses, with
-// the same specific messages.
+// the same specific messages; every knob's texts come from the catalogs in English and zh-CN.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CATALOG_KEYS,
+  KNOB_IDS,
   SYSCTL_CATALOG,
   WRITABLE_KEYS,
   catalogEntry,
   describe as describeValue,
+  knobId,
+  knobState,
+  knobText,
   normalizeSysctlValue,
   parseAssignments,
+  problemText,
+  readReasonMsg,
   sysctlPath,
+  sysctlRead,
   usablePorts,
   validateChanges,
   validateSysctlValue,
+  type KnobId,
 } from '../../../shared/sysctl-catalog';
+import { createI18n, renderMsg } from '../../../shared/i18n';
 import { reuseApplies as reuseAppliesTo } from '../../../shared/port-budget';
 
 const reuseApplies = (reuse: number, timestamps: number, addr: string) => reuseAppliesTo({ reuse, timestamps, delayMs: 1000 }, addr);
@@ -85,7 +94,11 @@ describe('catalog contents', () => {
     assert.match(e.summary, /NAT/);
     assert.equal(WRITABLE_KEYS.includes(e.key), false);
     const r = validateSysctlValue(e.key, '1');
-    assert.deepEqual(r, { ok: false, message: 'net.ipv4.tcp_tw_recycle: removed in Linux 4.12, cannot be set' });
+    assert.deepEqual(r, {
+      ok: false,
+      message: 'net.ipv4.tcp_tw_recycle: removed in Linux 4.12, cannot be set',
+      msg: { key: 'knobs.validation.removed', params: { key: 'net.ipv4.tcp_tw_recycle', version: '4.12' } },
+    });
   });
 
   it('corrects the myths of docs/kernel.md where the knobs meet them', () => {
@@ -209,5 +222,148 @@ describe('port budget helpers', () => {
   it('normalizes the kernel’s tab-separated port range', () => {
     assert.equal(normalizeSysctlValue('32768\t60999\n'), '32768 60999');
     assert.equal(normalizeSysctlValue('\n'), '');
+  });
+});
+
+describe('knob texts in the catalogs (shared/i18n/locales/{en,zh-CN}/knobs.json)', () => {
+  const en = createI18n('en').t;
+  const zh = createI18n('zh-CN').t;
+  const CJK = /[\u4e00-\u9fff]/;
+
+  it('keys every knob by the last segment of its name, unique, and builds the English fields from the catalog', () => {
+    assert.deepEqual(
+      SYSCTL_CATALOG.map((e) => e.knobId),
+      SYSCTL_CATALOG.map((e) => e.key.split('.').pop()),
+    );
+    assert.equal(new Set(KNOB_IDS).size, KNOB_IDS.length, 'knob ids are unique');
+    assert.deepEqual([...KNOB_IDS].sort(), SYSCTL_CATALOG.map((e) => e.knobId).sort());
+    for (const e of SYSCTL_CATALOG) {
+      assert.equal(knobId(e.key), e.knobId);
+      const t = knobText(en, e.knobId);
+      assert.equal(e.title, t.title);
+      assert.equal(e.summary, t.summary);
+      assert.equal(e.kernelRange, t.kernelRange);
+      assert.equal(e.history, t.history);
+      assert.equal(e.defaultNote, t.defaultNote);
+      assert.deepEqual(e.risks, t.risks);
+      assert.deepEqual(e.myths, t.myths);
+      for (const v of e.values ?? []) assert.equal(v.meaning, t.values?.[String(v.value)], `${e.key}=${v.value}`);
+    }
+  });
+
+  it('has title, summary, risks, myths and history for every knob in both languages', () => {
+    for (const e of SYSCTL_CATALOG) {
+      const a = knobText(en, e.knobId);
+      const b = knobText(zh, e.knobId);
+      for (const [lang, x] of [['en', a], ['zh-CN', b]] as const) {
+        assert.ok(x.title.length > 3 && x.title !== e.knobId, `${lang} ${e.key} title`);
+        assert.ok(x.summary.length > 15, `${lang} ${e.key} summary`);
+        assert.ok(x.history.length > 3, `${lang} ${e.key} history`);
+        assert.ok(x.kernelRange.length > 0, `${lang} ${e.key} kernelRange`);
+        assert.ok(Array.isArray(x.risks) && Array.isArray(x.myths), `${lang} ${e.key} risks/myths`);
+        if (e.writable) assert.ok(x.risks.length > 0, `${lang} ${e.key} says what goes wrong`);
+        for (const m of x.myths) assert.ok(m.myth.length > 5 && m.truth.length > 5, `${lang} ${e.key} myth`);
+      }
+      assert.equal(b.risks.length, a.risks.length, `${e.key}: as many risks in zh-CN`);
+      assert.equal(b.myths.length, a.myths.length, `${e.key}: as many myths in zh-CN`);
+      assert.equal(Boolean(b.defaultNote), Boolean(a.defaultNote), `${e.key}: defaultNote in both`);
+      assert.deepEqual(Object.keys(b.values ?? {}), Object.keys(a.values ?? {}), `${e.key}: enum meanings in both`);
+      for (const s of [b.title, b.summary, b.history, ...b.risks, ...b.myths.flatMap((m) => [m.myth, m.truth]), ...Object.values(b.values ?? {})]) {
+        assert.match(s, CJK, `${e.key}: Chinese text, got «${s}»`);
+      }
+    }
+  });
+
+  it('meets the Chinese tutorials’ myths head-on, with the kernel facts', () => {
+    const zhMyths = (id: KnobId) => knobText(zh, id).myths;
+    const fin = zhMyths('tcp_fin_timeout');
+    const finMyth = fin.find((m) => m.myth.includes('tcp_fin_timeout 就是 TIME_WAIT 的时长'));
+    assert.ok(finMyth, 'tcp_fin_timeout 就是 TIME_WAIT 的时长');
+    assert.match(finMyth.truth, /FIN_WAIT2/);
+    assert.match(finMyth.truth, /60 秒/);
+    assert.match(finMyth.truth, /TCP_TIMEWAIT_LEN/);
+    const recycle = zhMyths('tcp_tw_recycle')[0]!;
+    assert.match(recycle.myth, /开启 tcp_tw_recycle.*快速回收 TIME_WAIT/);
+    assert.match(recycle.truth, /4\.12/);
+    assert.match(recycle.truth, /NAT/);
+    assert.match(knobText(zh, 'tcp_tw_recycle').summary, /时间戳/);
+    const delay = fin.find((m) => m.myth.includes('TcpTimedWaitDelay'));
+    assert.ok(delay, 'TcpTimedWaitDelay 默认 2 秒');
+    assert.match(delay.myth, /默认 2 秒/);
+    assert.match(delay.truth, /Windows/);
+    assert.match(delay.truth, /Tcpip\\Parameters\\TcpTimedWaitDelay/);
+    assert.match(delay.truth, /TCP_TIMEWAIT_LEN = 60 秒/);
+    // and in English, word for word on the entry
+    const enDelay = catalogEntry('net.ipv4.tcp_fin_timeout')!.myths.find((m) => m.myth.includes('TcpTimedWaitDelay'))!;
+    assert.match(enDelay.truth, /Windows registry value/);
+    assert.match(enDelay.truth, /TCP_TIMEWAIT_LEN = 60 s, fixed at compile time/);
+  });
+
+  it('gives every refusal a Msg whose English is the message, and names the bounds in zh-CN', () => {
+    const r = validateSysctlValue('net.ipv4.tcp_fin_timeout', '0');
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.ok(r.msg);
+    assert.equal(renderMsg(en, r.msg), r.message);
+    assert.equal(renderMsg(zh, r.msg), 'net.ipv4.tcp_fin_timeout：0 超出允许范围 1–600');
+    assert.equal(problemText(zh, r.msg), '0 超出允许范围 1–600');
+    assert.equal(problemText(en, r.msg), '0 is outside 1–600');
+    const big = validateSysctlValue('net.ipv4.tcp_tw_reuse_delay', '60001');
+    if (!big.ok) assert.match(renderMsg(zh, big.msg!), /60001 超出允许范围 1–60000$/, 'bounds without digit grouping');
+    const low = validateSysctlValue('net.ipv4.ip_local_port_range', '1000 2000', { unprivilegedPortStart: 1024 });
+    if (!low.ok) assert.match(renderMsg(zh, low.msg!), /低端端口 1000 小于 net\.ipv4\.ip_unprivileged_port_start（1024）/);
+    // every refusal of the table above: the Msg renders to exactly the English message, and to Chinese
+    const cases: [string, string][] = [
+      ['net.ipv4.tcp_tw_reuse', '3'], ['net.ipv4.tcp_fin_timeout', '-1'], ['net.ipv4.tcp_fin_timeout', '0x10'], ['net.ipv4.tcp_fin_timeout', '1e3'],
+      ['net.ipv4.tcp_fin_timeout', '030'], ['net.ipv4.tcp_fin_timeout', '99999999999'], ['net.ipv4.tcp_fin_timeout', '1 '], ['net.ipv4.tcp_fin_timeout', 'abc'],
+      ['net.ipv4.ip_local_port_range', '50000 40000'], ['net.ipv4.ip_local_port_range', 'x'], ['net.ipv4.ip_local_port_range', '40000 65536'],
+      ['net.ipv4.ip_local_port_range', '0 65535'], ['net.ipv4.ip_local_port_range', '01 2'], ['net.ipv4.ip_local_reserved_ports', '5-3'],
+      ['net.ipv4.ip_local_reserved_ports', 'a'], ['net.ipv4.ip_local_reserved_ports', '01'], ['net.ipv4.ip_local_reserved_ports', '70000'],
+      ['net.ipv4.ip_local_reserved_ports', Array(65).fill('1').join(',')], ['kernel.core_pattern', '1'], ['net.ipv4.ip_unprivileged_port_start', '0'],
+      ['net.ipv4.tcp_tw_recycle', '1'], ['net.ipv4.tcp_fin_timeout', 'x'.repeat(600)],
+    ];
+    for (const [k, v] of cases) {
+      const c = validateSysctlValue(k, v);
+      assert.equal(c.ok, false, `${k}=${v}`);
+      if (c.ok) continue;
+      assert.equal(renderMsg(en, c.msg!), c.message);
+      assert.match(renderMsg(zh, c.msg!), CJK, c.message);
+    }
+  });
+
+  it('carries Msgs beside the English errors of validateChanges and parseAssignments', () => {
+    const r = validateChanges({ 'net.ipv4.tcp_fin_timeout': 'abc', 'net.ipv4.tcp_syn_retries': '200' });
+    assert.equal(r.errorMsgs.length, r.errors.length);
+    assert.deepEqual(r.errorMsgs.map((m) => renderMsg(en, m)), r.errors);
+    assert.equal(renderMsg(zh, r.errorMsgs[1]!), 'net.ipv4.tcp_syn_retries：200 超出允许范围 1–127');
+    assert.deepEqual(validateChanges({}).errorMsgs.map((m) => renderMsg(zh, m)), ['没有给出任何修改']);
+    const a = parseAssignments(['noequals', 'a=1', 'a=2']);
+    assert.deepEqual(a.errorMsgs.map((m) => renderMsg(en, m)), a.errors);
+    assert.deepEqual(a.errorMsgs.map((m) => renderMsg(zh, m)), ['noequals：格式应为 KEY=VALUE', 'a：重复给出']);
+  });
+
+  it('recognizes the reasons sysctlRead and knobState write, in both languages', () => {
+    const fin = catalogEntry('net.ipv4.tcp_fin_timeout')!;
+    const orphans = catalogEntry('net.ipv4.tcp_max_orphans')!;
+    const reasons = [
+      sysctlRead(catalogEntry('net.ipv4.tcp_tw_recycle')!, 'removed'),
+      sysctlRead(fin, { error: { code: 'ENOENT' } }),
+      sysctlRead(orphans, { error: { code: 'ENOENT' } }),
+      sysctlRead(fin, { error: { code: 'EACCES' } }),
+    ].map((v) => (v.available ? '' : v.reason));
+    assert.deepEqual(reasons, [
+      'removed in Linux 4.12',
+      'not present on this kernel',
+      'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)',
+      'cannot be read (EACCES)',
+    ]);
+    for (const r of [...reasons, knobState('x', undefined).unavailableReason!]) {
+      const m = readReasonMsg(r);
+      assert.ok(m, r);
+      assert.equal(renderMsg(en, m), r);
+      assert.match(renderMsg(zh, m), CJK);
+    }
+    assert.equal(renderMsg(zh, readReasonMsg('cannot be read (EACCES)')!), '无法读取（EACCES）');
+    assert.equal(readReasonMsg('something else'), null);
   });
 });
