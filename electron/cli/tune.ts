@@ -2,7 +2,8 @@
 // client the app uses (pkexec + the helper). A change made here is kept at once: typing the command
 // is the confirmation, so there is no 30 s auto-revert; `tune revert ID` undoes it.
 
-import { SYSCTL_CATALOG, catalogEntry, parseAssignments, validateChanges, type CatalogEntry } from '../../shared/sysctl-catalog';
+import { SYSCTL_CATALOG, catalogEntry, parseAssignments, readReasonMsg, validateChanges, type CatalogEntry } from '../../shared/sysctl-catalog';
+import { renderMsg, type Msg } from '../../shared/i18n';
 import type { TuningChange, TuningErrorCode, TuningKnobState, TuningResult } from '../../shared/tuning';
 import { TuningClient, type TuningClientOptions } from '../privileged/client';
 import { parseArgs, usageError } from './args';
@@ -81,8 +82,9 @@ export function unavailableText(k: TuningKnobState, scope: NetnsScope, t: CliT =
     return e.removedIn ? t('cli.tune.unavailable_removed', { key: k.key, release: e.removedIn }) : t('cli.tune.unavailable_removed_earlier', { key: k.key });
   }
   if (e?.scope === 'global' && scope === 'other') return t('cli.tune.unavailable_global', { key: k.key });
-  // the reader's reason (shared/privileged code) is English for now
-  return k.unavailableReason ? t('cli.tune.unavailable_reason', { key: k.key, reason: k.unavailableReason }) : t('cli.tune.unavailable_unreadable', { key: k.key });
+  const why = readReasonMsg(k.unavailableReason);
+  const reason = why ? renderMsg((key, p) => t(key, p as Record<string, string | number>), why) : k.unavailableReason;
+  return reason ? t('cli.tune.unavailable_reason', { key: k.key, reason }) : t('cli.tune.unavailable_unreadable', { key: k.key });
 }
 
 const SCOPE_KEYS = { global: 'cli.tune.scope.global', netns: 'cli.tune.scope.netns' } as const satisfies Record<CatalogEntry['scope'], string>;
@@ -188,7 +190,9 @@ export async function runTune(argv: string[], clientOpts: TuningClientOptions = 
       const parsed = parseAssignments(a.positionals);
       // keyed by what the user typed: no prototype, so "__proto__=1" is an ordinary (unknown) key
       const changes = Object.create(null) as Record<string, string>;
-      const errors = [...parsed.errors];
+      // the catalog's checks come with a Msg per error (shared/sysctl-catalog): shown in the CLI's language
+      const inLang = (m: Msg | undefined, english: string) => (m ? renderMsg((k, p) => t(k, p as Record<string, string | number>), m) : english);
+      const errors = parsed.errors.map((e, i) => inLang(parsed.errorMsgs?.[i], e));
       for (const [name, value] of Object.entries(parsed.changes)) {
         const key = resolveKey(name) ?? name;
         if (Object.prototype.hasOwnProperty.call(changes, key)) errors.push(t('cli.tune.given_twice', { key }));
@@ -208,10 +212,10 @@ export async function runTune(argv: string[], clientOpts: TuningClientOptions = 
       }
       if (Object.keys(available).length) {
         const start = Number(state.knobs.find((k) => k.key === 'net.ipv4.ip_unprivileged_port_start')?.value ?? NaN);
-        errors.push(...validateChanges(available, Number.isInteger(start) ? { unprivilegedPortStart: start } : {}).errors);
+        const checked = validateChanges(available, Number.isInteger(start) ? { unprivilegedPortStart: start } : {});
+        errors.push(...checked.errors.map((e, i) => inLang(checked.errorMsgs?.[i], e)));
       }
       if (errors.length) {
-        // the catalog's value checks (shared/sysctl-catalog) are English for now
         console.error(`waitline tune: ${t('cli.tune.nothing_changed', { errors: errors.join(t('cli.common.list_sep')) })}`);
         return 3;
       }
