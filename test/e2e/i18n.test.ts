@@ -53,12 +53,22 @@ async function report(page: Page): Promise<PageReport> {
       if (own && !/[\u4e00-\u9fff]/.test(own) && (own.match(stop) ?? []).length >= 2 && /[a-z]{3,} [a-z]{3,}/i.test(own)) {
         englishProse.push(describe(el));
       }
-      if (!own || style.display === 'inline') continue;
       const he = el as HTMLElement;
+      // a box that clips (overflow hidden/clip) and holds more than it shows cuts its text, whoever
+      // owns the text (an inline span inside a cell, say)
+      if (!own && /hidden|clip/.test(style.overflowX) && he.clientWidth > 2 && he.scrollWidth > he.clientWidth + 1 && (he.textContent ?? '').trim()) {
+        const title = el.getAttribute('title') ?? '';
+        if (!(style.textOverflow === 'ellipsis' && title)) truncated.push(describe(el));
+        continue;
+      }
+      if (!own || style.display === 'inline') continue;
       // screen-reader-only text lives in a clipped 1 px box on purpose
       if (he.clientWidth <= 2 || he.clientHeight <= 2) continue;
       const scrolls = /auto|scroll/.test(style.overflowX);
       if (!scrolls && he.scrollWidth > he.clientWidth + 1) {
+        // a table cell cut with an ellipsis is fine when its full text is its tooltip
+        const title = el.getAttribute('title') ?? '';
+        if (style.textOverflow === 'ellipsis' && title && title.includes(own)) continue;
         if (style.textOverflow === 'ellipsis') truncated.push(describe(el));
         else if (style.overflowX === 'hidden' || style.overflowX === 'clip') truncated.push(describe(el));
         else overflowing.push(describe(el));
