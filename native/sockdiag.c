@@ -23,7 +23,9 @@
 //     [6] flags (bit 0: the kernel flagged the dump as interrupted — NLM_F_DUMP_INTR)
 //     [7] IPv4 rows (they come first)
 //     [8] tcp_info entries  [9] tcp_info flags (bit 0: the tcp_info dump ran, bit 1: it failed)
-//     [10] bytes of the tcp_info dump's error text (at the very end)  [11..15] reserved
+//     [10] bytes of the tcp_info dump's error text (at the very end)
+//     [11] families (bit 0 IPv4, bit 1 IPv6) the main dump found infoStates sockets in: pass it back as
+//          dump()'s infoFamilies so the next tcp_info dump runs alongside the main one  [12..15] reserved
 //   columns, each starting on an 8-byte boundary, n = rows:
 //     cookie u64[n] · inode f64[n] · txQueue, rxQueue, timerLeftMs, retransmits, uid,
 //     localAddrIndex, remoteAddrIndex u32[n] · localPort, remotePort u16[n] ·
@@ -102,6 +104,8 @@ typedef struct {
 
 typedef struct {
   uint8_t ext; /* idiag_ext of the request; non-zero: records go to `infos`, not `rows` */
+  uint8_t count_only; /* countStates(): records are only counted per state, nothing is kept */
+  uint32_t counts[16];
   info_t *infos;
   size_t ninfos, capinfos;
   row_t *rows;
@@ -303,6 +307,10 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
         continue;
       }
       const struct inet_diag_msg *m = NLMSG_DATA(h);
+      if (d->count_only) {
+        d->counts[m->idiag_state & 15u]++;
+        continue;
+      }
       if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) {
         d->skipped++;
         continue;
@@ -434,6 +442,7 @@ static void *v6_thread(void *arg) {
 /* Appends the IPv6 rows and addresses of `b` to `a` (their address tables cannot overlap: the
  * family is part of each entry). Returns 0, or -1 when out of memory. */
 static int merge(dump_t *a, dump_t *b) {
+  for (int i = 0; i < 16; i++) a->counts[i] += b->counts[i];
   if (b->ninfos) {
     info_t *infos = realloc(a->infos, (a->ninfos + b->ninfos) * sizeof *infos);
     if (!infos) return -1;
@@ -479,6 +488,7 @@ static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
   v6_job_t job;
   memset(&job, 0, sizeof job);
   job.d.ext = d->ext;
+  job.d.count_only = d->count_only;
   job.states = states;
   pthread_t tid;
   int threaded = pthread_create(&tid, NULL, v6_thread, &job) == 0;
@@ -507,40 +517,101 @@ static napi_value throw_error(napi_env env, const char *code, const char *messag
  *   states: bitmask of 1 << state (TIME_WAIT = 1 << 6); families: bit 0 IPv4, bit 1 IPv6;
  *   infoStates: states whose sockets also get their struct tcp_info, through a second dump filtered
  *   to those states — run only for a family whose main dump found such sockets. A failing second
- *   dump does not fail the call: the result says so (header [9] bit 1) with the reason. */
+ *   dump does not fail the call: the result says so (header [9] bit 1) with the reason.
+ *   infoFamilies (optional): families expected to need that dump (the previous result's header [11]);
+ *   theirs runs on another thread alongside the main dump instead of after it. */
+typedef struct {
+  dump_t d;
+  uint32_t states, families;
+  int rc;
+} info_job_t;
+
+static void *info_thread(void *arg) {
+  info_job_t *job = arg;
+  job->rc = run_dump(&job->d, job->states, job->families);
+  return NULL;
+}
+
 static napi_value Dump(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   if (argc < 2) return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families) needs two numbers");
-  uint32_t states = 0, families = 0, info_states = 0;
+  uint32_t states = 0, families = 0, info_states = 0, hint = 0;
   if (napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
       napi_get_value_uint32(env, argv[1], &families) != napi_ok)
     return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families): both must be numbers");
   if (argc >= 3 && napi_get_value_uint32(env, argv[2], &info_states) != napi_ok)
     return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates): infoStates must be a number");
+  if (argc >= 4 && napi_get_value_uint32(env, argv[3], &hint) != napi_ok)
+    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates, infoFamilies): infoFamilies must be a number");
 
   dump_t d, t;
   memset(&d, 0, sizeof d);
   memset(&t, 0, sizeof t);
   t.ext = 1u << (INET_DIAG_INFO - 1);
-  if (run_dump(&d, states, families) != 0) {
+  uint32_t want_info = info_states & states;
+  /* The families the caller expects the tcp_info dump to be needed for (those the previous read
+   * found such sockets in: header [11]) have it run on another thread, alongside the main dump, so it
+   * does not add its own walk of the hash to the wall time. A family the main dump finds such sockets
+   * in without the hint gets it after, as before. */
+  info_job_t job;
+  memset(&job, 0, sizeof job);
+  job.d.ext = t.ext;
+  job.states = want_info;
+  job.families = want_info ? (hint & families & 3u) : 0;
+  pthread_t tid;
+  int threaded = 0;
+  if (job.families) threaded = pthread_create(&tid, NULL, info_thread, &job) == 0;
+  int rc = run_dump(&d, states, families);
+  if (threaded) pthread_join(tid, NULL);
+  else if (job.families && rc == 0) info_thread(&job); /* no thread available: after */
+  if (rc != 0) {
     free_dump(&d);
+    free_dump(&job.d);
     return throw_error(env, "ERR_WLSD_NETLINK", d.error);
   }
   uint32_t info_families = 0, info_flags = 0;
-  if (info_states & states) {
+  if (want_info) {
     for (size_t i = 0; i < d.nrows && info_families != 3u; i++)
       if (info_states & (1u << d.rows[i].state)) info_families |= d.rows[i].family == 4 ? 1u : 2u;
   }
   size_t errlen = 0;
-  if (info_families) {
+  uint32_t ran = job.families;
+  if (ran) {
     info_flags |= 1u;
-    if (run_dump(&t, info_states & states, info_families) != 0) {
+    if (job.rc != 0) {
       info_flags |= 2u;
-      errlen = strnlen(t.error, sizeof t.error);
-      t.ninfos = 0; /* a partial answer would look complete */
+      memcpy(t.error, job.d.error, sizeof t.error);
+    } else if (merge(&t, &job.d) != 0) {
+      info_flags |= 2u;
+      snprintf(t.error, sizeof t.error, "out of memory while keeping the tcp_info entries");
     }
+  }
+  free_dump(&job.d);
+  if (!info_families) {
+    /* the main dump found no such socket: nothing to time (a hinted dump's entries are stale) */
+    info_flags = 0;
+    t.ninfos = 0;
+  }
+  uint32_t missing = info_families & ~ran;
+  if (missing && !(info_flags & 2u)) {
+    info_flags |= 1u;
+    dump_t late;
+    memset(&late, 0, sizeof late);
+    late.ext = t.ext;
+    if (run_dump(&late, want_info, missing) != 0) {
+      info_flags |= 2u;
+      memcpy(t.error, late.error, sizeof t.error);
+    } else if (merge(&t, &late) != 0) {
+      info_flags |= 2u;
+      snprintf(t.error, sizeof t.error, "out of memory while keeping the tcp_info entries");
+    }
+    free_dump(&late);
+  }
+  if (info_flags & 2u) {
+    errlen = strnlen(t.error, sizeof t.error);
+    t.ninfos = 0; /* a partial answer would look complete */
   }
   size_t size = packed_size(&d, &t, errlen);
   void *data = NULL;
@@ -551,8 +622,39 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
     return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
   }
   pack(&d, &t, info_flags, t.error, errlen, data);
+  ((uint32_t *)data)[11] = info_families;
   free_dump(&d);
   free_dump(&t);
+  return ab;
+}
+
+/* countStates(states: number, families: number) → ArrayBuffer of 16 × u32: sockets per kernel state
+ * code. The floor `npm run bench` compares the full snapshot with: the same dumps (one per family,
+ * the IPv6 one on a second thread, as dump() runs them) doing nothing with each record but count
+ * its state — no row kept, no address interned, no buffer packed. */
+static napi_value CountStates(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  uint32_t states = 0, families = 0;
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &families) != napi_ok)
+    return throw_error(env, "ERR_WLSD_ARGS", "countStates(states, families) needs two numbers");
+  dump_t d;
+  memset(&d, 0, sizeof d);
+  d.count_only = 1;
+  if (run_dump(&d, states, families) != 0) {
+    free_dump(&d);
+    return throw_error(env, "ERR_WLSD_NETLINK", d.error);
+  }
+  void *data = NULL;
+  napi_value ab;
+  if (napi_create_arraybuffer(env, sizeof d.counts, &data, &ab) != napi_ok) {
+    free_dump(&d);
+    return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
+  }
+  memcpy(data, d.counts, sizeof d.counts);
+  free_dump(&d);
   return ab;
 }
 
@@ -860,6 +962,9 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "connInfoLayoutVersion", ci_version);
   napi_create_uint32(env, CI_MAX_REQUESTS, &ci_max);
   napi_set_named_property(env, exports, "connInfoMax", ci_max);
+  napi_value cs;
+  napi_create_function(env, "countStates", NAPI_AUTO_LENGTH, CountStates, NULL, &cs);
+  napi_set_named_property(env, exports, "countStates", cs);
   return exports;
 }
 

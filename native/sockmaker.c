@@ -139,6 +139,13 @@ int main(int argc, char **argv) {
 
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    /* the held sockets need 2 fds per pair: as root the hard limit can be raised (up to fs.nr_open,
+     * read, never changed); otherwise the soft limit goes up to the hard one */
+    rlim_t need = (rlim_t)(2 * (est + cw) + 4 * nports + 64);
+    if (need > rl.rlim_max) {
+      struct rlimit up = {.rlim_cur = need, .rlim_max = need};
+      if (setrlimit(RLIMIT_NOFILE, &up) == 0) rl = up;
+    }
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }

@@ -6,7 +6,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createCollector } from '../collector/index';
-import { createNetlinkSource } from '../collector/sources/netlink';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createNetlinkSource, loadSockDiagAddon } from '../collector/sources/netlink';
+import { ALL_TCP_STATES_MASK } from '../collector/sources/sockdiag-layout';
+import { WorkerCollector } from '../serve/worker-collector';
+import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts';
 import { nodeFileReader } from '../collector/sources/node-fs';
 import { createProcfsSource } from '../collector/sources/procfs';
 import type { Snapshot } from '../../shared/snapshot';
@@ -36,6 +40,11 @@ export interface SizeResult {
   /** the /proc fallback source: read and parse into the table (median) */
   procfs_table_ms: number;
   ratio_vs_ss: number;
+  /** the floor: the addon's countStates() — the same netlink dumps, each record only counted (median) */
+  floor_ms: number;
+  floor_ratio_vs_ss: number;
+  /** waitline_ms / floor_ms */
+  ratio_vs_floor: number;
   /** first tick, which also scans /proc/PID/fd for owners */
   first_tick_ms: number;
   payload_bytes_max: number;
@@ -100,20 +109,19 @@ function setupNamespace(): void {
 
 interface Maker {
   child: ChildProcess;
+  /** more makers, when the sockets held open need more fds than one process may have */
+  more: ChildProcess[];
   report: { timeWait: number; timeWait6: number; established: number; closeWait: number; listen: number; errors: string[] };
 }
 
-/** Makes about `n` sockets: mostly TIME_WAIT, plus IPv6 TIME_WAIT, ESTABLISHED pairs and
- *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). `longLived`: no TIME_WAIT
- *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
- *  minute-long measurement sees `n` sockets from start to end. */
-async function makeSockets(n: number, longLived = false): Promise<Maker> {
-  const ports = 8;
-  const tw6 = longLived ? 0 : Math.round(n * 0.02);
-  const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
-  const cw = longLived ? Math.round((n - 2 * ports) * 0.05) : Math.round(n * 0.005);
-  const tw = longLived ? 0 : Math.max(0, n - tw6 - 2 * est - 2 * cw - 2 * ports);
-  const args = ['--time-wait', tw, '--time-wait6', tw6, '--established', est, '--close-wait', cw, '--ports', ports].map(String);
+/** fds one maker may hold: the hard RLIMIT_NOFILE (raising it needs CAP_SYS_RESOURCE), with room */
+function fdsPerMaker(): number {
+  const r = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
+  const hard = Number(r.stdout.trim());
+  return Number.isFinite(hard) && hard > 0 ? Math.min(1_000_000, hard) - 200 : 1_000_000;
+}
+
+async function startMaker(args: string[]): Promise<{ child: ChildProcess; report: Maker['report'] }> {
   const child = spawn(SOCKMAKER, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
@@ -131,12 +139,55 @@ async function makeSockets(n: number, longLived = false): Promise<Maker> {
   return { child, report };
 }
 
+/** Makes about `n` sockets: mostly TIME_WAIT, plus IPv6 TIME_WAIT, ESTABLISHED pairs and
+ *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). `longLived`: no TIME_WAIT
+ *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
+ *  minute-long measurement sees `n` sockets from start to end. Held sockets are one fd each: beyond
+ *  what one process may open they are spread over several makers (their own listening ports). */
+async function makeSockets(n: number, longLived = false): Promise<Maker> {
+  const ports = 8;
+  const tw6 = longLived ? 0 : Math.round(n * 0.02);
+  const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
+  const cw = longLived ? Math.round((n - 2 * ports) * 0.05) : Math.round(n * 0.005);
+  const tw = longLived ? 0 : Math.max(0, n - tw6 - 2 * est - 2 * cw - 2 * ports);
+  const perMaker = fdsPerMaker();
+  const makers = Math.max(1, Math.ceil((2 * (est + cw)) / perMaker));
+  const share = (x: number, k: number) => Math.floor(x / makers) + (k < x % makers ? 1 : 0);
+  const started: { child: ChildProcess; report: Maker['report'] }[] = [];
+  try {
+    for (let k = 0; k < makers; k++) {
+      const args = [
+        '--time-wait', k === 0 ? tw : 0, '--time-wait6', k === 0 ? tw6 : 0, '--established', share(est, k), '--close-wait', share(cw, k),
+        // several makers: listening ports below the ephemeral range (1024…), which the first maker's
+        // clients would otherwise already hold
+        '--ports', ports, '--base-port', makers === 1 ? 20000 : 100 + k * ports,
+      ].map(String);
+      started.push(await startMaker(args));
+    }
+  } catch (e) {
+    for (const m of started) m.child.kill('SIGTERM');
+    throw e;
+  }
+  if (makers > 1) log(`socket makers: ${makers} processes (at most ${perMaker} fds each)`);
+  const report = { ...started[0].report, errors: started.flatMap((m) => m.report.errors) };
+  for (const m of started.slice(1)) {
+    report.established += m.report.established;
+    report.closeWait += m.report.closeWait;
+    report.listen += m.report.listen;
+  }
+  return { child: started[0].child, more: started.slice(1).map((m) => m.child), report };
+}
+
 async function stopMaker(m: Maker): Promise<void> {
-  if (m.child.exitCode !== null) return;
-  const exited = new Promise((r) => m.child.once('exit', r));
-  m.child.stdin!.end();
-  m.child.kill('SIGTERM');
-  await exited;
+  await Promise.all(
+    [m.child, ...m.more].map(async (child) => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.stdin!.end();
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
 }
 
 function timeSs(devnull: number): number {
@@ -177,6 +228,8 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     const source = first.health.socketSource === 'netlink' ? createNetlinkSource() : createProcfsSource(nodeFileReader);
     const procSource = createProcfsSource(nodeFileReader);
     const devnull = openSync('/dev/null', 'w');
+    const addon = first.health.socketSource === 'netlink' ? loadSockDiagAddon() : null;
+    const fl: number[] = [];
     const w: number[] = [];
     const s: number[] = [];
     const p: number[] = [];
@@ -184,7 +237,9 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     const src: number[] = [];
     let last = first;
     try {
-      for (let r = 0; r < repeats; r++) {
+      // TIME_WAIT entries live 60 s: at half a million (made in tens of seconds) three rounds fit
+      const rounds = n >= 200_000 ? Math.min(repeats, 3) : repeats;
+      for (let r = 0; r < rounds; r++) {
         const a = performance.now();
         const snap = await collector.tick();
         w.push(performance.now() - a);
@@ -196,15 +251,25 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
         const b = performance.now();
         await source.read();
         src.push(performance.now() - b);
-        const c = performance.now();
-        await procSource.read();
-        pt.push(performance.now() - c);
+        if (addon?.countStates) {
+          const f = performance.now();
+          addon.countStates(ALL_TCP_STATES_MASK, 3);
+          fl.push(performance.now() - f);
+        }
+        // at the largest sizes parsing /proc takes seconds: once is enough (the TIME_WAIT sockets
+        // measured expire 60 s after they were made)
+        if (r === 0 || n < 200_000) {
+          const c = performance.now();
+          await procSource.read();
+          pt.push(performance.now() - c);
+        }
       }
     } finally {
       closeSync(devnull);
     }
     const waitlineMs = median(w);
     const ssMs = median(s);
+    const floorMs = fl.length ? median(fl) : NaN;
     return {
       sockets_requested: n,
       sockets: last.totalSockets,
@@ -213,13 +278,16 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
       socket_source: last.health.socketSource,
       fallback_reason: last.health.fallbackReason,
       make_s: round(makeS),
-      repeats,
+      repeats: w.length,
       waitline_ms: round(waitlineMs),
       source_ms: round(median(src)),
       ss_ms: round(ssMs),
       procfs_ms: round(median(p)),
       procfs_table_ms: round(median(pt)),
       ratio_vs_ss: round(waitlineMs / ssMs, 3),
+      floor_ms: round(floorMs),
+      floor_ratio_vs_ss: round(floorMs / ssMs, 3),
+      ratio_vs_floor: round(waitlineMs / floorMs, 3),
       first_tick_ms: round(firstTickMs),
       payload_bytes_max: payloadMax,
     };
@@ -281,7 +349,7 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
     const clock = new SteppingClock();
     const sim = createCollector({
       clock,
-      reader: cachingReader(nodeFileReader, '/proc', [maker.child.pid!, process.pid]),
+      reader: cachingReader(nodeFileReader, '/proc', [maker.child.pid!, ...maker.more.map((c) => c.pid!), process.pid]),
       socketSource: churningSource(base),
     });
     // owners on the idle cadence: a demanded scan of every host process every ~2 simulated seconds would
@@ -337,4 +405,161 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
   } finally {
     await stopMaker(maker);
   }
+}
+
+export interface LargeRun {
+  source: string;
+  seconds: number;
+  ticks: number;
+  table_reads: number;
+  /** median cost of a tick that read the table (in the worker), ms */
+  table_tick_ms: number;
+  /** mean time between table reads (the cadence), s */
+  table_interval_s: number | null;
+  owner_scans: number;
+  /** CPU of the whole process (the collector worker; the main thread only receives snapshots) / wall */
+  cpu_pct: number;
+  /** the serving thread's event-loop delay while the worker collects (monitorEventLoopDelay), ms */
+  loop_delay_max_ms: number;
+  loop_delay_p99_ms: number;
+  /** the largest lateness of a 10 ms timer on the serving thread, ms */
+  timer_lag_max_ms: number;
+  rss_mb_max: number;
+  heap_mb_max: number;
+  first_tick_ms: number;
+  sockets_in_table: number;
+  payload_bytes_max: number;
+}
+
+export interface LargeResult {
+  sockets_requested: number;
+  make_s: number;
+  /** the same measurement of the serving thread with nothing collecting: what the machine's own
+   *  load (other processes on its cores) delays a 10 ms timer by */
+  baseline_loop_delay_max_ms: number;
+  baseline_loop_delay_p99_ms: number;
+  baseline_timer_lag_max_ms: number;
+  runs: LargeRun[];
+}
+
+/** Half a million long-lived sockets: the collector as `waitline serve` runs it (a worker thread, the
+ *  default adaptive cadence, alerts on), ticked at 1 Hz for `seconds` from the main thread — the
+ *  thread that serves HTTP — whose event-loop delay is measured meanwhile; then the same with the
+ *  /proc fallback. */
+export async function measureLarge(n: number, seconds: number): Promise<LargeResult> {
+  setupNamespace();
+  const t0 = performance.now();
+  const maker = await makeSockets(n, true);
+  const makeS = (performance.now() - t0) / 1000;
+  log(`large: ${n} long-lived sockets made in ${round(makeS)} s`);
+  const runs: LargeRun[] = [];
+  const lagProbe = () => {
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    let timerLag = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      timerLag = Math.max(timerLag, now - last - 10);
+      last = now;
+    }, 10);
+    h.enable();
+    return {
+      stop: () => {
+        h.disable();
+        clearInterval(timer);
+        return { max: round(h.max / 1e6), p99: round(h.percentile(99) / 1e6), timerLag: round(timerLag) };
+      },
+    };
+  };
+  const baseProbe = lagProbe();
+  await new Promise((r) => setTimeout(r, Math.min(10, seconds) * 1000));
+  const baseline = baseProbe.stop();
+  log(`large: baseline (nothing collecting) ${JSON.stringify(baseline)}`);
+  try {
+    for (const source of ['netlink', 'procfs'] as const) {
+      const wc = new WorkerCollector({ socketSource: source, alerts: DEFAULT_ALERT_SETTINGS, tickTimeoutMs: 300_000 });
+      const f0 = performance.now();
+      let payloadMax = 0;
+      const firstSnap = await wc.tick();
+      const firstTickMs = performance.now() - f0;
+      if (firstSnap.health.socketSource !== source) throw new Error(`the worker read ${firstSnap.health.socketSource}, not ${source}: ${JSON.stringify(firstSnap.health.degraded)}`);
+      payloadMax = Buffer.byteLength(JSON.stringify(firstSnap));
+      const h = monitorEventLoopDelay({ resolution: 10 });
+      let timerLag = 0;
+      let last = performance.now();
+      const lagTimer = setInterval(() => {
+        const now = performance.now();
+        timerLag = Math.max(timerLag, now - last - 10);
+        last = now;
+      }, 10);
+      h.enable();
+      let rssMax = 0;
+      let heapMax = 0;
+      let ticks = 0;
+      let reads = 0;
+      const tableTicks: number[] = [];
+      const readAt: number[] = [];
+      let scans = 0;
+      let lastScan: number | null = firstSnap.owners?.scannedAt ?? null;
+      let rows = firstSnap.totalSockets;
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
+      while (performance.now() - w0 < seconds * 1000) {
+        const due = w0 + (ticks + 1) * 1000;
+        await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+        const snap = await wc.tick();
+        ticks++;
+        if (snap.health.tableRead) {
+          reads++;
+          tableTicks.push(snap.health.durationMs);
+          readAt.push(performance.now());
+          rows = snap.totalSockets;
+        }
+        if (snap.owners && snap.owners.scannedAt !== lastScan) {
+          scans++;
+          lastScan = snap.owners.scannedAt;
+        }
+        payloadMax = Math.max(payloadMax, Buffer.byteLength(JSON.stringify(snap)));
+        const m = process.memoryUsage();
+        rssMax = Math.max(rssMax, m.rss);
+        heapMax = Math.max(heapMax, m.heapUsed + m.arrayBuffers);
+      }
+      const wall = performance.now() - w0;
+      const cpu = process.cpuUsage(c0);
+      h.disable();
+      clearInterval(lagTimer);
+      await wc.close();
+      const gaps = readAt.slice(1).map((t, i) => t - readAt[i]);
+      const run: LargeRun = {
+        source,
+        seconds: round(wall / 1000),
+        ticks,
+        table_reads: reads,
+        table_tick_ms: tableTicks.length ? round(median(tableTicks)) : 0,
+        table_interval_s: gaps.length ? round(gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000) : null,
+        owner_scans: scans,
+        cpu_pct: round(((cpu.user + cpu.system) / 1000 / wall) * 100, 2),
+        loop_delay_max_ms: round(h.max / 1e6),
+        loop_delay_p99_ms: round(h.percentile(99) / 1e6),
+        timer_lag_max_ms: round(timerLag),
+        rss_mb_max: mb(rssMax),
+        heap_mb_max: mb(heapMax),
+        first_tick_ms: round(firstTickMs),
+        sockets_in_table: rows,
+        payload_bytes_max: payloadMax,
+      };
+      log(`large ${source}: ${JSON.stringify(run)}`);
+      runs.push(run);
+    }
+  } finally {
+    await stopMaker(maker);
+  }
+  return {
+    sockets_requested: n,
+    make_s: round(makeS),
+    baseline_loop_delay_max_ms: baseline.max,
+    baseline_loop_delay_p99_ms: baseline.p99,
+    baseline_timer_lag_max_ms: baseline.timerLag,
+    runs,
+  };
 }

@@ -47,6 +47,12 @@ export interface BenchRenderResult {
   perTickMsTable50k: number;
   /** Overview at the default 1 min window */
   perTickMs1m: number;
+  /** Overview at the 1 h window */
+  perTickMs1h: number;
+  /** the TIME_WAIT view */
+  perTickMsTimeWait: number;
+  overview1h: RenderStats;
+  timeWait: RenderStats;
   overview24h: RenderStats;
   table50k: RenderStats;
   overview1m: RenderStats;
@@ -236,22 +242,55 @@ class SyntheticCollector implements ServeCollector {
 
 /** Installs an observer in the page collecting every waitline:* measure. */
 async function observe(page: Page): Promise<void> {
-  // Strings, not functions: this file is type-checked without the DOM library.
-  await page.evaluate(`(() => {
-    window.__wlMeasures = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (e.name.startsWith('waitline:')) window.__wlMeasures.push({ name: e.name, duration: e.duration });
+  await page.evaluate(() => {
+    const g = globalThis as PageGlobal;
+    g.__wlMeasures = [];
+    new g.PerformanceObserver((list: PageGlobal) => {
+      for (const e of list.getEntries()) if (e.name.startsWith('waitline:')) g.__wlMeasures.push({ name: e.name, duration: e.duration });
     }).observe({ type: 'measure' });
-  })()`);
+  });
 }
 
 type Measure = { name: string; duration: number };
 
-async function collect(page: Page, ticks: number, timeoutMs: number): Promise<Measure[]> {
-  await page.evaluate('window.__wlMeasures.length = 0');
+// The page runs under the app's real Content-Security-Policy (script-src 'self', no 'unsafe-eval'):
+// page.waitForFunction evaluates its predicate with eval() inside the page — with a string or a
+// function alike — and the policy refuses it. page.evaluate goes through the DevTools protocol
+// instead, which the policy does not govern; so every wait here polls with page.evaluate.
+// The page's globals, typed loosely (this file is type-checked without the DOM library):
+type PageGlobal = any;
+
+async function waitInPage(page: Page, what: string, pred: (arg: PageGlobal) => unknown, arg: PageGlobal, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const m = (await page.evaluate('window.__wlMeasures.slice()')) as Measure[];
+    if (await page.evaluate(pred, arg)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Errors the page reported (uncaught exceptions, console errors — a CSP refusal is one): a scenario
+ *  during which any arrived fails. */
+function pageErrors(page: Page): { take(): string[] } {
+  let errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
+  });
+  return {
+    take() {
+      const e = errors;
+      errors = [];
+      return e;
+    },
+  };
+}
+
+async function collect(page: Page, ticks: number, timeoutMs: number): Promise<Measure[]> {
+  await page.evaluate(() => void ((globalThis as PageGlobal).__wlMeasures.length = 0));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = (await page.evaluate(() => (globalThis as PageGlobal).__wlMeasures.slice())) as Measure[];
     const n = m.filter((x) => x.name === 'waitline:tick').length;
     if (n >= ticks) return m;
     if (Date.now() > deadline) throw new Error(`only ${n} of ${ticks} ticks were rendered in ${timeoutMs} ms`);
@@ -320,26 +359,51 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
   });
   try {
     const chromiumVersion = browser.version();
+    // never bypassCSP: the page runs under the policy the app ships
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = pageErrors(page);
+    /** A scenario that errors fails the bench, loudly, naming it. */
+    const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      log(`${name}…`);
+      let out: T;
+      try {
+        out = await run();
+      } catch (e) {
+        throw new Error(`renderer scenario "${name}" failed: ${(e as Error).message}${errors.take().map((x) => `; ${x}`).join('')}`);
+      }
+      const errs = errors.take();
+      if (errs.length) throw new Error(`renderer scenario "${name}": the page reported ${errs.join('; ')}`);
+      return out;
+    };
     const timeout = ticks * tickMs * 4 + 20_000;
-    await page.goto(server.url);
-    await page.waitForSelector('[data-testid="state-chart"]', { timeout: 20_000 });
-    await observe(page);
-
-    log('overview, 1 min window…');
-    await page.click('[data-testid="window-1m"]');
-    const m1 = await collect(page, ticks, timeout);
-    const overview1m = perTick(m1, []);
-
-    log(`overview, 24 h window over ${historySamples} samples…`);
-    await page.evaluate('window.__wlMeasures.length = 0');
-    await page.click('[data-testid="window-24h"]');
-    await page.waitForFunction(`Number(document.querySelector('[data-testid="state-chart"]')?.getAttribute('data-points')) > 300`, null, {
-      timeout: 20_000,
+    await scenario('load', async () => {
+      await page.goto(server.url);
+      await page.waitForSelector('[data-testid="state-chart"]', { timeout: 20_000 });
+      await observe(page);
     });
+
+    const overview1m = await scenario('overview, 1 min window', async () => {
+      await page.click('[data-testid="window-1m"]');
+      return perTick(await collect(page, ticks, timeout), []);
+    });
+    const overview1h = await scenario('overview, 1 h window', async () => {
+      await page.click('[data-testid="window-1h"]');
+      return perTick(await collect(page, ticks, timeout), ['waitline:history']);
+    });
+
+    const { overview24h, historyRefreshMs, ticksPerRefresh } = await scenario(`overview, 24 h window over ${historySamples} samples`, async () => {
+    await page.evaluate(() => void ((globalThis as PageGlobal).__wlMeasures.length = 0));
+    await page.click('[data-testid="window-24h"]');
+    await waitInPage(
+      page,
+      'the 24 h chart (more than 300 points)',
+      () => Number((globalThis as PageGlobal).document.querySelector('[data-testid="state-chart"]')?.getAttribute('data-points')) > 300,
+      null,
+      20_000,
+    );
     // the switch itself fetched and drew the 24 h range: that is the cost of one history refresh
-    await page.waitForFunction(`window.__wlMeasures.some((m) => m.name === 'waitline:history')`, null, { timeout: 20_000 });
-    const switchMeasures = (await page.evaluate('window.__wlMeasures.slice()')) as Measure[];
+    await waitInPage(page, 'a history render', () => (globalThis as PageGlobal).__wlMeasures.some((m: Measure) => m.name === 'waitline:history'), null, 20_000);
+    const switchMeasures = (await page.evaluate(() => (globalThis as PageGlobal).__wlMeasures.slice())) as Measure[];
     const hist = switchMeasures.filter((m) => m.name === 'waitline:history').map((m) => m.duration);
     const historyRefreshMs = Math.round((hist.reduce((a, b) => a + b, 0) / hist.length) * 1000) / 1000;
     // The 24 h chart is refetched when the newest sample moves it by one pixel (renderer/store):
@@ -350,21 +414,35 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
     const ticks24 = perTick(m24, ['waitline:history']);
     const amortized = Math.round((historyRefreshMs / ticksPerRefresh) * 1000) / 1000;
     const overview24h: RenderStats = { ...ticks24, mean: Math.round((ticks24.mean + amortized) * 1000) / 1000 };
+    return { overview24h, historyRefreshMs, ticksPerRefresh };
+    });
 
-    log(`connections, ${tableRows} rows…`);
-    await page.click('[data-testid="nav-connections"]');
-    await page.waitForFunction(
-      `(document.querySelector('[data-testid="connections-total"]')?.textContent ?? '').replace(/[^0-9 ]/g, '').includes('${tableRows}')`,
-      null,
-      { timeout: 20_000 },
-    );
-    const mt = await collect(page, ticks, timeout);
-    const table50k = perTick(mt, ['waitline:table']);
+    const timeWait = await scenario('TIME_WAIT view', async () => {
+      await page.click('[data-testid="nav-timewait"]');
+      return perTick(await collect(page, ticks, timeout), []);
+    });
+
+    const table50k = await scenario(`connections, ${tableRows} rows`, async () => {
+      await page.click('[data-testid="nav-connections"]');
+      await waitInPage(
+        page,
+        `the connections total to show ${tableRows}`,
+        (rows: number) =>
+          ((globalThis as PageGlobal).document.querySelector('[data-testid="connections-total"]')?.textContent ?? '').replace(/[^0-9]/g, '').includes(String(rows)),
+        tableRows,
+        20_000,
+      );
+      return perTick(await collect(page, ticks, timeout), ['waitline:table']);
+    });
 
     return {
       perTickMs24h: overview24h.mean,
       perTickMsTable50k: table50k.mean,
       perTickMs1m: overview1m.mean,
+      perTickMs1h: overview1h.mean,
+      perTickMsTimeWait: timeWait.mean,
+      overview1h,
+      timeWait,
       overview24h,
       table50k,
       overview1m,

@@ -32,6 +32,7 @@ export function cachingReader(real: FileReader, procRoot: string, pids: number[]
     readChunks: (path) => real.readChunks(path),
     readdir: (path) => (path === procRoot ? Promise.resolve(pids.map(String)) : real.readdir(path)),
     readlink: (path) => real.readlink(path),
+    ...(real.readlinkSync ? { readlinkSync: (path: string) => real.readlinkSync!(path) } : {}),
   };
 }
 

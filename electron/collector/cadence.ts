@@ -15,6 +15,9 @@ export interface CadencePolicy {
   /** bounds on the time between table reads (ms): never more often than min, never staler than max */
   tableMinMs: number;
   tableMaxMs: { demanded: number; idle: number };
+  /** past tableMaxMs too: a table so costly (the /proc fallback at half a million sockets: seconds
+   *  per read) is re-read no more often than keeps it under this share of a core */
+  tableCeiling: number;
   ownersBudget: { demanded: number; idle: number };
   ownersMinMs: { demanded: number; idle: number };
   ownersMaxMs: { demanded: number; idle: number };
@@ -28,6 +31,7 @@ export const DEFAULT_CADENCE: CadencePolicy = {
   tableBudget: { demanded: 0.2, idle: 0.1 },
   tableMinMs: 1000,
   tableMaxMs: { demanded: 5000, idle: 10_000 },
+  tableCeiling: 0.2,
   ownersBudget: { demanded: 0.05, idle: 0.003 },
   ownersMinMs: { demanded: 2000, idle: 10_000 },
   ownersMaxMs: { demanded: 10_000, idle: 60_000 },
@@ -41,7 +45,8 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
 export function tableIntervalMs(lastCostMs: number, demand: Demand, p: CadencePolicy = DEFAULT_CADENCE): number {
   const d = demand.table ? 'demanded' : 'idle';
   const max = Math.max(p.tableMinMs, p.tableMaxMs[d]);
-  return clamp(Math.max(0, lastCostMs) / p.tableBudget[d], p.tableMinMs, max);
+  const cost = Math.max(0, lastCostMs);
+  return Math.max(clamp(cost / p.tableBudget[d], p.tableMinMs, max), p.tableCeiling > 0 ? Math.round(cost / p.tableCeiling) : 0);
 }
 
 /** Time between owner scans after one that cost `lastCostMs`. */
@@ -86,5 +91,6 @@ export function planTick(now: number, s: CadenceState, demand: Demand, haveTable
 export function cadenceWithBounds(minMs?: number, maxMs?: number, base: CadencePolicy = DEFAULT_CADENCE): CadencePolicy {
   const tableMinMs = minMs ?? base.tableMinMs;
   const cap = (x: number) => (maxMs === undefined ? x : Math.min(x, maxMs));
-  return { ...base, tableMinMs, tableMaxMs: { demanded: cap(base.tableMaxMs.demanded), idle: cap(base.tableMaxMs.idle) } };
+  // an explicit maxMs is a promise on staleness (the bench's 0: every tick, however costly): no ceiling
+  return { ...base, tableMinMs, tableMaxMs: { demanded: cap(base.tableMaxMs.demanded), idle: cap(base.tableMaxMs.idle) }, tableCeiling: maxMs === undefined ? base.tableCeiling : 0 };
 }

@@ -30,7 +30,7 @@ import { AlertEngine, type AlertSettings } from '../../shared/alerts';
 import { BudgetTrends } from './derive/budget-trends';
 import { counterRates } from './derive/rates';
 import { parsePortRange, parseReservedPorts, parseSnmpTable, parseSockstat, reservedInside } from './parse/kv-files';
-import { CloseWaitTracker, scanOwners, type CloseWaitSocket, type OwnerScan } from './owners';
+import { CloseWaitTracker, OwnerTracker, type CloseWaitSocket, type OwnerScan } from './owners';
 import { cadenceWithBounds, planTick, type Demand } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
@@ -41,7 +41,25 @@ import type { ConnInfoReply, ConnKey } from '../../shared/conn-info';
 import { connInfoUnavailable, connRequests } from './conn-info';
 import type { Clock, FileReader, PeerClosedTiming, SocketSource, SocketTable } from './types';
 
+import { getPriority, setPriority } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+
 export type { Clock, FileReader, SocketSource, SocketTable } from './types';
+
+/** Lowers the calling thread's scheduling priority by `by` nice steps (Linux: per thread; threads it
+ *  starts later — the addon's dump threads — inherit it), so that on a busy machine the threads
+ *  serving the UI or HTTP win the CPU over collection: a 500,000-socket read then delays them less.
+ *  Best effort: returns whether it applied. */
+export function lowerCollectorPriority(by = 10): boolean {
+  try {
+    const now = getPriority(0);
+    if (now >= 19) return true;
+    setPriority(0, Math.min(19, now + by));
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type { Demand } from './cadence';
 export { ConnInfoRequestError, CONN_INFO_MAX_KEYS } from './conn-info';
 
@@ -54,7 +72,8 @@ export interface CollectorOptions {
   socketSource?: 'auto' | 'netlink' | 'procfs' | SocketSource;
   /** the full table is re-read at least this often (ms); default 1000 */
   minTableIntervalMs?: number;
-  /** the table is never older than this (ms), however costly; default 10000 */
+  /** the table is never older than this (ms), however costly; default: 10 s (5 s while a view shows
+   *  it), stretched for a table so costly it would take more than 20 % of a core (cadence.ts) */
   maxTableIntervalMs?: number;
   /** run the alert engine with these settings and attach its state to every snapshot (desktop app,
    *  serve); absent: no alerts (one-shot CLI) */
@@ -62,6 +81,13 @@ export interface CollectorOptions {
   /** how many port budgets and CLOSE_WAIT processes each snapshot lists (default SNAPSHOT_LIMITS: 10);
    *  `waitline serve` raises it to its metrics' top K (docs/metrics.md). The rest are summed. */
   listLimit?: number;
+  /** sum every destination beyond the listed budgets into `portBudgetRest` (default true: serve's
+   *  API and /metrics, the CLI). The desktop app, which never shows it, turns it off: with many
+   *  destinations it is the larger part of the aggregation (a budget per destination). */
+  budgetRest?: boolean;
+  /** lower this thread's priority (lowerCollectorPriority); default: when constructed off the main
+   *  thread (serve's collector worker), never on a main thread (the CLI) */
+  lowerPriority?: boolean;
 }
 
 const SYSCTL_KEYS_FOR_BUDGET = {
@@ -80,7 +106,7 @@ export class Collector {
   private source: SocketSource | null = null;
   private fallbackReason: string | null = null;
   private readonly minTableMs: number;
-  private readonly maxTableMs: number;
+  private readonly maxTableMs: number | undefined;
   private demand: Required<Demand> = { table: false, owners: false };
 
   private seq = 0;
@@ -101,9 +127,12 @@ export class Collector {
   /** kernel timing of the table's CLOSE_WAIT sockets (same read); undefined from /proc */
   private peerClosed: PeerClosedTiming | null | undefined = undefined;
   private readonly closeWait = new CloseWaitTracker();
+  /** owners kept across scans: a scan re-reads only what can have changed (owners.ts) */
+  private readonly ownerTracker: OwnerTracker;
   private readonly budgetTrends = new BudgetTrends();
   private readonly alertEngine: AlertEngine | null;
   private readonly listLimit: number | undefined;
+  private readonly budgetRest: boolean;
 
   constructor(opts: CollectorOptions = {}) {
     this.reader = opts.reader ?? nodeFileReader;
@@ -111,9 +140,13 @@ export class Collector {
     this.procRoot = opts.procRoot ?? '/proc';
     this.sourceChoice = opts.socketSource ?? 'auto';
     this.minTableMs = opts.minTableIntervalMs ?? 1000;
-    this.maxTableMs = opts.maxTableIntervalMs ?? 10_000;
+    // unset: the cadence's own bounds (10 s idle, 5 s shown) and its ceiling on a very costly table
+    this.maxTableMs = opts.maxTableIntervalMs;
     this.alertEngine = opts.alerts ? new AlertEngine(opts.alerts) : null;
     this.listLimit = opts.listLimit;
+    this.budgetRest = opts.budgetRest ?? true;
+    this.ownerTracker = new OwnerTracker(this.reader, this.procRoot);
+    if (opts.lowerPriority ?? !isMainThread) lowerCollectorPriority();
   }
 
   /** Replaces the alert settings (validated by the caller with validateAlertSettings). */
@@ -176,7 +209,7 @@ export class Collector {
         this.peerClosed = r.peerClosed;
         if (r.peerClosed?.error) fail('CLOSE_WAIT ages (tcp_info)', new Error(r.peerClosed.error));
         this.budgetTrends.beginRead(now);
-        this.agg = aggregate(r.table, { ephemeral, reuse, trends: this.budgetTrends, budgetLimit: this.listLimit });
+        this.agg = aggregate(r.table, { ephemeral, reuse, trends: this.budgetTrends, budgetLimit: this.listLimit, budgetRest: this.budgetRest });
         this.tableCostMs = this.clock.monotonic() - ts;
         tableRead = true;
       } catch (e) {
@@ -194,7 +227,7 @@ export class Collector {
     let scanned = false;
     if (this.table && plan.scanOwners) {
       try {
-        this.owners = await scanOwners(this.reader, this.procRoot, () => this.clock.monotonic());
+        this.owners = await this.ownerTracker.scan(this.table.inode, () => this.clock.monotonic());
         scanned = true;
         this.ownersAt = now;
         this.ownersMono = t0;
@@ -222,7 +255,7 @@ export class Collector {
       topTimeWait: agg?.topTimeWait ?? [],
       topCloseWait: agg?.topCloseWait ?? [],
       portBudgets: agg?.portBudgets ?? [],
-      portBudgetRest: agg?.portBudgetRest ?? emptyBudgetRest(),
+      ...(this.budgetRest ? { portBudgetRest: agg?.portBudgetRest ?? emptyBudgetRest() } : {}),
       ephemeral: ephemeral
         ? {
             low: ephemeral.low,

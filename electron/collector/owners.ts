@@ -16,16 +16,38 @@ export interface OwnerScan {
   /** pids whose fd directory could not be read (EACCES/EPERM) */
   unreadablePids: number;
   durationMs: number;
+  /** how the scan went (OwnerTracker): 'full' walked every process's fds, 'validate' only re-read
+   *  the remembered fd of each known socket (no socket unknown to the map had appeared) */
+  kind?: 'full' | 'validate';
 }
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
-export async function scanOwners(reader: FileReader, procRoot: string, monotonic: () => number): Promise<OwnerScan> {
-  const t0 = monotonic();
-  const byInode = new Map<number, OwnerInfo>();
-  let unreadablePids = 0;
+/** Where an owner was found: the fd too, so it can be re-validated by one readlink. */
+interface Found extends OwnerInfo {
+  fd: string;
+}
+
+async function listPids(reader: FileReader, procRoot: string): Promise<number[]> {
   const pids = (await reader.readdir(procRoot)).filter((d) => /^\d+$/.test(d)).map(Number);
-  pids.sort((a, b) => a - b);
+  return pids.sort((a, b) => a - b);
+}
+
+async function walkAll(reader: FileReader, procRoot: string, pids: number[]): Promise<{ found: Map<number, Found>; unreadablePids: number }> {
+  const found = new Map<number, Found>();
+  let unreadablePids = 0;
+  const linkSync = reader.readlinkSync?.bind(reader);
+  // synchronous readlinks run in slices, yielding between them, so a walk of half a million fds never
+  // holds the collector's thread for long (its queries are answered in between)
+  let sinceYield = 0;
+  const readLink = async (path: string): Promise<string> => {
+    if (!linkSync) return reader.readlink(path);
+    if (++sinceYield >= 2000) {
+      sinceYield = 0;
+      await new Promise((r) => setImmediate(r));
+    }
+    return linkSync(path);
+  };
   // bounded concurrency: a few pids at a time keeps the event loop responsive
   const CONCURRENCY = 16;
   let next = 0;
@@ -44,14 +66,16 @@ export async function scanOwners(reader: FileReader, procRoot: string, monotonic
       for (const fd of fds) {
         let link: string;
         try {
-          link = await reader.readlink(`${procRoot}/${pid}/fd/${fd}`);
+          link = await readLink(`${procRoot}/${pid}/fd/${fd}`);
         } catch {
           continue;
         }
         const m = SOCKET_LINK.exec(link);
         if (!m) continue;
         const inode = Number(m[1]);
-        if (byInode.has(inode)) continue;
+        const prev = found.get(inode);
+        // several processes can hold one socket (fork, SCM_RIGHTS): the lowest pid, as ss -p lists first
+        if (prev && prev.pid <= pid) continue;
         if (comm === null) {
           try {
             comm = (await reader.readText(`${procRoot}/${pid}/comm`)).trim();
@@ -59,12 +83,142 @@ export async function scanOwners(reader: FileReader, procRoot: string, monotonic
             comm = '?';
           }
         }
-        byInode.set(inode, { pid, comm });
+        found.set(inode, { pid, comm, fd });
       }
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { byInode, unreadablePids, durationMs: monotonic() - t0 };
+  return { found, unreadablePids };
+}
+
+const toInfo = (m: Map<number, Found>): Map<number, OwnerInfo> => {
+  const out = new Map<number, OwnerInfo>();
+  for (const [inode, f] of m) out.set(inode, { pid: f.pid, comm: f.comm });
+  return out;
+};
+
+/** One full walk of every process's /proc/PID/fd (what `ss -p` does). */
+export async function scanOwners(reader: FileReader, procRoot: string, monotonic: () => number): Promise<OwnerScan> {
+  const t0 = monotonic();
+  const { found, unreadablePids } = await walkAll(reader, procRoot, await listPids(reader, procRoot));
+  return { byInode: toInfo(found), unreadablePids, durationMs: monotonic() - t0, kind: 'full' };
+}
+
+/** Owners kept across scans, so that a scan costs in proportion to what changed, not to every open
+ *  file of every process.
+ *
+ *  Linux gives no cheap signal that a process's fd set changed: /proc/PID/fd's mtime and ctime are
+ *  those of the inode /proc made when it was first looked at (they never move on open/close), and
+ *  its size is not the fd count on every kernel. What does identify a change is the socket table
+ *  itself: every socket with a file has an inode there. So a scan
+ *   1. drops remembered owners whose socket left the table (closed), and re-validates each remaining
+ *      one by one readlink of the fd it was found at (`socket:[INODE]` still there? else the process
+ *      closed or passed it on: the owner is dropped, and the socket is unknown again);
+ *   2. walks every process only when the table holds a socket inode that is neither owned nor was
+ *      already looked for by a full walk (a new socket, or one whose owner just went). A socket no
+ *      readable process holds (another user's, without privileges) is looked for once, not at every
+ *      scan; again when another new socket triggers a walk, or after `researchMs`.
+ *  A long-lived process opening a new socket: its inode is new → walk → found. A socket closed: it
+ *  leaves the table → dropped. Moved to another process: the readlink fails → walk → the new owner. */
+export class OwnerTracker {
+  private owners = new Map<number, Found>();
+  /** live inodes a full walk did not find (not re-searched until another walk) */
+  private searched = new Set<number>();
+  private unreadablePids = 0;
+  /** monotonic ms of the last full walk (-Infinity: none yet) */
+  private walkedAt = -Infinity;
+
+  constructor(
+    private readonly reader: FileReader,
+    private readonly procRoot: string,
+    /** sockets a walk did not find are looked for again after this long (ms), even with no new one */
+    private readonly researchMs = 300_000,
+    /** remembered owners re-validated per scan at most (in rotation) */
+    private readonly validateMax = 5000,
+  ) {}
+  private rotation = 0;
+
+  /** `inodes`: the socket inodes of the current table (0 = no file, skipped). */
+  async scan(inodes: ArrayLike<number>, monotonic: () => number): Promise<OwnerScan> {
+    const t0 = monotonic();
+    const live = new Set<number>();
+    for (let i = 0; i < inodes.length; i++) if (inodes[i] !== 0) live.add(inodes[i]);
+
+    // 1. forget closed sockets and those of processes gone (the others are re-validated below, by
+    //    their remembered fd, unless a walk replaces them anyway)
+    const pids = await listPids(this.reader, this.procRoot);
+    const running = new Set(pids);
+    const known: [number, Found][] = [];
+    for (const [inode, f] of this.owners) {
+      if (live.has(inode) && running.has(f.pid)) known.push([inode, f]);
+      else this.owners.delete(inode);
+    }
+    for (const inode of this.searched) if (!live.has(inode)) this.searched.delete(inode);
+    // 2. a full walk when a socket appeared that no walk has looked for yet — checked before
+    //    validating too: a walk replaces every owner anyway
+    const anyUnknown = (): boolean => {
+      for (const inode of live) if (!this.owners.has(inode) && !this.searched.has(inode)) return true;
+      return false;
+    };
+    let unknown = this.walkedAt === -Infinity || (this.searched.size > 0 && t0 - this.walkedAt >= this.researchMs) || anyUnknown();
+    if (!unknown) {
+      const before = this.owners.size;
+      await this.validate(known);
+      // an owner that failed validation leaves its socket unknown: the walk finds where it went
+      unknown = this.owners.size < before;
+    }
+    if (unknown) {
+      const { found, unreadablePids } = await walkAll(this.reader, this.procRoot, pids);
+      this.owners = new Map();
+      for (const [inode, f] of found) if (live.has(inode)) this.owners.set(inode, f);
+      this.searched = new Set();
+      for (const inode of live) if (!this.owners.has(inode)) this.searched.add(inode);
+      this.unreadablePids = unreadablePids;
+      this.walkedAt = t0;
+    }
+    return { byInode: toInfo(this.owners), unreadablePids: this.unreadablePids, durationMs: monotonic() - t0, kind: unknown ? 'full' : 'validate' };
+  }
+
+  /** Re-validates remembered owners by one readlink each of the fd they were found at. */
+  private async validate(known: [number, Found][]): Promise<void> {
+    // at most `validateMax` readlinks per scan, in rotation: with half a million known sockets each
+    // is re-validated every few scans instead of 500,000 readlinks each time (a closed socket or a
+    // process gone is dropped at once above; only a socket handed to another process waits its turn)
+    let check = known;
+    if (known.length > this.validateMax) {
+      const from = this.rotation % known.length;
+      check = known.slice(from, from + this.validateMax);
+      if (check.length < this.validateMax) check = check.concat(known.slice(0, this.validateMax - check.length));
+      this.rotation = from + this.validateMax;
+    }
+    const linkSync = this.reader.readlinkSync?.bind(this.reader);
+    if (linkSync) {
+      // at most validateMax synchronous readlinks (~5 µs each): no thread-pool round trip per socket
+      for (const [inode, f] of check) {
+        let ok = false;
+        try {
+          ok = linkSync(`${this.procRoot}/${f.pid}/fd/${f.fd}`) === `socket:[${inode}]`;
+        } catch {
+          ok = false;
+        }
+        if (!ok) this.owners.delete(inode);
+      }
+    }
+    const BATCH = 64;
+    for (let k = 0; !linkSync && k < check.length; k += BATCH) {
+      await Promise.all(
+        check.slice(k, k + BATCH).map(async ([inode, f]) => {
+          let ok = false;
+          try {
+            ok = (await this.reader.readlink(`${this.procRoot}/${f.pid}/fd/${f.fd}`)) === `socket:[${inode}]`;
+          } catch {
+            ok = false;
+          }
+          if (!ok) this.owners.delete(inode);
+        }),
+      );
+    }
+  }
 }
 
 /** One CLOSE_WAIT socket of the table, with the process found holding it (null: none found). */

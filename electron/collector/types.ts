@@ -9,6 +9,9 @@ export interface FileReader {
   readChunks(path: string): AsyncIterable<Uint8Array>;
   readdir(path: string): Promise<string[]>;
   readlink(path: string): Promise<string>;
+  /** the same, synchronously (optional): the owner scan's many readlinks of /proc/PID/fd/N cost a
+   *  thread-pool round trip each through the promise API, ~10× the syscall */
+  readlinkSync?(path: string): string;
 }
 
 export interface Clock {

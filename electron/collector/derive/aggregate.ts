@@ -58,6 +58,8 @@ export interface AggregateOptions {
   /** how many budgets to list, most pressing first (default SNAPSHOT_LIMITS.portBudgets); the rest are
    *  summed in `portBudgetRest` */
   budgetLimit?: number;
+  /** false: no `portBudgetRest` (no budget is computed beyond the ranked candidates); default true */
+  budgetRest?: boolean;
 }
 
 export interface Aggregates {
@@ -68,7 +70,8 @@ export interface Aggregates {
   topTimeWait: DestinationCount[];
   topCloseWait: DestinationCount[];
   portBudgets: PortBudget[];
-  portBudgetRest: PortBudgetRest;
+  /** absent when not asked for (AggregateOptions.budgetRest false) */
+  portBudgetRest?: PortBudgetRest;
   /** ports in the ephemeral range bound by listeners: connect() skips them for every destination */
   boundInRange: number;
 }
@@ -212,7 +215,7 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
     timeWaitTimers: { bucketS, counts: hist, freedNext10s, finWait2Timewait: fw2tw, total: twTotal },
     topTimeWait: topGroups(twGroups),
     topCloseWait: topGroups(cwGroups),
-    ...(eph ? topBudgets(budgets, eph.usable - boundInRange, opts, windowS) : { portBudgets: [], portBudgetRest: emptyBudgetRest() }),
+    ...(eph ? topBudgets(budgets, eph.usable - boundInRange, opts, windowS) : { portBudgets: [], ...(opts.budgetRest === false ? {} : { portBudgetRest: emptyBudgetRest() }) }),
     boundInRange,
   };
 }
@@ -256,17 +259,39 @@ function topBudgets(
   usable: number,
   opts: AggregateOptions,
   windowS: number,
-): { portBudgets: PortBudget[]; portBudgetRest: PortBudgetRest } {
+): { portBudgets: PortBudget[]; portBudgetRest?: PortBudgetRest } {
   const limit = opts.budgetLimit ?? SNAPSHOT_LIMITS.portBudgets;
   // rank cheaply by occupancy first, then build full records (with their trends) for the top
   // candidates only; the others are judged on this read alone, for the summed rest
   const load = (a: BudgetAcc) => Math.max(a.inUse - a.timeWait + a.blockingTimeWait, a.recentTimeWait * 6);
-  const all = [...nestValues(budgets)].sort((a, b) => load(b) - load(a));
-  const candidates = all.slice(0, limit * 3);
+  const all = [...nestValues(budgets)];
+  const want = limit * 3;
+  let candidates: BudgetAcc[];
+  const rest: BudgetAcc[] = [];
+  if (all.length <= want) {
+    candidates = all.sort((a, b) => load(b) - load(a));
+  } else {
+    // the `want` largest loads without sorting every destination (10,000 destinations: a sort and a
+    // closure call per comparison were most of the aggregation): the threshold load, then those above
+    // it and, in table order, as many at it as fit — the same choice as a stable sort by load
+    const loads = new Float64Array(all.length);
+    for (let i = 0; i < all.length; i++) loads[i] = load(all[i]);
+    const threshold = Float64Array.from(loads).sort()[all.length - want];
+    let atThreshold = want;
+    for (let i = 0; i < all.length; i++) if (loads[i] > threshold) atThreshold--;
+    candidates = [];
+    for (let i = 0; i < all.length; i++) {
+      const l = loads[i];
+      if (l > threshold || (l === threshold && atThreshold-- > 0)) candidates.push(all[i]);
+      else rest.push(all[i]);
+    }
+  }
   const built = candidates.map((acc) => portBudget(acc, usable, opts.reuse, windowS, opts.trends?.trend(acc) ?? null));
   opts.trends?.settle(built);
   built.sort(compareBudgets);
+  const portBudgets = built.slice(0, limit);
+  if (opts.budgetRest === false) return { portBudgets };
   const others = built.slice(limit);
-  for (let i = candidates.length; i < all.length; i++) others.push(portBudget(all[i], usable, opts.reuse, windowS, null));
-  return { portBudgets: built.slice(0, limit), portBudgetRest: addToBudgetRest(emptyBudgetRest(), others) };
+  for (const acc of rest) others.push(portBudget(acc, usable, opts.reuse, windowS, null));
+  return { portBudgets, portBudgetRest: addToBudgetRest(emptyBudgetRest(), others) };
 }

@@ -5,7 +5,16 @@ import type { SocketSource } from '../types';
 
 export async function loadNetlinkSource(): Promise<{ source: SocketSource | null; reason: string }> {
   try {
-    const mod = (await import('./netlink')) as { createNetlinkSource?: () => SocketSource | Promise<SocketSource> };
+    type Mod = { createNetlinkSource?: () => SocketSource | Promise<SocketSource> };
+    let mod: Mod;
+    try {
+      mod = (await import('./netlink')) as Mod;
+    } catch (e) {
+      // a worker thread running the TypeScript sources (serve's collector worker under tsx) has only
+      // the require hook: the dynamic import cannot resolve the extensionless path there
+      if (typeof require !== 'function') throw e;
+      mod = require('./netlink') as Mod;
+    }
     if (!mod.createNetlinkSource) return { source: null, reason: 'the netlink source is not built' };
     return { source: await mod.createNetlinkSource(), reason: '' };
   } catch (e) {

@@ -14,8 +14,12 @@ import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, state
 export interface SockDiagAddon {
   /** states: idiag_states bitmask (bit n = state n); families: bit 0 IPv4, bit 1 IPv6; infoStates:
    *  states whose sockets also get their tcp_info, by a second dump filtered to those states that runs
-   *  only for a family whose main dump found such sockets */
-  dump(states: number, families: number, infoStates?: number): ArrayBuffer;
+   *  only for a family whose main dump found such sockets; infoFamilies: families expected to need
+   *  that second dump (the previous result's), whose dump then runs alongside the main one */
+  dump(states: number, families: number, infoStates?: number, infoFamilies?: number): ArrayBuffer;
+  /** the floor of a read: the same dumps, each record only counted by state (16 × u32 per state
+   *  code); `npm run bench` compares the snapshot with it. Absent from an addon built before it. */
+  countStates?(states: number, families: number): ArrayBuffer;
   layoutVersion: number;
   /** exact lookups of a few connections with their tcp_info (electron/collector/conn-info.ts; layout
    *  in conn-info-layout.ts). Absent from an addon built before it. */
@@ -109,11 +113,14 @@ export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSou
   } catch (e) {
     throw new NetlinkUnavailableError(`netlink sock_diag is unavailable: ${(e as Error).message}`);
   }
+  // families whose last read had sockets needing tcp_info: their second dump runs alongside the next
+  let infoFamilies = 0;
   return {
     name: 'netlink',
     connInfo: (keys) => readConnInfo(addon, keys),
     async read(): Promise<SocketTableResult> {
-      const d = decodeSockDiagDump(addon.dump(states, families, infoStates));
+      const d = decodeSockDiagDump(infoFamilies ? addon.dump(states, families, infoStates, infoFamilies) : addon.dump(states, families, infoStates));
+      infoFamilies = d.infoFamilies;
       return {
         interrupted: d.interrupted,
         table: d.table,

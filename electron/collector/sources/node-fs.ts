@@ -1,6 +1,6 @@
 // The real file reader and clock (the collector's only contact with the filesystem).
 
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, readlinkSync } from 'node:fs';
 import { readdir, readlink } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Clock, FileReader } from '../types';
@@ -13,6 +13,7 @@ export const nodeFileReader: FileReader = {
   readChunks: (path) => createReadStream(path, { highWaterMark: 256 * 1024 }),
   readdir: (path) => readdir(path),
   readlink: (path) => readlink(path),
+  readlinkSync: (path) => readlinkSync(path, 'latin1'),
 };
 
 export const systemClock: Clock = {

@@ -8,7 +8,9 @@ import { parseBenchArgs, USAGE } from '../../../../electron/bench/bench-args';
 describe('npm run bench arguments', () => {
   it('defaults: the full run, no section alone', () => {
     const o = parseBenchArgs([]);
-    assert.deepEqual(o.sockets, [1000, 10_000, 100_000]);
+    assert.deepEqual(o.sockets, [1000, 10_000, 100_000, 500_000]);
+    assert.equal(o.large, 500_000);
+    assert.equal(parseBenchArgs(["--large", "0"]).large, 0);
     assert.equal(o.repeats, 7);
     assert.equal(o.historyOnly, false);
     assert.equal(o.metricsOnly, false);

@@ -14,8 +14,11 @@ describe('cadence rules', () => {
     assert.equal(tableIntervalMs(200, {}), 2000); // 10 % of a core
     assert.equal(tableIntervalMs(200, { table: true }), 1000); // 20 % while a view shows the table
     assert.equal(tableIntervalMs(600, { table: true }), 3000);
-    assert.equal(tableIntervalMs(60_000, {}), 10_000);
-    assert.equal(tableIntervalMs(60_000, { table: true }), 5000);
+    assert.equal(tableIntervalMs(1500, {}), 10_000);
+    assert.equal(tableIntervalMs(1000, { table: true }), 5000);
+    // past the bounds a very costly table (the /proc fallback at 500k sockets) stays under 20 % of a core
+    assert.equal(tableIntervalMs(60_000, {}), 300_000);
+    assert.equal(tableIntervalMs(6000, { table: true }), 30_000);
     assert.equal(tableIntervalMs(-5, {}), 1000, 'a negative cost (clock oddity) is treated as free');
   });
 

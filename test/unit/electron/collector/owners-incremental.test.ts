@@ -1,0 +1,97 @@
+// The incremental owner scan (electron/collector/owners.ts OwnerTracker) over a fake /proc: a full
+// walk only when a socket unknown to the map appears; otherwise one readlink per known socket.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { OwnerTracker } from '../../../../electron/collector/owners';
+import type { FileReader } from '../../../../electron/collector/types';
+
+/** pid → fd → link; counts fd-directory reads (a walk) and readlinks. */
+function fakeProc(procs: Map<number, { comm: string; fds: Map<string, string> }>, withSync: boolean) {
+  const stats = { fdDirReads: 0, readlinks: 0 };
+  const enoent = (p: string) => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+  const reader: FileReader = {
+    readText: async (p) => {
+      const m = /^\/proc\/(\d+)\/comm$/.exec(p);
+      const proc = m && procs.get(Number(m[1]));
+      if (!proc) throw enoent(p);
+      return `${proc.comm}\n`;
+    },
+    readChunks: () => {
+      throw new Error('unexpected');
+    },
+    readdir: async (p) => {
+      if (p === '/proc') return [...procs.keys()].map(String).concat(['self', 'net']);
+      const m = /^\/proc\/(\d+)\/fd$/.exec(p);
+      const proc = m && procs.get(Number(m[1]));
+      if (!proc) throw enoent(p);
+      stats.fdDirReads++;
+      return [...proc.fds.keys()];
+    },
+    readlink: async (p) => {
+      stats.readlinks++;
+      const m = /^\/proc\/(\d+)\/fd\/(\d+)$/.exec(p);
+      const link = m && procs.get(Number(m[1]))?.fds.get(m[2]);
+      if (!link) throw enoent(p);
+      return link;
+    },
+  };
+  if (withSync) {
+    reader.readlinkSync = (p) => {
+      stats.readlinks++;
+      const m = /^\/proc\/(\d+)\/fd\/(\d+)$/.exec(p);
+      const link = m && procs.get(Number(m[1]))?.fds.get(m[2]);
+      if (!link) throw enoent(p);
+      return link;
+    };
+  }
+  return { reader, stats };
+}
+
+const mono = () => 0;
+
+describe('OwnerTracker', () => {
+  for (const withSync of [false, true])
+  it(`finds a new socket of a long-lived process, drops closed and moved sockets, walks only when needed (${withSync ? 'readlinkSync' : 'async readlink'})`, async () => {
+    const procs = new Map([
+      [100, { comm: 'server', fds: new Map([['0', '/dev/null'], ['3', 'socket:[1001]'], ['4', 'socket:[1002]']]) }],
+      [200, { comm: 'client', fds: new Map([['5', 'socket:[2001]']]) }],
+    ]);
+    const { reader, stats } = fakeProc(procs, withSync);
+    const t = new OwnerTracker(reader, '/proc');
+
+    let s = await t.scan([1001, 1002, 2001, 0], mono);
+    assert.equal(s.kind, 'full');
+    assert.deepEqual(s.byInode.get(1002), { pid: 100, comm: 'server' });
+    assert.deepEqual(s.byInode.get(2001), { pid: 200, comm: 'client' });
+
+    // nothing new: no walk, one readlink per known socket
+    const before = { ...stats };
+    s = await t.scan([1001, 1002, 2001], mono);
+    assert.equal(s.kind, 'validate');
+    assert.equal(stats.fdDirReads, before.fdDirReads, 'no fd directory was listed');
+    assert.equal(stats.readlinks - before.readlinks, 3);
+
+    // the long-lived server opens a new socket on a reused fd number: found by the walk it triggers
+    procs.get(100)!.fds.set('0', 'socket:[1003]');
+    s = await t.scan([1001, 1002, 1003, 2001], mono);
+    assert.equal(s.kind, 'full');
+    assert.deepEqual(s.byInode.get(1003), { pid: 100, comm: 'server' });
+
+    // 1001 closed (gone from the table); 2001 handed from the client to the server
+    procs.get(100)!.fds.delete('3');
+    procs.get(200)!.fds.delete('5');
+    procs.get(100)!.fds.set('9', 'socket:[2001]');
+    s = await t.scan([1002, 1003, 2001], mono);
+    assert.equal(s.byInode.has(1001), false);
+    assert.deepEqual(s.byInode.get(2001), { pid: 100, comm: 'server' }, 'the moved socket has its new owner, not a stale one');
+
+    // a process exits: its sockets lose their owner without a readlink of its fds
+    procs.delete(200);
+    procs.get(100)!.fds.delete('9');
+    s = await t.scan([1002, 1003, 2001], mono);
+    assert.equal(s.byInode.has(2001), false);
+    // 2001 is now known to have no readable owner: the next scan does not walk again for it
+    s = await t.scan([1002, 1003, 2001], mono);
+    assert.equal(s.kind, 'validate');
+  });
+});
