@@ -11,6 +11,8 @@ import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type 
 import { MAX_HISTORY_POINTS } from './history';
 import type { SocketQuery, SocketSortKey } from './snapshot';
 import { TCP_STATES, type TcpState } from './tcp';
+import { msg, msgText, type Msg, type MsgKey } from './i18n';
+import { nestParams } from './host-msg';
 
 /** The most rows one socket page may ask for (SocketQuery.limit), and the collector's cap. */
 export const MAX_SOCKET_PAGE = 1000;
@@ -33,55 +35,74 @@ export const SOCKET_SORT_KEYS: readonly SocketSortKey[] = [
 const SOCKET_QUERY_FIELDS: readonly string[] = ['states', 'address', 'port', 'process', 'sort', 'descending', 'offset', 'limit'];
 const HISTORY_QUERY_FIELDS: readonly string[] = ['fromMs', 'toMs', 'maxPoints'];
 
-/** A query that is not acceptable; the message names the field and says what is allowed. */
-export class QueryError extends Error {}
+/** A query that is not acceptable; the message names the field and says what is allowed. `message`
+ *  is English (API error bodies); `msg`, when given, the same sentence for a reader in any language. */
+export class QueryError extends Error {
+  readonly msg: Msg | null;
+  constructor(m: string | Msg) {
+    super(typeof m === 'string' ? m : msgText(m));
+    this.msg = typeof m === 'string' ? null : m;
+  }
+}
 
 /** A value as an error message shows it: short, never an object dump. */
 export function showValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+  return msgText(valueMsg(v));
 }
 
-function plainObject(what: string, v: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new QueryError(`${what} must be an object, got ${showValue(v)}`);
+/** showValue as a Msg (host.query.value.*): the refusals nest it as `vk`. */
+function valueMsg(v: unknown): Msg {
+  if (typeof v === 'string') return msg('host.query.value.literal', { v: JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) });
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return msg('host.query.value.literal', { v: String(v) });
+  return Array.isArray(v) ? msg('host.query.value.array') : msg('host.query.value.typed', { type: typeof v });
+}
+
+/** A refusal worded by the catalog (host.query.*); `value` is shown as showValue shows it. */
+function refuse(key: MsgKey, params: Record<string, string | number> = {}, ...value: [unknown] | []): QueryError {
+  return new QueryError(msg(key, value.length ? { ...params, ...nestParams('vk', valueMsg(value[0])) } : params));
+}
+
+/** What a refusal of a whole object names (host.query.what.*), nested as `what`. */
+function plainObject(what: Msg, v: unknown, allowed: readonly string[]): Record<string, unknown> {
+  const w = nestParams('what', what);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw refuse('host.query.notObject', w, v);
   const proto = Object.getPrototypeOf(v) as unknown;
-  if (proto !== Object.prototype && proto !== null) throw new QueryError(`${what} must be a plain object`);
+  if (proto !== Object.prototype && proto !== null) throw refuse('host.query.notPlain', w);
   for (const k of Object.keys(v)) {
-    if (!allowed.includes(k)) throw new QueryError(`${what} has an unknown field ${showValue(k)}`);
+    if (!allowed.includes(k)) throw refuse('host.query.unknownField', w, k);
   }
   return v as Record<string, unknown>;
 }
 
 function integerIn(field: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new QueryError(`${field} must be an integer from ${min} to ${max}, got ${showValue(v)}`);
+    throw refuse('host.query.integer', { field, min: String(min), max: String(max) }, v);
   }
   return v;
 }
 
 function finiteNumber(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new QueryError(`${field} must be a finite number, got ${showValue(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw refuse('host.query.finite', { field }, v);
   return v;
 }
 
 function shortText(field: string, v: unknown): string {
-  if (typeof v !== 'string') throw new QueryError(`${field} must be a string, got ${showValue(v)}`);
-  if (v.length > MAX_FILTER_TEXT) throw new QueryError(`${field} is longer than ${MAX_FILTER_TEXT} characters`);
+  if (typeof v !== 'string') throw refuse('host.query.string', { field }, v);
+  if (v.length > MAX_FILTER_TEXT) throw refuse('host.query.tooLong', { field, max: String(MAX_FILTER_TEXT) });
   return v;
 }
 
 /** A fresh SocketQuery holding only the known fields; states de-duplicated in their given order. */
 export function checkSocketQuery(v: unknown): SocketQuery {
-  const o = plainObject('the socket query', v, SOCKET_QUERY_FIELDS);
+  const o = plainObject(msg('host.query.what.socketQuery'), v, SOCKET_QUERY_FIELDS);
   const q: SocketQuery = {};
   if (o.states !== undefined) {
-    if (!Array.isArray(o.states)) throw new QueryError(`states must be an array of TCP state names, got ${showValue(o.states)}`);
-    if (o.states.length > TCP_STATES.length) throw new QueryError(`states lists more than ${TCP_STATES.length} entries`);
+    if (!Array.isArray(o.states)) throw refuse('host.query.statesArray', {}, o.states);
+    if (o.states.length > TCP_STATES.length) throw refuse('host.query.statesMany', { max: String(TCP_STATES.length) });
     const states: TcpState[] = [];
     for (const s of o.states as unknown[]) {
       if (typeof s !== 'string' || !(TCP_STATES as readonly string[]).includes(s)) {
-        throw new QueryError(`states contains ${showValue(s)}, which is not a TCP state (expected one of ${TCP_STATES.join(', ')})`);
+        throw refuse('host.query.notState', { states: TCP_STATES.join(', ') }, s);
       }
       if (!states.includes(s as TcpState)) states.push(s as TcpState);
     }
@@ -92,12 +113,12 @@ export function checkSocketQuery(v: unknown): SocketQuery {
   if (o.process !== undefined) q.process = shortText('process', o.process);
   if (o.sort !== undefined) {
     if (typeof o.sort !== 'string' || !(SOCKET_SORT_KEYS as readonly string[]).includes(o.sort)) {
-      throw new QueryError(`sort must be one of ${SOCKET_SORT_KEYS.join(', ')}, got ${showValue(o.sort)}`);
+      throw refuse('host.query.sort', { keys: SOCKET_SORT_KEYS.join(', ') }, o.sort);
     }
     q.sort = o.sort as SocketSortKey;
   }
   if (o.descending !== undefined) {
-    if (typeof o.descending !== 'boolean') throw new QueryError(`descending must be true or false, got ${showValue(o.descending)}`);
+    if (typeof o.descending !== 'boolean') throw refuse('host.query.descending', {}, o.descending);
     q.descending = o.descending;
   }
   if (o.offset !== undefined) q.offset = integerIn('offset', o.offset, 0, Number.MAX_SAFE_INTEGER);
@@ -107,13 +128,13 @@ export function checkSocketQuery(v: unknown): SocketQuery {
 
 /** A fresh HistoryQuery: finite times, to ≥ from, 1 … MAX_HISTORY_POINTS points. */
 export function checkHistoryQuery(v: unknown): HistoryQuery {
-  const o = plainObject('the history query', v, HISTORY_QUERY_FIELDS);
+  const o = plainObject(msg('host.query.what.historyQuery'), v, HISTORY_QUERY_FIELDS);
   const q: HistoryQuery = {
     fromMs: finiteNumber('fromMs', o.fromMs),
     toMs: finiteNumber('toMs', o.toMs),
     maxPoints: integerIn('maxPoints', o.maxPoints, 1, MAX_HISTORY_POINTS),
   };
-  if (q.toMs < q.fromMs) throw new QueryError(`toMs (${q.toMs}) is before fromMs (${q.fromMs})`);
+  if (q.toMs < q.fromMs) throw refuse('host.query.toBeforeFrom', { to: String(q.toMs), from: String(q.fromMs) });
   return q;
 }
 
@@ -122,12 +143,12 @@ const EXPORT_FIELDS: readonly string[] = ['kind', 'format', 'sockets', 'fromMs',
 /** A fresh ExportRequest: a known kind and format; sockets carry a socket filter (its paging is
  *  ignored: every matching row is exported); history carries a range. */
 export function checkExportRequest(v: unknown): ExportRequest {
-  const o = plainObject('the export request', v, EXPORT_FIELDS);
+  const o = plainObject(msg('host.query.what.exportRequest'), v, EXPORT_FIELDS);
   if (typeof o.kind !== 'string' || !(EXPORT_KINDS as readonly string[]).includes(o.kind)) {
-    throw new QueryError(`kind must be one of ${EXPORT_KINDS.join(', ')}, got ${showValue(o.kind)}`);
+    throw refuse('host.query.kind', { kinds: EXPORT_KINDS.join(', ') }, o.kind);
   }
   if (typeof o.format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
-    throw new QueryError(`format must be csv or jsonl, got ${showValue(o.format)}`);
+    throw refuse('host.query.format', {}, o.format);
   }
   const r: ExportRequest = { kind: o.kind as ExportKind, format: o.format as ExportFormat };
   if (r.kind === 'sockets') {
@@ -139,9 +160,9 @@ export function checkExportRequest(v: unknown): ExportRequest {
   if (r.kind === 'history') {
     r.fromMs = finiteNumber('fromMs', o.fromMs);
     r.toMs = finiteNumber('toMs', o.toMs);
-    if (r.toMs < r.fromMs) throw new QueryError(`toMs (${r.toMs}) is before fromMs (${r.fromMs})`);
+    if (r.toMs < r.fromMs) throw refuse('host.query.toBeforeFrom', { to: String(r.toMs), from: String(r.fromMs) });
     if (o.resolution !== undefined) {
-      if (o.resolution !== '1s' && o.resolution !== '1m') throw new QueryError(`resolution must be 1s or 1m, got ${showValue(o.resolution)}`);
+      if (o.resolution !== '1s' && o.resolution !== '1m') throw refuse('host.query.resolution', {}, o.resolution);
       r.resolution = o.resolution;
     }
   }
@@ -154,15 +175,15 @@ const CONN_KEY_FIELDS: readonly string[] = ['family', 'localAddr', 'localPort', 
  *  keys, each with a family, two IP literals of that family's table form, two ports 0 … 65535 and an
  *  optional decimal cookie. Fresh objects holding only the known fields. */
 export function checkConnKeys(v: unknown): ConnKey[] {
-  if (!Array.isArray(v)) throw new QueryError(`the connection keys must be an array, got ${showValue(v)}`);
-  if (v.length === 0 || v.length > CONN_INFO_MAX_KEYS) throw new QueryError(`ask for 1 to ${CONN_INFO_MAX_KEYS} connections, not ${v.length}`);
+  if (!Array.isArray(v)) throw refuse('host.query.keysArray', {}, v);
+  if (v.length === 0 || v.length > CONN_INFO_MAX_KEYS) throw refuse('host.query.keysCount', { max: String(CONN_INFO_MAX_KEYS), given: String(v.length) });
   return v.map((item, i) => {
-    const o = plainObject(`connection key ${i}`, item, CONN_KEY_FIELDS);
-    if (o.family !== 'ipv4' && o.family !== 'ipv6') throw new QueryError(`family must be "ipv4" or "ipv6", got ${showValue(o.family)}`);
+    const o = plainObject(msg('host.query.what.connKey', { i: String(i) }), item, CONN_KEY_FIELDS);
+    if (o.family !== 'ipv4' && o.family !== 'ipv6') throw refuse('host.query.family', {}, o.family);
     const addr = (field: string, a: unknown): string => {
-      if (typeof a !== 'string' || a.length > 45) throw new QueryError(`${field} must be an IP address, got ${showValue(a)}`);
+      if (typeof a !== 'string' || a.length > 45) throw refuse('host.query.notIp', { field }, a);
       const ok = o.family === 'ipv4' ? isIPv4(a) : parseIPv6(a) !== null;
-      if (!ok) throw new QueryError(`${field} must be an ${o.family === 'ipv4' ? 'IPv4' : 'IPv6'} address, got ${showValue(a)}`);
+      if (!ok) throw refuse('host.query.notFamilyIp', { field, fam: o.family === 'ipv4' ? 'IPv4' : 'IPv6' }, a);
       return a;
     };
     const key: ConnKey = {
@@ -173,7 +194,7 @@ export function checkConnKeys(v: unknown): ConnKey[] {
       remotePort: integerIn('remotePort', o.remotePort, 0, 65535),
     };
     if (o.cookie !== undefined) {
-      if (typeof o.cookie !== 'string' || !/^\d{1,20}$/.test(o.cookie)) throw new QueryError(`cookie must be a decimal number as text, got ${showValue(o.cookie)}`);
+      if (typeof o.cookie !== 'string' || !/^\d{1,20}$/.test(o.cookie)) throw refuse('host.query.cookie', {}, o.cookie);
       key.cookie = o.cookie;
     }
     return key;
@@ -185,9 +206,9 @@ const KILL_FIELDS: readonly string[] = ['local', 'remote'];
 /** A kill request: the two ends as text (ADDR:PORT, [v6]:PORT), validated strictly by parseTuple
  *  (shared/socket-tuple.ts) — the helper validates them again. */
 export function checkKillRequest(v: unknown): KillRequest {
-  const o = plainObject('the kill request', v, KILL_FIELDS);
+  const o = plainObject(msg('host.query.what.killRequest'), v, KILL_FIELDS);
   const t = parseTuple(o.local, o.remote);
-  if (!t.ok) throw new QueryError(t.error);
+  if (!t.ok) throw new QueryError(t.msg);
   return { local: o.local as string, remote: o.remote as string };
 }
 
@@ -197,14 +218,14 @@ const PROBE_FIELDS: readonly string[] = ['target', 'count', 'concurrency', 'time
  *  length-checked here: main parses it strictly (electron/probe/options.ts parseTarget) and answers
  *  { ok: false, code: 'invalid' } with the CLI's message. */
 export function checkProbeRequest(v: unknown): ProbeRequest {
-  const o = plainObject('the probe request', v, PROBE_FIELDS);
+  const o = plainObject(msg('host.query.what.probeRequest'), v, PROBE_FIELDS);
   const L = PROBE_LIMITS;
   if (typeof o.target !== 'string' || o.target.length === 0 || o.target.length > 300) {
-    throw new QueryError(`target must be HOST:PORT text of 1 to 300 characters, got ${showValue(o.target)}`);
+    throw refuse('host.query.target', {}, o.target);
   }
   const timeoutS = finiteNumber('timeoutS', o.timeoutS);
-  if (timeoutS < L.minTimeoutS || timeoutS > L.maxTimeoutS) throw new QueryError(`timeoutS must be ${L.minTimeoutS} to ${L.maxTimeoutS}, got ${showValue(o.timeoutS)}`);
-  if (o.closeFirst !== 'client' && o.closeFirst !== 'server') throw new QueryError(`closeFirst must be "client" or "server", got ${showValue(o.closeFirst)}`);
+  if (timeoutS < L.minTimeoutS || timeoutS > L.maxTimeoutS) throw refuse('host.query.timeoutS', { min: String(L.minTimeoutS), max: String(L.maxTimeoutS) }, o.timeoutS);
+  if (o.closeFirst !== 'client' && o.closeFirst !== 'server') throw refuse('host.query.closeFirst', {}, o.closeFirst);
   return {
     target: o.target,
     count: integerIn('count', o.count, 1, L.maxCount),

@@ -8,6 +8,9 @@
 // (0.0.0.0, ::), zone ids (%eth0), host names, prefixes (/24), wildcards, whitespace, IPv6 without
 // brackets, any other character, a local and a remote of different families.
 
+import { msg, msgText, type Msg, type MsgKey } from './i18n';
+import { nestParams } from './host-msg';
+
 export type Family = 4 | 6;
 
 export interface Endpoint {
@@ -19,25 +22,27 @@ export interface Endpoint {
   text: string;
 }
 
-export type EndpointResult = { ok: true; endpoint: Endpoint } | { ok: false; error: string };
+/** A refusal: `error` in English (API bodies, the helper's words), `msg` the same for any reader. */
+export type EndpointResult = { ok: true; endpoint: Endpoint } | { ok: false; error: string; msg: Msg };
 
 export interface SocketTuple {
   local: Endpoint;
   remote: Endpoint;
 }
 
-export type TupleResult = { ok: true; tuple: SocketTuple } | { ok: false; error: string };
+export type TupleResult = { ok: true; tuple: SocketTuple } | { ok: false; error: string; msg: Msg };
 
 /** Longest argument the helper accepts (the longest valid endpoint is 53 characters). */
 export const ENDPOINT_MAX_LENGTH = 64;
 
 const ALLOWED = /^[0-9a-fA-F.:[\]]+$/;
 
-/** Printable ASCII shown as is (shortened); anything else described, never echoed. */
-function show(s: string): string {
-  if (s === '') return '(empty)';
-  if (/[^ -~]/.test(s)) return 'a value with control or non-ASCII characters';
-  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
+/** Printable ASCII shown as is (shortened); anything else described, never echoed. A
+ *  host.tuple.shown.* Msg, nested by the refusals as `vk` (and `v`). */
+function show(s: string): Msg {
+  if (s === '') return msg('host.tuple.shown.empty');
+  if (/[^ -~]/.test(s)) return msg('host.tuple.shown.binary');
+  return msg('host.tuple.shown.text', { v: s.length > 40 ? `${s.slice(0, 40)}...` : s });
 }
 
 function decIn(s: string, min: number, max: number): boolean {
@@ -75,38 +80,48 @@ export function parseIPv6(s: string): { family: Family; address: string } | null
   return { family: 6, address: low };
 }
 
-export function parseEndpoint(text: unknown, what = 'endpoint'): EndpointResult {
-  const fail = (error: string): EndpointResult => ({ ok: false, error });
-  if (typeof text !== 'string') return fail(`${what} is not text`);
-  if (text === '') return fail(`${what} is empty`);
-  if (text.length > ENDPOINT_MAX_LENGTH) return fail(`${what} is longer than ${ENDPOINT_MAX_LENGTH} characters`);
-  if (!ALLOWED.test(text)) {
-    return fail(`${what} ${show(text)} may contain only digits, hex letters, '.', ':' and brackets (A.B.C.D:PORT or [IPV6]:PORT)`);
-  }
+/** Which end a refusal names, nested into it as `what`. */
+export type EndpointRole = 'local' | 'remote' | 'endpoint';
+/** The words for each role (the catalog text nests them as $t(host.tuple.what.{{what}})). */
+export const ENDPOINT_ROLE_KEYS = {
+  local: 'host.tuple.what.local',
+  remote: 'host.tuple.what.remote',
+  endpoint: 'host.tuple.what.endpoint',
+} as const satisfies Record<EndpointRole, MsgKey>;
+
+export function parseEndpoint(text: unknown, what: EndpointRole = 'endpoint'): EndpointResult {
+  const fail = (m: Msg): EndpointResult => ({ ok: false, error: msgText(m), msg: m });
+  // every refusal names the end; most show the offending value (nested: host.tuple.shown.*)
+  const at = (key: `host.tuple.${'badChars' | 'notIPv6' | 'notBracketed' | 'noPort' | 'needsBrackets' | 'notIPv4' | 'badPort'}`, value: string) =>
+    fail(msg(key, { what, ...nestParams('vk', show(value)) }));
+  if (typeof text !== 'string') return fail(msg('host.tuple.notText', { what }));
+  if (text === '') return fail(msg('host.tuple.empty', { what }));
+  if (text.length > ENDPOINT_MAX_LENGTH) return fail(msg('host.tuple.tooLong', { what, max: String(ENDPOINT_MAX_LENGTH) }));
+  if (!ALLOWED.test(text)) return at('host.tuple.badChars', text);
   let family: Family;
   let address: string;
   let port: string;
   const br = /^\[([^[\]]*)\]:([^[\]]*)$/.exec(text);
   if (br) {
     const v6 = parseIPv6(br[1]!);
-    if (!v6) return fail(`${what}: ${show(br[1]!)} is not an IPv6 address`);
+    if (!v6) return at('host.tuple.notIPv6', br[1]!);
     ({ family, address } = v6);
     port = br[2]!;
   } else if (/[[\]]/.test(text)) {
-    return fail(`${what} ${show(text)} is not [IPV6]:PORT`);
+    return at('host.tuple.notBracketed', text);
   } else {
     const colons = text.split(':').length - 1;
-    if (colons === 0) return fail(`${what} ${show(text)} has no port (ADDR:PORT)`);
-    if (colons > 1) return fail(`${what} ${show(text)}: an IPv6 address needs brackets, like [::1]:PORT`);
+    if (colons === 0) return at('host.tuple.noPort', text);
+    if (colons > 1) return at('host.tuple.needsBrackets', text);
     const [host, p] = text.split(':') as [string, string];
-    if (!isIPv4(host)) return fail(`${what}: ${show(host)} is not an IPv4 address (dotted decimal, no leading zeros)`);
+    if (!isIPv4(host)) return at('host.tuple.notIPv4', host);
     family = 4;
     address = host;
     port = p;
   }
-  if (!decIn(port, 1, 65535)) return fail(`${what}: port ${show(port)} is not 1-65535`);
-  if (family === 4 && address === '0.0.0.0') return fail(`${what}: 0.0.0.0 is the unspecified address, not a socket's end`);
-  if (family === 6 && /^[0:]+$/.test(address)) return fail(`${what}: :: is the unspecified address, not a socket's end`);
+  if (!decIn(port, 1, 65535)) return at('host.tuple.badPort', port);
+  if (family === 4 && address === '0.0.0.0') return fail(msg('host.tuple.unspecified4', { what }));
+  if (family === 6 && /^[0:]+$/.test(address)) return fail(msg('host.tuple.unspecified6', { what }));
   return { ok: true, endpoint: { family, address, port: Number(port), text } };
 }
 
@@ -116,10 +131,8 @@ export function parseTuple(local: unknown, remote: unknown): TupleResult {
   const r = parseEndpoint(remote, 'remote');
   if (!r.ok) return r;
   if (l.endpoint.family !== r.endpoint.family) {
-    return {
-      ok: false,
-      error: `local is IPv${l.endpoint.family} and remote is IPv${r.endpoint.family}: one socket has one address family`,
-    };
+    const m = msg('host.tuple.families', { local: `IPv${l.endpoint.family}`, remote: `IPv${r.endpoint.family}` });
+    return { ok: false, error: msgText(m), msg: m };
   }
   return { ok: true, tuple: { local: l.endpoint, remote: r.endpoint } };
 }

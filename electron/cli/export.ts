@@ -98,9 +98,12 @@ export function parseSocketFilter(flags: Record<string, string | true>): SocketQ
   } catch (e) {
     if (!(e instanceof QueryError)) throw e;
     const flag = /^(states|sort|address|process)\b/.exec(e.message)?.[1];
-    // the check's sentence (shared/query-checks) is English for now; the flag it concerns is named
-    const message = e.message;
-    throw usageError((t) => (flag ? t('cli.export.bad_filter', { flag: `--${flag === 'states' ? 'state' : flag}`, message }) : message));
+    // the check's sentence (shared/query-checks) in the run's language; the flag it concerns is named
+    const { message, msg: m } = e;
+    throw usageError((t) => {
+      const text = m ? t(m.key, m.params) : message;
+      return flag ? t('cli.export.bad_filter', { flag: `--${flag === 'states' ? 'state' : flag}`, message: text }) : text;
+    });
   }
 }
 
@@ -127,8 +130,7 @@ export async function runExport(argv: string[], clientOpts: TuningClientOptions 
     const dir = resolve(typeof flags['state-dir'] === 'string' ? flags['state-dir'] : defaultStateDir());
     const reader = await openHistoryReader(dir);
     if (!reader.db) {
-      // the history reader's sentence (electron/history) is English for now
-      console.error(`waitline export: ${reader.message}`);
+      console.error(`waitline export: ${reader.msg ? t(reader.msg.key, reader.msg.params) : reader.message}`);
       return 1;
     }
     const db = reader.db;

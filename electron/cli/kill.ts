@@ -4,6 +4,7 @@
 // CLOSE_WAIT socket that the leak itself is not fixed. See docs/kill.md.
 
 import { CLOSE_WAIT_NOTE, parseTuple, type KillErrorCode, type KillResult } from '../../shared/socket-tuple';
+import type { Msg } from '../../shared/i18n';
 import { KillClient, type KillClientOptions } from '../privileged/kill-client';
 import { parseArgs, usageError } from './args';
 import type { Subcommand } from './commands';
@@ -67,6 +68,11 @@ export function stateName(ssWord: string): string {
   return KERNEL_STATE[ssWord] ?? ssWord;
 }
 
+/** A host sentence (a Msg) in the run's language; its English text when it has none. */
+function shown(t: CliT, m: Msg | null | undefined, english: string | null | undefined): string {
+  return m ? t(m.key, m.params) : (english ?? '');
+}
+
 /** Human text for a result; `note` lines are the facts the user must not miss. */
 export function formatKillResult(r: KillResult, local: string, remote: string, t: CliT = englishText().t): string {
   if (!r.ok) return `waitline kill: ${t(RESULT_KEYS[r.code], { detail: r.message })}`;
@@ -92,17 +98,19 @@ export async function runKill(argv: string[], clientOpts: KillClientOptions = {}
     const s = client.availability();
     const available = s.available !== false && s.installed === null;
     if (json) console.log(JSON.stringify({ available, destroySupport: s.available, reason: s.installed ?? s.reason, kernel: s.kernel, configSource: s.source }, null, 2));
-    // the reasons (electron/privileged) are English for now
-    else if (!available) console.log(t('cli.kill.check_unavailable', { reason: s.installed ?? s.reason ?? '' }));
-    else if (s.available === null) console.log(t('cli.kill.check_maybe', { reason: s.reason ?? '' }));
+    // the reasons (electron/privileged) in the run's language; --json keeps them English
+    else if (!available) console.log(t('cli.kill.check_unavailable', { reason: shown(t, s.installedMsg ?? s.reasonMsg, s.installed ?? s.reason) }));
+    else if (s.available === null) console.log(t('cli.kill.check_maybe', { reason: shown(t, s.reasonMsg, s.reason) }));
     else console.log(t('cli.kill.check_available', { kernel: s.kernel ?? t('cli.kill.unknown_kernel'), source: s.source ?? '' }));
     return available ? 0 : 1;
   }
   if (a.positionals.length !== 2) throw usageError((t) => t('cli.kill.two_endpoints'));
   const [local, remote] = a.positionals as [string, string];
   const tuple = parseTuple(local, remote);
-  // the tuple's error (shared/socket-tuple) is English for now
-  if (!tuple.ok) throw usageError((t) => t('cli.kill.bad_tuple', { error: tuple.error }));
+  if (!tuple.ok) {
+    const { error, msg } = tuple;
+    throw usageError((t) => t('cli.kill.bad_tuple', { error: shown(t, msg, error) }));
+  }
   const r = await client.kill(local, remote);
   if (json) {
     const closeWait = r.ok && r.killed.some((s) => s.state === 'CLOSE-WAIT');

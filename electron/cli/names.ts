@@ -8,6 +8,7 @@ import type { Snapshot } from '../../shared/snapshot';
 import { rankBudgets } from '../../shared/port-budget';
 import { ReverseDns } from '../collector/reverse-dns';
 import { systemServices } from '../collector/services-file';
+import type { Msg } from '../../shared/i18n';
 
 /** What the summary shows beside numbers. */
 export interface EndpointNames {
@@ -50,9 +51,9 @@ export function summaryAddresses(s: Snapshot): string[] {
 }
 
 /** The service names of this machine (empty, with a note, when /etc/services is missing). */
-export function serviceNames(): { services: Record<number, string>; note: string | null } {
+export function serviceNames(): { services: Record<number, string>; note: string | null; noteMsg: Msg | null } {
   const loaded = systemServices();
-  return { services: serviceRecord(loaded.table), note: loaded.reason };
+  return { services: serviceRecord(loaded.table), note: loaded.reason, noteMsg: loaded.reasonMsg };
 }
 
 /** Names for one snapshot's summary. `resolver` given (--resolve): its names for the listed

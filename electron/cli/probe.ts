@@ -78,8 +78,11 @@ export async function runProbeCommand(argv: string[], tx: CliText = englishText(
     settings = settingsFrom(flags);
     target = await resolveTarget(parseTarget(positionals[0]));
   } catch (e) {
-    // the option checks' sentences (electron/probe/options) are English for now
-    if (e instanceof ProbeInputError) throw new UsageError(e.message);
+    // the option checks' sentences (electron/probe/options) in the run's language
+    if (e instanceof ProbeInputError) {
+      const m = e.msg;
+      throw new UsageError(e.message, (t) => t(m.key, m.params));
+    }
     throw e;
   }
   const source = sourceFlag(flags.source);

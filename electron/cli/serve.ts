@@ -169,6 +169,8 @@ export async function runServe(argv: string[], tx: CliText = englishText()): Pro
     token,
     reverseDns: flags['resolve-names'] === true,
     metrics: flags['no-metrics'] ? undefined : { topK, token: metricsToken, only: metricsOnly },
+    // serve's own log lines (alerts, clients, the collector) in the run's language (--lang or the env)
+    locale: tx.locale,
   });
   // Handlers first, then the URL: whoever reads the URL may stop us at once.
   const stopped = new Promise<void>((resolveStop) => {
@@ -208,8 +210,8 @@ export async function runServe(argv: string[], tx: CliText = englishText()): Pro
       : t('cli.serve.alerts_dashboard', { file: alertSettingsFile }),
   );
   const st = server.history.storage;
-  // the storage's own message (electron/history) is English for now
-  console.log(st.mode === 'disk' ? t('cli.serve.history_disk', { path: String(st.path) }) : st.message ? t('cli.serve.history_message', { message: st.message }) : t('cli.serve.history_memory'));
+  const stMessage = st.msg ? t(st.msg.key, st.msg.params) : st.message;
+  console.log(st.mode === 'disk' ? t('cli.serve.history_disk', { path: String(st.path) }) : stMessage ? t('cli.serve.history_message', { message: stMessage }) : t('cli.serve.history_memory'));
   console.log(t('cli.serve.stop_hint', { keys: 'Ctrl-C' }));
   await stopped;
   return 0;

@@ -228,7 +228,7 @@ export async function runSnapshot(argv: string[], tx: CliText = englishText()): 
   // names: only when asked; reverse DNS only with --resolve, only for the addresses the summary lists
   const wantNames = !flags.json && (flags.names === true || flags.resolve === true);
   const services = wantNames ? serviceNames() : null;
-  if (services?.note) console.error(tx.t('cli.common.note', { note: services.note }));
+  if (services?.note) console.error(tx.t('cli.common.note', { note: services.noteMsg ? tx.t(services.noteMsg.key, services.noteMsg.params) : services.note }));
   const resolver = wantNames && flags.resolve === true ? new ReverseDns({ enabled: true }) : null;
   const namesFor = (s: Snapshot, wait: boolean) => (services ? summaryNames(s, services.services, resolver, wait) : Promise.resolve(null));
 

@@ -3,6 +3,7 @@
 // ports are then shown as bare numbers.
 import { readFileSync } from 'node:fs';
 import type { AppInfo } from '../../shared/api';
+import { msg, msgText, type Msg } from '../../shared/i18n';
 import { emptyServiceTable, parseServices, serviceRecord, type ServiceTable } from '../../shared/services';
 
 export const SERVICES_PATH = '/etc/services';
@@ -12,23 +13,31 @@ export interface LoadedServices {
   path: string;
   /** why the table is empty (file missing, unreadable, too large); null when it was read */
   reason: string | null;
+  /** the same sentence for a reader in any language (host.services.*) */
+  reasonMsg: Msg | null;
 }
 
 /** Larger than any real services file (Debian's is 13 KB, nmap's list ~1 MB); bigger is refused. */
 const MAX_BYTES = 4 * 1024 * 1024;
 
 export function loadServicesFile(path: string = SERVICES_PATH): LoadedServices {
+  const empty = (m: Msg): LoadedServices => ({ table: emptyServiceTable(), path, reason: msgText(m), reasonMsg: m });
   let text: string;
   try {
     const buf = readFileSync(path);
-    if (buf.length > MAX_BYTES) return { table: emptyServiceTable(), path, reason: `${path} is larger than ${MAX_BYTES} bytes; not read` };
+    if (buf.length > MAX_BYTES) return empty(msg('host.services.tooLarge', { path, max: String(MAX_BYTES) }));
     text = buf.toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `could not be read (${(e as Error).message})`;
-    return { table: emptyServiceTable(), path, reason: `${path} ${why}: ports are shown without service names` };
+    const m =
+      code === 'ENOENT'
+        ? msg('host.services.missing', { path })
+        : code === 'EACCES'
+          ? msg('host.services.notReadable', { path })
+          : msg('host.services.readFailed', { path, error: (e as Error).message });
+    return empty(m);
   }
-  return { table: parseServices(text), path, reason: null };
+  return { table: parseServices(text), path, reason: null, reasonMsg: null };
 }
 
 let cached: LoadedServices | null = null;
@@ -41,7 +50,7 @@ export function systemServices(): LoadedServices {
 
 /** The AppInfo fields that carry the service names to the renderer (the desktop app's main process
  *  and `waitline serve` both add these to getInfo's answer). */
-export function appInfoServices(): Pick<AppInfo, 'services' | 'servicesNote'> {
+export function appInfoServices(): Pick<AppInfo, 'services' | 'servicesNote' | 'servicesNoteMsg'> {
   const loaded = systemServices();
-  return { services: serviceRecord(loaded.table), servicesNote: loaded.reason };
+  return { services: serviceRecord(loaded.table), servicesNote: loaded.reason, servicesNoteMsg: loaded.reasonMsg };
 }

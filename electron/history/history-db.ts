@@ -27,6 +27,8 @@ import {
   SERIES_COLUMNS,
 } from './schema';
 import type { HistoryStorage } from '../../shared/api';
+import { msg, msgText, type Msg } from '../../shared/i18n';
+import { nestMsg, nestParams } from '../../shared/host-msg';
 
 export const HISTORY_FILE = 'history.sqlite';
 export const LOCK_FILE = 'history.lock';
@@ -52,13 +54,24 @@ function codeOf(e: unknown): string {
   return typeof c === 'string' ? c : 'error';
 }
 
-function describeWriteFailure(e: unknown): string {
+/** Why a write failed, as a Msg (host.history.fail.*) that the outer sentences nest. */
+function describeWriteFailure(e: unknown): Msg {
   const code = codeOf(e);
   const m = String((e as Error)?.message ?? e);
-  if (code === 'SQLITE_FULL' || /SQLITE_FULL|ENOSPC/.test(m)) return 'the disk is full';
-  if (code === 'SQLITE_READONLY' || /SQLITE_READONLY|EROFS|EACCES|EPERM/.test(m)) return 'the history file or its folder is read-only';
-  if (/SQLITE_IOERR/.test(m)) return `the disk reported an I/O error (${m.slice(0, 120)})`;
-  return m.slice(0, 160);
+  if (code === 'SQLITE_FULL' || /SQLITE_FULL|ENOSPC/.test(m)) return msg('host.history.fail.diskFull');
+  if (code === 'SQLITE_READONLY' || /SQLITE_READONLY|EROFS|EACCES|EPERM/.test(m)) return msg('host.history.fail.readOnly');
+  if (/SQLITE_IOERR/.test(m)) return msg('host.history.fail.ioError', { error: m.slice(0, 120) });
+  return msg('host.history.fail.other', { error: m.slice(0, 160) });
+}
+
+/** A storage status whose sentence is `m` (English in `message`, the Msg beside it). */
+function storageOf(mode: HistoryStorage['mode'], path: string | null, m: Msg): HistoryStorage {
+  return { mode, path, message: msgText(m), msg: m };
+}
+
+/** "History is kept in memory only: <why>." */
+function memoryOnly(path: string, why: Msg): OpenedHistory {
+  return { db: null, storage: storageOf('memory', path, nestMsg('host.history.memoryOnly', 'why', why)) };
 }
 
 class Db {
@@ -165,46 +178,43 @@ export async function openHistoryDb(dir: string): Promise<OpenedHistory> {
   try {
     lib = await loadSqlite();
   } catch (e) {
-    return { db: null, storage: { mode: 'memory', path, message: `History is kept in memory only: the SQLite addon does not load (${String((e as Error)?.message ?? e).slice(0, 200)}).` } };
+    return memoryOnly(path, msg('host.history.why.addon', { error: String((e as Error)?.message ?? e).slice(0, 200) }));
   }
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    return { db: null, storage: { mode: 'memory', path, message: `History is kept in memory only: cannot create ${dir} (${codeOf(e)}).` } };
+    return memoryOnly(path, msg('host.history.why.cannotCreate', { dir, code: codeOf(e) }));
   }
   let lock: LockResult;
   try {
     lock = acquireWriterLock(dir);
   } catch (e) {
     // a read-only folder cannot hold the lock either: read what is there, if anything
-    if (!existsSync(path)) {
-      const why = codeOf(e) === 'ENOSPC' ? 'the disk is full' : `${dir} is not writable (${codeOf(e)})`;
-      return { db: null, storage: { mode: 'memory', path, message: `History is kept in memory only: ${why}.` } };
-    }
-    const why = codeOf(e) === 'ENOSPC' ? 'the disk is full' : `${dir} is not writable (${codeOf(e)})`;
-    return openReader(lib, path, `History is not being saved: ${why}; older history is shown read-only.`);
+    const why = codeOf(e) === 'ENOSPC' ? msg('host.history.why.diskFull') : msg('host.history.why.notWritable', { dir, code: codeOf(e) });
+    if (!existsSync(path)) return memoryOnly(path, why);
+    return openReader(lib, path, nestMsg('host.history.notSavedReadOnly', 'why', why));
   }
   if (!lock.ok) {
-    return openReader(lib, path, `Another Waitline (pid ${lock.holderPid}) is recording history in ${dir}; this one shows it read-only and keeps its own in memory.`);
+    return openReader(lib, path, msg('host.history.otherWriter', { pid: String(lock.holderPid), dir }));
   }
-  let note: string | null = null;
+  let note: Msg | null = null;
   for (let attempt = 0; attempt < 2; attempt++) {
     const r = await openWriter(lib, path);
     if (r.ok) {
       const db = new HistoryDb(r.db, path, true, lock.release);
-      db.storage = { mode: 'disk', path, message: note };
+      db.storage = note ? storageOf('disk', path, note) : { mode: 'disk', path, message: null };
       return { db, storage: db.storage };
     }
     if (r.damaged && attempt === 0) {
       const aside = moveAside(path);
-      note = `The history file was unusable (${r.reason}); it was moved to ${aside} and a new one started.`;
+      note = nestMsg('host.history.replaced', 'why', r.reason, { aside });
       continue;
     }
     lock.release();
-    return { db: null, storage: { mode: 'memory', path, message: `History is kept in memory only: ${r.reason}.` } };
+    return memoryOnly(path, r.reason);
   }
   lock.release();
-  return { db: null, storage: { mode: 'memory', path, message: 'History is kept in memory only.' } };
+  return { db: null, storage: storageOf('memory', path, msg('host.history.memoryOnlyPlain')) };
 }
 
 function moveAside(path: string): string {
@@ -222,12 +232,13 @@ function moveAside(path: string): string {
   return aside;
 }
 
-type WriterOpen = { ok: true; db: Db } | { ok: false; damaged: boolean; reason: string };
+/** reason: a host.history.why.* Msg */
+type WriterOpen = { ok: true; db: Db } | { ok: false; damaged: boolean; reason: Msg };
 
 async function openWriter(lib: typeof Sqlite3, path: string): Promise<WriterOpen> {
   try {
     if (lstatSync(path).isSymbolicLink() || !lstatSync(path).isFile()) {
-      return { ok: false, damaged: true, reason: 'it is not a regular file' };
+      return { ok: false, damaged: true, reason: msg('host.history.why.notRegular') };
     }
   } catch {
     /* does not exist yet: created below */
@@ -236,7 +247,7 @@ async function openWriter(lib: typeof Sqlite3, path: string): Promise<WriterOpen
   try {
     db = await Db.open(lib, path, lib.OPEN_READWRITE | lib.OPEN_CREATE);
   } catch (e) {
-    return { ok: false, damaged: false, reason: `cannot open ${path} (${describeWriteFailure(e)})` };
+    return { ok: false, damaged: false, reason: msg('host.history.why.cannotOpen', { path, ...nestParams('fail', describeWriteFailure(e)) }) };
   }
   try {
     await db.run('PRAGMA busy_timeout = 3000');
@@ -248,16 +259,16 @@ async function openWriter(lib: typeof Sqlite3, path: string): Promise<WriterOpen
       await db.exec(`BEGIN; ${SCHEMA_SQL.join('; ')}; PRAGMA application_id = ${HISTORY_APPLICATION_ID}; PRAGMA user_version = ${HISTORY_SCHEMA_VERSION}; COMMIT;`);
     } else if (app !== HISTORY_APPLICATION_ID) {
       await db.close();
-      return { ok: false, damaged: true, reason: 'it is not a Waitline history file' };
+      return { ok: false, damaged: true, reason: msg('host.history.why.notHistory') };
     } else if (version > HISTORY_SCHEMA_VERSION) {
       await db.close();
-      return { ok: false, damaged: false, reason: `${path} was written by a newer Waitline (schema ${version}); it is left untouched` };
+      return { ok: false, damaged: false, reason: msg('host.history.why.newer', { path, version: String(version) }) };
     } else {
       const check = await db.all('PRAGMA quick_check');
       const verdict = check.map((r) => String(Object.values(r)[0])).join('; ');
       if (verdict !== 'ok') {
         await db.close();
-        return { ok: false, damaged: true, reason: `SQLite's check failed: ${verdict.slice(0, 160)}` };
+        return { ok: false, damaged: true, reason: msg('host.history.why.checkFailed', { verdict: verdict.slice(0, 160) }) };
       }
       await db.run('PRAGMA journal_mode = WAL');
     }
@@ -270,29 +281,32 @@ async function openWriter(lib: typeof Sqlite3, path: string): Promise<WriterOpen
     const code = codeOf(e);
     const m = String((e as Error)?.message ?? e);
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || /NOTADB|CORRUPT|malformed/.test(m)) {
-      return { ok: false, damaged: true, reason: m.replace(/^Error: /, '').slice(0, 160) };
+      return { ok: false, damaged: true, reason: msg('host.history.why.corrupt', { error: m.replace(/^Error: /, '').slice(0, 160) }) };
     }
-    return { ok: false, damaged: false, reason: `cannot use ${path} (${describeWriteFailure(e)})` };
+    return { ok: false, damaged: false, reason: msg('host.history.why.cannotUse', { path, ...nestParams('fail', describeWriteFailure(e)) }) };
   }
 }
 
 /** Opens `dir`/history.sqlite only to read it (exports), whether or not another process records to
  *  it. db is null, with a message, when there is nothing to read. */
-export async function openHistoryReader(dir: string): Promise<{ db: HistoryDb | null; message: string }> {
+export async function openHistoryReader(dir: string): Promise<{ db: HistoryDb | null; message: string; msg: Msg | null }> {
   const path = join(dir, HISTORY_FILE);
-  if (!existsSync(path)) return { db: null, message: `no history file at ${path} (is --state-dir right? the desktop app keeps its history in ~/.config/Waitline/history)` };
+  const fail = (m: Msg) => ({ db: null, message: msgText(m), msg: m });
+  if (!existsSync(path)) return fail(msg('host.history.noFile', { path }));
   let lib: typeof Sqlite3;
   try {
     lib = await loadSqlite();
   } catch (e) {
-    return { db: null, message: `the SQLite addon does not load: ${String((e as Error)?.message ?? e).slice(0, 200)}` };
+    return fail(msg('host.history.readerAddon', { error: String((e as Error)?.message ?? e).slice(0, 200) }));
   }
-  const r = await openReader(lib, path, `${path} is not a Waitline history file`);
-  return { db: r.db, message: r.storage.message ?? '' };
+  const r = await openReader(lib, path, msg('host.history.notHistoryFile', { path }));
+  return { db: r.db, message: r.storage.message ?? '', msg: r.storage.msg ?? null };
 }
 
-async function openReader(lib: typeof Sqlite3, path: string, message: string): Promise<OpenedHistory> {
-  if (!existsSync(path)) return { db: null, storage: { mode: 'memory', path, message } };
+/** Opens `path` read-only; `note` is the status sentence (a host.history.* Msg without nesting of
+ *  its own base, see `unreadable`). */
+async function openReader(lib: typeof Sqlite3, path: string, note: Msg): Promise<OpenedHistory> {
+  if (!existsSync(path)) return { db: null, storage: storageOf('memory', path, note) };
   try {
     let raw = await Db.open(lib, path, lib.OPEN_READONLY);
     await raw.run('PRAGMA busy_timeout = 3000');
@@ -309,13 +323,13 @@ async function openReader(lib: typeof Sqlite3, path: string, message: string): P
     }
     if (app !== HISTORY_APPLICATION_ID) {
       await raw.close();
-      return { db: null, storage: { mode: 'memory', path, message } };
+      return { db: null, storage: storageOf('memory', path, note) };
     }
     const db = new HistoryDb(raw, path, false, () => undefined);
-    db.storage = { mode: 'read-only', path, message };
+    db.storage = storageOf('read-only', path, note);
     return { db, storage: db.storage };
   } catch (e) {
-    return { db: null, storage: { mode: 'memory', path, message: `${message} (It cannot be read either: ${codeOf(e)}.)` } };
+    return { db: null, storage: storageOf('memory', path, nestMsg('host.history.unreadable', 'base', note, { readCode: codeOf(e) })) };
   }
 }
 
@@ -409,11 +423,7 @@ export class HistoryDb {
       // keep what failed (bounded) for the next try; memory still has it for queries
       this.pending = [...batch, ...this.pending].slice(-MAX_PENDING_SAMPLES);
       this.pendingMarkers = [...markers, ...this.pendingMarkers].slice(-1000);
-      this.storage = {
-        mode: 'memory',
-        path: this.path,
-        message: `History is not being saved: ${describeWriteFailure(e)} (${this.path}). Recent history is kept in memory; saving resumes when the disk accepts writes.`,
-      };
+      this.storage = storageOf('memory', this.path, msg('host.history.notSaved', { ...nestParams('fail', describeWriteFailure(e)), path: this.path }));
     }
   }
 

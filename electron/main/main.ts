@@ -108,11 +108,12 @@ function appInfo(): AppInfo {
 
 /** Whether "Close connection…" can work here, asked once (the kernel's build config and the installed
  *  helper do not change while the app runs). */
-let killSupport: { available: boolean | null; reason: string | null } | null = null;
-function killAvailability(): { available: boolean | null; reason: string | null } {
+let killSupport: NonNullable<AppInfo['kill']> | null = null;
+function killAvailability(): NonNullable<AppInfo['kill']> {
   if (killSupport === null) {
     const a = killClient.availability();
-    killSupport = a.installed !== null ? { available: false, reason: a.installed } : { available: a.available, reason: a.reason };
+    killSupport =
+      a.installed !== null ? { available: false, reason: a.installed, reasonMsg: a.installedMsg } : { available: a.available, reason: a.reason, reasonMsg: a.reasonMsg };
   }
   return killSupport;
 }

@@ -9,12 +9,17 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseTuple, type KillErrorCode, type KillResult, type KilledSocket } from '../../shared/socket-tuple';
+import { msg, msgText, type Msg } from '../../shared/i18n';
+import { keyLeaf } from '../../shared/host-msg';
 import { KILL_HELPER_EXIT, KILL_HELPER_INSTALLED_PATH, KILL_POLKIT_ACTION_ID, PKEXEC_PATH } from '../helper/constants';
 
 export interface DestroySupport {
   /** null: the build config could not be read (the helper then verifies after the kill) */
   available: boolean | null;
+  /** English (msgText of reasonMsg), for --json and logs */
   reason: string | null;
+  /** the same sentence for a reader in any language (host.kill.*) */
+  reasonMsg: Msg | null;
   kernel: string | null;
   source: string | null;
 }
@@ -22,24 +27,11 @@ export interface DestroySupport {
 /** What a kernel build config says about CONFIG_INET_DIAG_DESTROY (same reading as the helper's). */
 export function destroySupportFromConfig(text: string, source: string, kernel: string | null): DestroySupport {
   const lines = new Set(text.split('\n').map((l) => l.trim()));
-  const k = kernel ?? 'unknown release';
-  if (lines.has('CONFIG_INET_DIAG_DESTROY=y')) return { available: true, reason: null, kernel, source };
-  if (lines.has('CONFIG_INET_DIAG=y') || lines.has('CONFIG_INET_DIAG=m')) {
-    return {
-      available: false,
-      reason:
-        `this kernel (${k}) was built without CONFIG_INET_DIAG_DESTROY (${source}), so it cannot destroy sockets; ` +
-        'many hardened kernels leave it out. ss -K would silently do nothing here',
-      kernel,
-      source,
-    };
-  }
-  return {
-    available: false,
-    reason: `this kernel (${k}) was built without CONFIG_INET_DIAG (${source}), so sockets can neither be listed nor destroyed through sock_diag`,
-    kernel,
-    source,
-  };
+  // the release, or "unknown release" in the reader's language
+  const rel: Record<string, string> = kernel === null ? { rel: keyLeaf('host.kill.release.unknown') } : { rel: keyLeaf('host.kill.release.known'), kernel };
+  if (lines.has('CONFIG_INET_DIAG_DESTROY=y')) return { available: true, reason: null, reasonMsg: null, kernel, source };
+  const m = lines.has('CONFIG_INET_DIAG=y') || lines.has('CONFIG_INET_DIAG=m') ? msg('host.kill.noDestroy', { ...rel, source }) : msg('host.kill.noDiag', { ...rel, source });
+  return { available: false, reason: msgText(m), reasonMsg: m, kernel, source };
 }
 
 export interface SupportPaths {
@@ -72,12 +64,8 @@ export function detectDestroySupport(paths: SupportPaths = {}): DestroySupport {
       /* not readable */
     }
   }
-  return {
-    available: null,
-    reason: `the kernel's build config is not readable (no ${procConfig}, no ${bootDir}/config-${kernel ?? 'RELEASE'})`,
-    kernel,
-    source: null,
-  };
+  const m = msg('host.kill.configUnreadable', { procConfig, bootDir, release: kernel ?? 'RELEASE' });
+  return { available: null, reason: msgText(m), reasonMsg: m, kernel, source: null };
 }
 
 /** "6.1.0-13-amd64" ≥ 6.0? null when the release cannot be read. */
@@ -135,10 +123,12 @@ export class KillClient {
     this.timeoutMs = opts.timeoutMs ?? 300_000;
   }
 
-  /** Whether killing is possible here, and why not (for showing the action as unavailable). */
-  availability(): DestroySupport & { installed: string | null } {
+  /** Whether killing is possible here, and why not (for showing the action as unavailable).
+   *  installed: why the helper cannot run (English), installedMsg the same for any reader. */
+  availability(): DestroySupport & { installed: string | null; installedMsg: Msg | null } {
     const s = detectDestroySupport(this.support);
-    return { ...s, installed: this.notInstalledReason() };
+    const m = this.notInstalled();
+    return { ...s, installed: m && msgText(m), installedMsg: m };
   }
 
   async kill(local: string, remote: string): Promise<KillResult> {
@@ -147,7 +137,7 @@ export class KillClient {
     const s = detectDestroySupport(this.support);
     if (s.available === false) return { ok: false, code: 'unavailable', message: `cannot kill sockets here: ${s.reason}; nothing was killed` };
     const why = this.notInstalledReason();
-    if (why) return { ok: false, code: 'not_installed', message: `${why}; nothing was killed` };
+    if (why !== null) return { ok: false, code: 'not_installed', message: `${why}; nothing was killed` };
     // the helper gets exactly what was validated here, and validates it again
     const args = ['kill', local, remote];
     const [file, argv] = this.direct ? [this.helperPath, args] : [this.pkexecPath, [this.helperPath, ...args]];
@@ -165,10 +155,15 @@ export class KillClient {
     return interpretKill(outcome, file);
   }
 
-  private notInstalledReason(): string | null {
-    if (!existsSync(this.helperPath)) return `the Waitline kill helper is not installed at ${this.helperPath} (install the deb/rpm package)`;
-    if (!this.direct && !existsSync(this.pkexecPath)) return `pkexec is not installed at ${this.pkexecPath} (Debian/Ubuntu: apt install pkexec)`;
+  private notInstalled(): Msg | null {
+    if (!existsSync(this.helperPath)) return msg('host.kill.notInstalled', { path: this.helperPath });
+    if (!this.direct && !existsSync(this.pkexecPath)) return msg('host.kill.noPkexec', { path: this.pkexecPath });
     return null;
+  }
+
+  private notInstalledReason(): string | null {
+    const m = this.notInstalled();
+    return m && msgText(m);
   }
 }
 

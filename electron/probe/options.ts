@@ -9,14 +9,28 @@
 
 import { formatAddressBytes } from '../../shared/address';
 import { PROBE_LIMITS } from '../../shared/probe';
+import { msg, msgText, type Msg, type MsgKey } from '../../shared/i18n';
+import { keyLeaf } from '../../shared/host-msg';
 
 /** Hard caps and defaults: one source, shared/probe.ts (the app's IPC check uses them too). */
 export { PROBE_DEFAULTS, PROBE_LIMITS } from '../../shared/probe';
 
 export type CloseFirst = 'client' | 'server';
 
-/** A bad input: the message says what is allowed and echoes (safely) what was given. */
-export class ProbeInputError extends Error {}
+/** A bad input: the message says what is allowed and echoes (safely) what was given. `message` is
+ *  English (the app's IPC answer, --json); `msg` the same sentence for a reader in any language. */
+export class ProbeInputError extends Error {
+  readonly msg: Msg;
+  constructor(m: Msg) {
+    super(msgText(m));
+    this.msg = m;
+  }
+}
+
+/** A ProbeInputError worded by the catalog (host.probe.*). */
+function refuse(key: MsgKey, params?: Record<string, string | number>): ProbeInputError {
+  return new ProbeInputError(msg(key, params));
+}
 
 export type TargetKind = 'ipv4' | 'ipv6' | 'name';
 
@@ -44,20 +58,26 @@ export const TYPED_ONLY: ReadonlySet<AddressClass> = new Set(['loopback', 'priva
 /** Classes that are not a TCP host: never probed. */
 export const NEVER: ReadonlySet<AddressClass> = new Set(['unspecified', 'multicast', 'broadcast', 'reserved']);
 
-const CLASS_WORDS: Record<AddressClass, string> = {
-  public: 'a public address',
-  loopback: 'a loopback address',
-  private: 'a private address',
-  shared: 'a carrier-grade NAT address (100.64.0.0/10)',
-  'link-local': 'a link-local address',
-  unspecified: 'the unspecified address',
-  multicast: 'a multicast address',
-  broadcast: 'the broadcast address',
-  reserved: 'a reserved address',
-};
+const CLASS_KEYS = {
+  public: 'host.probe.class.public',
+  loopback: 'host.probe.class.loopback',
+  private: 'host.probe.class.private',
+  shared: 'host.probe.class.shared',
+  'link-local': 'host.probe.class.link-local',
+  unspecified: 'host.probe.class.unspecified',
+  multicast: 'host.probe.class.multicast',
+  broadcast: 'host.probe.class.broadcast',
+  reserved: 'host.probe.class.reserved',
+} as const satisfies Record<AddressClass, MsgKey>;
 
+/** "a loopback address" … (English). */
 export function describeClass(c: AddressClass): string {
-  return CLASS_WORDS[c];
+  return msgText(msg(CLASS_KEYS[c]));
+}
+
+/** The nesting variable of a class phrase in a refusal: `$t(host.probe.class.{{cls}})`. */
+export function classParam(c: AddressClass): string {
+  return keyLeaf(CLASS_KEYS[c]);
 }
 
 /** Echoes user input safely: printable ASCII only, at most 60 characters. */
@@ -168,9 +188,9 @@ export function isHostName(s: string): boolean {
 }
 
 /** Parses a port: decimal 1–65535, digits only. */
-export function parsePort(s: string, what = 'the port'): number {
+export function parsePort(s: string): number {
   if (!/^[1-9]\d{0,4}$/.test(s) || Number(s) > 65535) {
-    throw new ProbeInputError(`${what} must be a number from 1 to 65535; got "${printable(s)}"`);
+    throw refuse('host.probe.port', { what: keyLeaf('host.probe.what.port'), given: printable(s) });
   }
   return Number(s);
 }
@@ -182,57 +202,57 @@ export function parsePort(s: string, what = 'the port'): number {
  * (0.0.0.0, ::, multicast, broadcast, 240/4).
  */
 export function parseTarget(text: string): ProbeTarget {
-  const form = 'the target is HOST:PORT — an IPv4 address (10.0.0.5:80), an IPv6 address in brackets ([::1]:8080) or a host name (example.com:443)';
-  if (text.length === 0 || text.length > 300) throw new ProbeInputError(`${form}; got "${printable(text)}"`);
+  const bad = () => refuse('host.probe.badTarget', { given: printable(text) });
+  if (text.length === 0 || text.length > 300) throw bad();
   let host: string;
   let portText: string;
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close < 0 || text[close + 1] !== ':') throw new ProbeInputError(`${form}; got "${printable(text)}"`);
+    if (close < 0 || text[close + 1] !== ':') throw bad();
     host = text.slice(1, close);
     portText = text.slice(close + 2);
-    if (host.includes('%')) throw new ProbeInputError(`IPv6 zone ids ("%eth0") are not supported; got "${printable(text)}"`);
+    if (host.includes('%')) throw refuse('host.probe.zoneId', { given: printable(text) });
     const g = parseIPv6(host);
-    if (!g) throw new ProbeInputError(`"${printable(host)}" is not an IPv6 address; ${form}`);
+    if (!g) throw refuse('host.probe.notIPv6', { given: printable(host) });
     const port = parsePort(portText);
     refuseNonHost(classifyIPv6(g), host);
     // canonical text (as the kernel's socket table is printed), so "[0:0::1]" matches "::1" there
     return { host: canonicalIPv6(g), port, kind: 'ipv6' };
   }
   const colon = text.lastIndexOf(':');
-  if (colon < 0) throw new ProbeInputError(`${form}; the port is missing in "${printable(text)}"`);
+  if (colon < 0) throw refuse('host.probe.noPort', { given: printable(text) });
   host = text.slice(0, colon);
   portText = text.slice(colon + 1);
   if (host.includes(':')) {
-    throw new ProbeInputError(`put an IPv6 address in brackets: [${printable(host)}]:${printable(portText)}`);
+    throw refuse('host.probe.brackets', { host: printable(host), port: printable(portText) });
   }
   const port = parsePort(portText);
   if (/^[\d.]+$/.test(host)) {
     const b = parseIPv4(host);
-    if (!b) throw new ProbeInputError(`"${printable(host)}" is not an IPv4 address (four numbers 0–255 without leading zeros, e.g. 10.0.0.5)`);
+    if (!b) throw refuse('host.probe.notIPv4', { given: printable(host) });
     refuseNonHost(classifyIPv4(b), host);
     return { host, port, kind: 'ipv4' };
   }
-  if (!isHostName(host)) throw new ProbeInputError(`"${printable(host)}" is neither an IP address nor a host name; ${form}`);
+  if (!isHostName(host)) throw refuse('host.probe.notHostName', { given: printable(host) });
   return { host: host.toLowerCase(), port, kind: 'name' };
 }
 
 function refuseNonHost(c: AddressClass, host: string): void {
-  if (NEVER.has(c)) throw new ProbeInputError(`${host} is ${describeClass(c)}, not a host to connect to`);
+  if (NEVER.has(c)) throw refuse('host.probe.nonHost', { host, cls: classParam(c) });
 }
 
 /** A whole number written in decimal digits within [min, max] ("1,000" and "1e3" are refused). */
 export function intOption(v: string, name: string, min: number, max: number): number {
-  const allowed = `--${name} takes a whole number from ${min} to ${max.toLocaleString('en-US')}`;
-  if (!/^\d{1,7}$/.test(v)) throw new ProbeInputError(`${allowed}; got "${printable(v)}"`);
+  const p = { name, min: String(min), max: max.toLocaleString('en-US') };
+  if (!/^\d{1,7}$/.test(v)) throw refuse('host.probe.intText', { ...p, given: printable(v) });
   const n = Number(v);
-  if (n < min || n > max) throw new ProbeInputError(`${allowed}${n > max ? ' (a hard cap)' : ''}; got ${v}`);
+  if (n < min || n > max) throw refuse(n > max ? 'host.probe.intCap' : 'host.probe.intRange', { ...p, given: v });
   return n;
 }
 
 export function closeFirstOption(v: string): CloseFirst {
   if (v === 'client' || v === 'server') return v;
-  throw new ProbeInputError(`--close-first takes client or server; got "${printable(v)}"`);
+  throw refuse('host.probe.closeFirst', { given: printable(v) });
 }
 
 /** The run's numbers, validated against PROBE_LIMITS (the engine calls this too). */
@@ -247,11 +267,11 @@ export interface ProbeSettings {
 export function checkSettings(s: ProbeSettings): void {
   const L = PROBE_LIMITS;
   const whole = (n: number, lo: number, hi: number) => Number.isInteger(n) && n >= lo && n <= hi;
-  if (!whole(s.count, 1, L.maxCount)) throw new ProbeInputError(`count must be 1 to ${L.maxCount}, not ${s.count}`);
-  if (!whole(s.concurrency, 1, L.maxConcurrency)) throw new ProbeInputError(`concurrency must be 1 to ${L.maxConcurrency}, not ${s.concurrency}`);
-  if (!whole(s.ratePerS, 1, L.maxRatePerS)) throw new ProbeInputError(`rate must be 1 to ${L.maxRatePerS} connects/s, not ${s.ratePerS}`);
+  if (!whole(s.count, 1, L.maxCount)) throw refuse('host.probe.count', { max: String(L.maxCount), given: String(s.count) });
+  if (!whole(s.concurrency, 1, L.maxConcurrency)) throw refuse('host.probe.concurrency', { max: String(L.maxConcurrency), given: String(s.concurrency) });
+  if (!whole(s.ratePerS, 1, L.maxRatePerS)) throw refuse('host.probe.rate', { max: String(L.maxRatePerS), given: String(s.ratePerS) });
   if (!(s.timeoutS >= L.minTimeoutS && s.timeoutS <= L.maxTimeoutS)) {
-    throw new ProbeInputError(`timeout must be ${L.minTimeoutS} to ${L.maxTimeoutS} s, not ${s.timeoutS}`);
+    throw refuse('host.probe.timeout', { min: String(L.minTimeoutS), max: String(L.maxTimeoutS), given: String(s.timeoutS) });
   }
-  if (s.closeFirst !== 'client' && s.closeFirst !== 'server') throw new ProbeInputError(`close-first must be client or server`);
+  if (s.closeFirst !== 'client' && s.closeFirst !== 'server') throw refuse('host.probe.closeFirstSetting');
 }

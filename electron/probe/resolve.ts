@@ -5,7 +5,8 @@
 // resolves to something that is not a host (0.0.0.0, multicast …).
 
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { canonicalIPv6, classifyAddress, describeClass, NEVER, parseIPv6, ProbeInputError, TYPED_ONLY, type AddressClass, type ProbeTarget } from './options';
+import { msg } from '../../shared/i18n';
+import { canonicalIPv6, classifyAddress, classParam, NEVER, parseIPv6, ProbeInputError, TYPED_ONLY, type AddressClass, type ProbeTarget } from './options';
 
 export interface ResolvedTarget {
   /** the address connected to (IP literal) */
@@ -28,7 +29,7 @@ const systemLookup: Lookup = (name) => dnsLookup(name, { all: true, verbatim: tr
 export async function resolveTarget(t: ProbeTarget, lookup: Lookup = systemLookup): Promise<ResolvedTarget> {
   if (t.kind !== 'name') {
     const c = classifyAddress(t.host);
-    if (c === null) throw new ProbeInputError(`"${t.host}" is not an IP address`);
+    if (c === null) throw new ProbeInputError(msg('host.probe.notIp', { host: t.host }));
     return { address: t.host, family: t.kind === 'ipv4' ? 4 : 6, port: t.port, name: null, candidates: [], addressClass: c };
   }
   let answers: { address: string; family: number }[];
@@ -45,14 +46,10 @@ export async function resolveTarget(t: ProbeTarget, lookup: Lookup = systemLooku
   const first = answers[0] && { address: canonical(answers[0].address), family: answers[0].family };
   if (!first) throw new Error(`${t.host} resolved to no address`);
   const c = classifyAddress(first.address);
-  if (c === null) throw new ProbeInputError(`${t.host} resolved to "${first.address}", which is not an IP address`);
+  if (c === null) throw new ProbeInputError(msg('host.probe.resolvedNotIp', { host: t.host, address: first.address }));
   const literal = first.address.includes(':') ? `[${first.address}]:${t.port}` : `${first.address}:${t.port}`;
-  if (NEVER.has(c)) throw new ProbeInputError(`${t.host} resolves to ${first.address}, ${describeClass(c)}, not a host to connect to`);
-  if (TYPED_ONLY.has(c)) {
-    throw new ProbeInputError(
-      `${t.host} resolves to ${first.address}, ${describeClass(c)}: the probe reaches loopback and private addresses only when you type them — run \`waitline probe ${literal}\``,
-    );
-  }
+  if (NEVER.has(c)) throw new ProbeInputError(msg('host.probe.resolvesNonHost', { host: t.host, address: first.address, cls: classParam(c) }));
+  if (TYPED_ONLY.has(c)) throw new ProbeInputError(msg('host.probe.typedOnly', { host: t.host, address: first.address, cls: classParam(c), literal }));
   return {
     address: first.address,
     family: first.family === 6 ? 6 : 4,

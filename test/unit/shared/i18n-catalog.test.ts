@@ -159,7 +159,8 @@ const ALLOWED_WORDS = new Set(
     'ulimit' +
     ' KiB Cookie' +
     ' TcpExt TWKilled EstabResets OutRsts root https postgres' +
-    ' TWRecycled'
+    ' TWRecycled' +
+    ' SQLite Debian Ubuntu'
   ).split(/\s+/),
 );
 
