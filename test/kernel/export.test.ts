@@ -78,7 +78,7 @@ describe('waitline export (private network namespace, real sockets)', { concurre
     const file = join(work, 'tw.jsonl');
     const r = await ns!.exec(process.execPath, [CLI, 'export', 'sockets', '--state', 'time_wait', '--port', '6101', '--format', 'jsonl', '--output', file]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /5 rows, \d+ bytes written/);
+    assert.match(r.stderr, /5 rows, [\d,]+ bytes written/);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 5);
     for (const l of lines) {

@@ -154,6 +154,7 @@ describe('history on a full disk (512 KiB tmpfs in a private mount namespace)', 
     assert.equal(fullStorage.mode, 'memory', `a refused write turns recording off: ${JSON.stringify(fullStorage)}`);
     assert.match(String(fullStorage.message), fullMessage);
     assert.equal(fullStorage.path, path);
+    assert.equal(full.msgSaysMessage, true, 'the status carries a Msg that says the same in English (docs/i18n.md)');
 
     // a second refused flush: still off, still saying why
     const still = step(r, 'stillFull');
