@@ -7,7 +7,9 @@
 //
 //  - Leading arguments that start with "-" are Chromium/Electron switches (`--no-sandbox`, which the
 //    AppImage's AppRun adds where user namespaces are off; `--ozone-platform=headless`, which the
-//    launcher adds; anything a user passes to Chromium) and are skipped — except `--help` / `-h`.
+//    launcher adds; anything a user passes to Chromium) and are skipped — except `--help` / `-h`, and
+//    the CLI's `--lang X` / `--lang=X`, which are handed to the CLI with the command (its value is not
+//    a command word).
 //  - The first argument after them decides: none → the window (a plain launch, or switches only);
 //    `--help`, `-h` or a word that looks like a command (lowercase letters, digits and dashes,
 //    starting with a letter: `snapshot`, `help`, also a mistyped `snapshto`, which then gets the npm
@@ -29,10 +31,21 @@ export function appUserArgs(argv: readonly string[], defaultApp: boolean): strin
 /** The CLI's argv (from the command on) when the user arguments ask for the CLI; null for the window. */
 export function cliArgvOf(userArgs: readonly string[]): string[] | null {
   let i = 0;
-  while (i < userArgs.length && userArgs[i]!.startsWith('-') && !isHelpFlag(userArgs[i]!)) i++;
+  // the CLI's own language flag may come first (`waitline --lang zh-CN snapshot`); it goes to the CLI
+  const lang: string[] = [];
+  while (i < userArgs.length && userArgs[i]!.startsWith('-') && !isHelpFlag(userArgs[i]!)) {
+    const a = userArgs[i]!;
+    if (a === '--lang' && i + 1 < userArgs.length) {
+      lang.push(a, userArgs[i + 1]!);
+      i += 2;
+      continue;
+    }
+    if (a.startsWith('--lang=')) lang.push(a);
+    i++;
+  }
   const first = userArgs[i];
   if (first === undefined) return null;
-  return isHelpFlag(first) || COMMAND_WORD.test(first) ? userArgs.slice(i) : null;
+  return isHelpFlag(first) || COMMAND_WORD.test(first) ? [...lang, ...userArgs.slice(i)] : null;
 }
 
 /** Whether argv already chooses an Ozone platform (`--ozone-platform=X`; Chromium takes a switch's

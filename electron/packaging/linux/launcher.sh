@@ -12,9 +12,12 @@ app=/opt/Waitline/waitline
 # Spelt out: a range like [a-z] depends on the locale in some shells.
 lower=abcdefghijklmnopqrstuvwxyz
 
+value=
 for arg in "$@"; do
+  if [ -n "$value" ]; then value=; continue; fi # the value of --lang, not a command
   case $arg in
     --help | -h) exec "$app" --ozone-platform=headless "$@" ;;
+    --lang) value=1 ;; # the CLI's language flag (`waitline --lang zh-CN snapshot`): its value follows
     -*) ;; # a Chromium switch before the command: look further
     ["$lower"]*)
       case $arg in

@@ -39,6 +39,11 @@ const CASES: string[][] = [
   ['--', 'snapshot'],
   ['--enable-logging', '--v=1'],
   ['snapshot', 'with space', '"quoted"', '$HOME', '*'],
+  ['--lang', 'zh-CN', 'snapshot'],
+  ['--lang=zh-CN', 'tune', 'get'],
+  ['--no-sandbox', '--lang', 'zh-CN', '--help'],
+  ['--lang', 'zh-CN'],
+  ['--lang', 'en', '/home/me/file.txt'],
 ];
 
 function withStandIn<T>(fn: (script: string) => T): T {
@@ -101,4 +106,12 @@ test('the launcher is shellcheck-clean, executable, and starts the executable th
   if (skip) return t.skip(skip);
   const r = spawnSync('shellcheck', ['-s', 'sh', LAUNCHER], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('the CLI language flag before the command goes to the CLI with it, never taken for a command', () => {
+  assert.deepEqual(cliArgvOf(['--lang', 'zh-CN', 'snapshot', '--json']), ['--lang', 'zh-CN', 'snapshot', '--json']);
+  assert.deepEqual(cliArgvOf(['--no-sandbox', '--lang=en', 'tune', 'get']), ['--lang=en', 'tune', 'get']);
+  // "en" after --lang looks like a command word, but it is the flag's value: no command → the window
+  assert.equal(cliArgvOf(['--lang', 'en']), null);
+  assert.equal(cliArgvOf(['--lang', 'en', '/home/me/file.txt']), null);
 });
