@@ -7,7 +7,7 @@
 // server's HistoryStore, and a 50,000-row socket table paged by the collector's own table query.
 // Plain Node; never imports `electron`.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { SNAPSHOT_SCHEMA, type DestinationCount, type PortBudget, type Snapshot, type SocketPage, type SocketQuery } from '../../shared/snapshot';
@@ -29,6 +29,13 @@ export interface BenchRenderOptions {
   tableRows?: number;
   /** history samples (default 86,400 = 24 h at 1 s) */
   historySamples?: number;
+  /** measurement aid: when set, each scenario's measured ticks are CPU-profiled (CDP Profiler) into
+   *  <profileDir>/<n>.cpuprofile, n = 1 … 5 in scenario order (1 min, 1 h, 24 h, TIME_WAIT, table;
+   *  open in Chromium DevTools). Profiling slows the page: figures from such a run are not comparable. */
+  profileDir?: string;
+  /** with profileDir: record a Chromium trace (<n>.trace.json: style, layout, paint …) instead of a
+   *  CPU profile */
+  profileTrace?: boolean;
   log?: (line: string) => void;
 }
 
@@ -286,7 +293,19 @@ function pageErrors(page: Page): { take(): string[] } {
   };
 }
 
+/** Set by benchRender when opts.profileDir is given: profiles each collect() into a file. */
+let profiler: { start(): Promise<void>; stop(): Promise<void> } | null = null;
+
 async function collect(page: Page, ticks: number, timeoutMs: number): Promise<Measure[]> {
+  await profiler?.start();
+  try {
+    return await collectTicks(page, ticks, timeoutMs);
+  } finally {
+    await profiler?.stop();
+  }
+}
+
+async function collectTicks(page: Page, ticks: number, timeoutMs: number): Promise<Measure[]> {
   await page.evaluate(() => void ((globalThis as PageGlobal).__wlMeasures.length = 0));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -362,6 +381,32 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
     // never bypassCSP: the page runs under the policy the app ships
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors = pageErrors(page);
+    let profiled = 0;
+    if (opts.profileDir) {
+      const dir = resolve(opts.profileDir);
+      mkdirSync(dir, { recursive: true });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      const trace = opts.profileTrace === true;
+      const events: unknown[] = [];
+      cdp.on('Tracing.dataCollected', (d: { value: unknown[] }) => void events.push(...d.value));
+      profiler = trace ? {
+        start: async () => void (await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,v8', transferMode: 'ReportEvents' })),
+        stop: async () => {
+          const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+          await cdp.send('Tracing.end');
+          await done;
+          writeFileSync(resolve(dir, `${++profiled}.trace.json`), JSON.stringify({ traceEvents: events.splice(0) }));
+        },
+      } : {
+        start: async () => void (await cdp.send('Profiler.start')),
+        stop: async () => {
+          const { profile } = await cdp.send('Profiler.stop');
+          writeFileSync(resolve(dir, `${++profiled}.cpuprofile`), JSON.stringify(profile));
+        },
+      };
+    }
     /** A scenario that errors fails the bench, loudly, naming it. */
     const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       log(`${name}…`);
@@ -454,6 +499,7 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
       tableRows,
     };
   } finally {
+    profiler = null;
     await browser.close().catch(() => undefined);
     await server.close();
   }

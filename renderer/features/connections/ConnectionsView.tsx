@@ -181,10 +181,9 @@ export function ConnectionsView() {
     saveFilters(f);
     setFiltersState(f);
   }, []);
-  const tick = useDashboard((s) => s.snapshot?.seq ?? -1);
   const t = useT();
   const f = useFormat();
-  const { api } = useDashboardStore();
+  const { api, dashboard } = useDashboardStore();
   const info = useDashboard((s) => s.info);
   const msgText = useMsgText();
   /** why ports show no service names (no /etc/services on the host), in the page's language */
@@ -234,18 +233,24 @@ export function ConnectionsView() {
     rerender();
   }, [queryKey, model]);
 
-  // fetch the visible pages once per tick and when scrolling reaches an unloaded page
+  // fetch the visible pages once per tick and when scrolling reaches an unloaded page. A tick
+  // starts the fetch from a store subscription, not from a render: the view re-renders when the
+  // pages arrive (measureRender 'table'), not once more for the tick itself.
   const pagesKey = model.pagesFor(first, last).join(',');
   const inFlight = useRef(false);
-  useEffect(() => {
+  /** bumped when the pages or the query change: an answer for an older generation is dropped */
+  const fetchGen = useRef(0);
+  const wanted = useRef({ pagesKey, filters });
+  wanted.current = { pagesKey, filters };
+  const fetchPages = useCallback(() => {
     if (inFlight.current) return;
-    const pages = pagesKey.split(',').map(Number);
-    const base = toQuery(filters);
+    const gen = fetchGen.current;
+    const pages = wanted.current.pagesKey.split(',').map(Number);
+    const base = toQuery(wanted.current.filters);
     inFlight.current = true;
-    let cancelled = false;
     Promise.all(pages.map((p) => api.querySockets({ ...base, offset: p * PAGE_SIZE, limit: PAGE_SIZE })))
       .then((results) => {
-        if (cancelled) return;
+        if (gen !== fetchGen.current) return;
         measureRender('table', () => {
           const now = Date.now();
           model.retainPages(pages);
@@ -268,16 +273,26 @@ export function ConnectionsView() {
         }
       })
       .catch((e: unknown) => {
-        if (!cancelled) setError((e as Error).message);
+        if (gen === fetchGen.current) setError((e as Error).message);
       })
       .finally(() => {
-        inFlight.current = false;
+        if (gen === fetchGen.current) inFlight.current = false;
       });
+  }, [api, model]);
+  useEffect(() => {
+    fetchPages();
     return () => {
-      cancelled = true;
+      fetchGen.current++;
       inFlight.current = false;
     };
-  }, [tick, pagesKey, queryKey]);
+  }, [pagesKey, queryKey, fetchPages]);
+  useEffect(
+    () =>
+      dashboard.store.subscribe((s, prev) => {
+        if ((s.snapshot?.seq ?? -1) !== (prev.snapshot?.seq ?? -1)) fetchPages();
+      }),
+    [dashboard, fetchPages],
+  );
 
   const sortBy = (key: SocketSortKey) =>
     setFilters({ ...filters, sort: key, descending: filters.sort === key ? !filters.descending : false });

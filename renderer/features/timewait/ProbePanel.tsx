@@ -3,7 +3,7 @@
 // TIME_WAIT. It runs only when asked (the Run button), within PROBE_LIMITS, one at a time; `waitline
 // serve` is read-only and cannot run it.
 
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Trans } from 'react-i18next';
 import { probeMarkerLabel } from '../../../shared/alert-text';
 import { enT, type TFunction } from '../../../shared/i18n';
@@ -181,7 +181,8 @@ function ProbeResult({ outcome }: { outcome: ProbeOutcome }) {
   );
 }
 
-export function ProbePanel() {
+/** memo: the panel reads no per-tick data, so the TIME_WAIT view's ticks pass it by. */
+export const ProbePanel = memo(function ProbePanel() {
   const t = useT();
   const f = useFormat();
   const { api, dashboard } = useDashboardStore();
@@ -278,4 +279,4 @@ export function ProbePanel() {
       )}
     </div>
   );
-}
+});

@@ -59,7 +59,8 @@ const TopDestinations = memo(function TopDestinations() {
   );
 });
 
-function Explanation() {
+/** The catalog's paragraphs: nothing here changes with a tick, so a tick does not re-render it. */
+const Explanation = memo(function Explanation() {
   const t = useT();
   const f = useFormat();
   // <0> strong, <1> code, <2> em in the catalog's paragraphs
@@ -78,17 +79,23 @@ function Explanation() {
       </p>
     </div>
   );
+});
+
+/** The headline count: the only part of the view's frame that changes with each tick. */
+function HeadlineCount() {
+  const t = useT();
+  const f = useFormat();
+  const count = useDashboard((s) => s.snapshot?.states.TIME_WAIT ?? null);
+  return <span className="headline-count">{t('timewait.view.sockets', { count: count ?? 0, n: f.count(count) })}</span>;
 }
 
 export function TimeWaitView() {
   const t = useT();
-  const f = useFormat();
-  const count = useDashboard((s) => s.snapshot?.states.TIME_WAIT ?? null);
   return (
     <section className="view" aria-labelledby="timewait-title">
       <div className="view-head">
         <h2 id="timewait-title">{t('timewait.view.title')}</h2>
-        <span className="headline-count">{t('timewait.view.sockets', { count: count ?? 0, n: f.count(count) })}</span>
+        <HeadlineCount />
       </div>
       <ProbePanel />
       <PortBudgets />
