@@ -97,9 +97,10 @@ describe('waitline snapshot CLI (private network namespace)', { concurrency: fal
     assert.equal(c.code, 0, c.stderr);
     assert.doesNotMatch(zh.stdout, /[\u4e00-\u9fff]/, 'no Chinese in the JSON');
     // the fields that change from one read to the next: times, durations, ages, timers, the forecasts
-    // computed from TIME_WAIT ages, and sockstat's whole-machine figures (other programs change them)
+    // computed from TIME_WAIT ages, and sockstat's whole-machine figures (memPages, alloc, orphan,
+    // socketsUsed: other programs change them)
     const volatile = (k: string) =>
-      /^(time|seq|timeWaitTimers|memPages|alloc|orphan|unreadablePids|steadyState|steadyStatePercent|secondsToExhaustion)$|Ms$|S$|Since$|At$|PerS$/.test(k);
+      /^(time|seq|timeWaitTimers|memPages|alloc|orphan|unreadablePids|steadyState|steadyStatePercent|secondsToExhaustion|socketsUsed)$|Ms$|S$|Since$|At$|PerS$/.test(k);
     const stable = (text: string) => JSON.stringify(JSON.parse(text), (k, v) => (volatile(k) ? undefined : v));
     assert.equal(stable(zh.stdout), stable(c.stdout));
     assert.deepEqual(Object.keys(JSON.parse(zh.stdout)), Object.keys(JSON.parse(c.stdout)), 'the same fields, in the same order');
