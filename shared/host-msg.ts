@@ -6,7 +6,7 @@ import { msg, type Msg, type MsgKey } from './i18n';
 
 /** The parameters that put `inner` into an outer text as `$t(<inner's group>.{{name}})`. */
 export function nestParams(name: string, inner: Msg): Record<string, string | number> {
-  return { ...inner.params, [name]: inner.key.slice(inner.key.lastIndexOf('.') + 1) };
+  return { ...inner.params, [name]: keyLeaf(inner.key) };
 }
 
 /** An outer Msg holding `inner` under `name`, with its own parameters. */

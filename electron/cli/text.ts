@@ -3,7 +3,7 @@
 // `t` (the catalog, shared/i18n/locales/<lang>/cli.json) and `f` (numbers in that locale) for what a
 // person reads; machine output (--json, ndjson, export files) never goes through either.
 
-import { createI18n, isLocale, LOCALES, localeFromEnv, msg, renderMsg, type Locale, type MsgKey, type TFunction } from '../../shared/i18n';
+import { createI18n, isLocale, LOCALES, localeFromEnv, msg, renderMsg, type Locale, type Msg, type MsgKey, type TFunction } from '../../shared/i18n';
 import { formatter, type Formatter } from '../../shared/i18n/format';
 
 /** A translation function over the catalog's keys (checked at compile time). Narrower than i18next's
@@ -19,6 +19,11 @@ export interface CliText {
 /** `t` of an i18next instance as a CliT. */
 export function cliT(t: TFunction): CliT {
   return (key, params) => renderMsg(t, msg(key, params));
+}
+
+/** A host Msg (shared/i18n) in the CLI's language. */
+export function cliMsg(t: CliT, m: Msg): string {
+  return t(m.key, m.params);
 }
 
 /** The text of one run in `locale`. */

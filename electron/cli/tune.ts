@@ -3,13 +3,13 @@
 // is the confirmation, so there is no 30 s auto-revert; `tune revert ID` undoes it.
 
 import { SYSCTL_CATALOG, catalogEntry, parseAssignments, readReasonMsg, validateChanges, type CatalogEntry } from '../../shared/sysctl-catalog';
-import { renderMsg, type Msg } from '../../shared/i18n';
+import type { Msg } from '../../shared/i18n';
 import type { TuningChange, TuningErrorCode, TuningKnobState, TuningResult } from '../../shared/tuning';
 import { TuningClient, type TuningClientOptions } from '../privileged/client';
 import { parseArgs, usageError } from './args';
 import { detectNetns, type NetnsScope } from './netns-scope';
 import type { Subcommand } from './commands';
-import { type CliT, type CliText, englishText, optionLines, pad, textWidth, usageHead } from './text';
+import { type CliT, type CliText, cliMsg, englishText, optionLines, pad, textWidth, usageHead } from './text';
 
 export function tuneUsage(t: CliT): string {
   return [
@@ -83,7 +83,7 @@ export function unavailableText(k: TuningKnobState, scope: NetnsScope, t: CliT =
   }
   if (e?.scope === 'global' && scope === 'other') return t('cli.tune.unavailable_global', { key: k.key });
   const why = readReasonMsg(k.unavailableReason);
-  const reason = why ? renderMsg((key, p) => t(key, p as Record<string, string | number>), why) : k.unavailableReason;
+  const reason = why ? cliMsg(t, why) : k.unavailableReason;
   return reason ? t('cli.tune.unavailable_reason', { key: k.key, reason }) : t('cli.tune.unavailable_unreadable', { key: k.key });
 }
 
@@ -191,7 +191,7 @@ export async function runTune(argv: string[], clientOpts: TuningClientOptions = 
       // keyed by what the user typed: no prototype, so "__proto__=1" is an ordinary (unknown) key
       const changes = Object.create(null) as Record<string, string>;
       // the catalog's checks come with a Msg per error (shared/sysctl-catalog): shown in the CLI's language
-      const inLang = (m: Msg | undefined, english: string) => (m ? renderMsg((k, p) => t(k, p as Record<string, string | number>), m) : english);
+      const inLang = (m: Msg | undefined, english: string) => (m ? cliMsg(t, m) : english);
       const errors = parsed.errors.map((e, i) => inLang(parsed.errorMsgs?.[i], e));
       for (const [name, value] of Object.entries(parsed.changes)) {
         const key = resolveKey(name) ?? name;
