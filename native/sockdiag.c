@@ -1,19 +1,30 @@
-// waitline_sockdiag: dumps the kernel's TCP sockets through netlink sock_diag (docs/kernel.md, "Reading
-// sockets through sock_diag"), the way `ss` reads them, and hands JavaScript one packed, columnar
-// ArrayBuffer.
+// waitline_sockdiag: dumps the kernel's TCP sockets through netlink sock_diag (docs/kernel.md,
+// "Reading sockets through sock_diag"), the way `ss` reads them, and hands JavaScript one packed,
+// columnar ArrayBuffer.
 //
 // Why an addon: the dump itself is a few syscalls, but decoding 100,000 netlink records one by one
 // in JavaScript (or parsing /proc/net/tcp text) costs more than the kernel's work. Here the records
 // are scattered straight into columns and addresses are interned, so JavaScript only wraps typed
 // array views around the buffer and formats each distinct address once.
 //
-// N-API only (no V8/Node internals), so the same binary loads in Node and in Electron.
+// What a read costs is mostly the kernel's walk of its connection hash (docs/performance.md): every
+// bucket of the host-wide established table is visited, whatever the namespace and whatever the
+// number of sockets. So a read of both families is ONE walk: the inet_diag request of the original
+// interface (TCPDIAG_GETSOCK, struct inet_diag_req) dumps with no family filter, IPv4 and IPv6
+// sockets together, where the per-family SOCK_DIAG_BY_FAMILY request (what `ss` sends, once per
+// family) walks the table twice. A kernel that refuses that request gets the two per-family dumps.
+// The work buffers (rows, address table, receive buffer) are kept between calls in a small pool, so
+// a steady table is read without allocating or faulting in fresh memory each time.
 //
-// tcp_info for a few states only (CLOSE_WAIT, for "how long ago did the peer close"): a second dump,
-// filtered in the kernel to those states and asking for INET_DIAG_INFO, runs only for a family whose
-// main dump found sockets in them — so 100,000 TIME_WAIT entries and no CLOSE_WAIT cost nothing more.
-// Its records are kept apart (inode, cookie and the start of struct tcp_info, undecoded: JavaScript
-// reads the fields it needs — docs/kernel.md, "CLOSE_WAIT age").
+// tcp_info for a few states only (CLOSE_WAIT, for "how long ago did the peer close"): after the main
+// dump, each such socket is looked up on its own by its 4-tuple and cookie (one non-dump request
+// each, batched; a hash lookup in the kernel, no walk), asking for INET_DIAG_INFO. Beyond
+// INFO_LOOKUP_MAX such sockets, one dump filtered in the kernel to those states replaces the lookups.
+// So 100,000 TIME_WAIT entries and no CLOSE_WAIT cost nothing more, and 50 CLOSE_WAIT sockets cost 50
+// lookups. The entries are kept apart (inode, cookie and the start of struct tcp_info, undecoded:
+// JavaScript reads the fields it needs — docs/kernel.md, "CLOSE_WAIT age").
+//
+// N-API only (no V8/Node internals), so the same binary loads in Node and in Electron.
 //
 // Layout of the returned ArrayBuffer (little-endian host order; see electron/collector/sources/
 // sockdiag-layout.ts, which must agree):
@@ -22,10 +33,12 @@
 //     [4] malformed records skipped  [5] rows with a state code outside 1..13
 //     [6] flags (bit 0: the kernel flagged the dump as interrupted — NLM_F_DUMP_INTR)
 //     [7] IPv4 rows (they come first)
-//     [8] tcp_info entries  [9] tcp_info flags (bit 0: the tcp_info dump ran, bit 1: it failed)
-//     [10] bytes of the tcp_info dump's error text (at the very end)
-//     [11] families (bit 0 IPv4, bit 1 IPv6) the main dump found infoStates sockets in: pass it back as
-//          dump()'s infoFamilies so the next tcp_info dump runs alongside the main one  [12..15] reserved
+//     [8] tcp_info entries  [9] tcp_info flags (bit 0: the tcp_info read ran, bit 1: it failed, bit 2:
+//         it was done by lookups, not by a filtered dump)
+//     [10] bytes of the tcp_info read's error text (at the very end)
+//     [11] families (bit 0 IPv4, bit 1 IPv6) the main dump found infoStates sockets in
+//     [12] bytes of the buffer this result uses (the rest is spare room: see dump()'s `reuse`)
+//     [13..15] reserved
 //   columns, each starting on an 8-byte boundary, n = rows:
 //     cookie u64[n] · inode f64[n] · txQueue, rxQueue, timerLeftMs, retransmits, uid,
 //     localAddrIndex, remoteAddrIndex u32[n] · localPort, remotePort u16[n] ·
@@ -34,7 +47,7 @@
 //     (IPv4: first 4 bytes).
 //   tcp_info entries, from an 8-byte boundary, 80 bytes each: u64 cookie, u32 inode, u32 length of
 //     the kernel's INET_DIAG_INFO payload, then its first 64 bytes (zero-filled when shorter).
-//   the tcp_info dump's error text (ASCII, no terminator), header[10] bytes.
+//   the tcp_info read's error text (ASCII, no terminator), header[10] bytes.
 //
 // connInfo(requests) — per-connection details (docs/conn-info.md): for a handful of exact 4-tuples (a
 // page of the connection view, at most CI_MAX_REQUESTS), one non-dump SOCK_DIAG_BY_FAMILY request
@@ -83,6 +96,13 @@
 #define TCP_LISTEN_STATE 10
 #define INFO_PREFIX_BYTES 64
 #define INFO_ENTRY_BYTES (16 + INFO_PREFIX_BYTES)
+/* sockets in the infoStates looked up one by one; beyond this many, one filtered dump instead (a
+ * lookup costs about a microsecond in the kernel, a walk of the hash a few milliseconds) */
+#define INFO_LOOKUP_MAX 2048
+/* work buffers kept between calls (a main dump and a tcp_info dump can be in flight per thread) */
+#define POOL_MAX 4
+/* a kept buffer that is more than this many rows larger than the last read needed is given back */
+#define SHRINK_SLACK_ROWS 65536
 
 typedef struct {
   uint64_t cookie;
@@ -114,6 +134,8 @@ typedef struct {
   size_t naddrs, capaddrs;
   uint32_t *slots; /* open addressing: address index + 1, 0 = empty */
   size_t nslots;
+  int64_t last_local, last_remote; /* the previous row's address indices (-1: none): most rows repeat them */
+  uint8_t *buf; /* RECV_BUFFER_BYTES */
   uint32_t skipped, unknown_states, flags, v4_rows;
   char error[256];
 } dump_t;
@@ -122,10 +144,84 @@ static void set_error(dump_t *d, const char *what, int err) {
   snprintf(d->error, sizeof d->error, "%s: %s (errno %d)", what, strerror(err), err);
 }
 
+static void free_dump(dump_t *d) {
+  free(d->infos);
+  free(d->rows);
+  free(d->addrs);
+  free(d->slots);
+  free(d->buf);
+  memset(d, 0, sizeof *d);
+}
+
+/* ------------------------------------------------------------------ work buffer pool */
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static dump_t *pool[POOL_MAX];
+static int npool;
+
+/* A work area with no rows, its buffers kept from an earlier call when there is one; NULL when out of
+ * memory. */
+static dump_t *ws_get(uint8_t ext, uint8_t count_only) {
+  dump_t *d = NULL;
+  pthread_mutex_lock(&pool_lock);
+  if (npool > 0) d = pool[--npool];
+  pthread_mutex_unlock(&pool_lock);
+  if (!d && !(d = calloc(1, sizeof *d))) return NULL;
+  if (d->naddrs && d->slots) memset(d->slots, 0, d->nslots * sizeof *d->slots);
+  d->ext = ext;
+  d->count_only = count_only;
+  memset(d->counts, 0, sizeof d->counts);
+  d->ninfos = d->nrows = d->naddrs = 0;
+  d->last_local = d->last_remote = -1;
+  d->skipped = d->unknown_states = d->flags = d->v4_rows = 0;
+  d->error[0] = 0;
+  if (!d->buf && !(d->buf = malloc(RECV_BUFFER_BYTES))) {
+    free(d);
+    return NULL;
+  }
+  return d;
+}
+
+/* Hands a work area back; its row buffer shrinks when it is far larger than this read needed. */
+static void ws_put(dump_t *d) {
+  if (!d) return;
+  if (d->caprows > d->nrows + SHRINK_SLACK_ROWS) {
+    free(d->rows);
+    d->rows = NULL;
+    d->caprows = 0;
+  }
+  if (d->capaddrs > d->naddrs + SHRINK_SLACK_ROWS) {
+    if (d->naddrs && d->slots) memset(d->slots, 0, d->nslots * sizeof *d->slots);
+    free(d->addrs);
+    free(d->slots);
+    d->addrs = NULL;
+    d->slots = NULL;
+    d->capaddrs = d->nslots = d->naddrs = 0;
+  }
+  if (d->capinfos > d->ninfos + SHRINK_SLACK_ROWS) {
+    free(d->infos);
+    d->infos = NULL;
+    d->capinfos = 0;
+  }
+  pthread_mutex_lock(&pool_lock);
+  int kept = npool < POOL_MAX;
+  if (kept) pool[npool++] = d;
+  pthread_mutex_unlock(&pool_lock);
+  if (!kept) {
+    free_dump(d);
+    free(d);
+  }
+}
+
+/* ------------------------------------------------------------------ the dump */
+
 static uint32_t hash_addr(uint8_t family, const uint8_t *b) {
-  uint32_t h = 2166136261u ^ family; /* FNV-1a */
-  for (int i = 0; i < 16; i++) h = (h ^ b[i]) * 16777619u;
-  return h;
+  uint32_t w[4];
+  memcpy(w, b, 16);
+  uint32_t h = (w[0] * 0x9e3779b1u) ^ (w[1] * 0x85ebca77u) ^ (w[2] * 0xc2b2ae3du) ^ (w[3] * 0x27d4eb2fu) ^ family;
+  h ^= h >> 15;
+  h *= 0x2c1b3c6du;
+  return h ^ (h >> 13);
 }
 
 static int grow_slots(dump_t *d) {
@@ -143,10 +239,12 @@ static int grow_slots(dump_t *d) {
   return 0;
 }
 
-/* Index of the address in the table, adding it if new; -1 when out of memory. */
-static int64_t intern(dump_t *d, uint8_t family, const uint32_t *words) {
+/* Index of the address in the table, adding it if new; -1 when out of memory. `last`: the index this
+ * column had in the previous row, checked first. */
+static int64_t intern(dump_t *d, uint8_t family, const uint32_t *words, int64_t last) {
   uint8_t b[16] = {0};
   memcpy(b, words, family == 4 ? 4 : 16);
+  if (last >= 0 && d->addrs[last].family == family && memcmp(d->addrs[last].bytes, b, 16) == 0) return last;
   if ((d->naddrs + 1) * 2 > d->nslots && grow_slots(d) != 0) return -1;
   size_t j = hash_addr(family, b) & (d->nslots - 1);
   while (d->slots[j]) {
@@ -167,26 +265,31 @@ static int64_t intern(dump_t *d, uint8_t family, const uint32_t *words) {
   return (int64_t)d->naddrs++;
 }
 
+static int push_info(dump_t *d, uint64_t cookie, uint32_t inode, uint32_t len, const void *data) {
+  if (d->ninfos == d->capinfos) {
+    size_t n = d->capinfos ? d->capinfos * 2 : 256;
+    info_t *ni = realloc(d->infos, n * sizeof *ni);
+    if (!ni) return -1;
+    d->infos = ni;
+    d->capinfos = n;
+  }
+  info_t *w = &d->infos[d->ninfos++];
+  memset(w, 0, sizeof *w);
+  w->cookie = cookie;
+  w->inode = inode;
+  w->len = len;
+  memcpy(w->info, data, len < INFO_PREFIX_BYTES ? len : INFO_PREFIX_BYTES);
+  return 0;
+}
+
 /* Keeps the INET_DIAG_INFO attribute (struct tcp_info) of one record; a record without it (the
  * kernel omits it for timewait and request sockets) is skipped. Returns 0, or -1 when out of memory. */
 static int add_info(dump_t *d, const struct nlmsghdr *h, const struct inet_diag_msg *m) {
   int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *m);
   for (const struct rtattr *a = (const struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
     if ((a->rta_type & NLA_TYPE_MASK) != INET_DIAG_INFO) continue;
-    if (d->ninfos == d->capinfos) {
-      size_t n = d->capinfos ? d->capinfos * 2 : 256;
-      info_t *ni = realloc(d->infos, n * sizeof *ni);
-      if (!ni) return -1;
-      d->infos = ni;
-      d->capinfos = n;
-    }
-    info_t *w = &d->infos[d->ninfos++];
-    memset(w, 0, sizeof *w);
-    w->cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
-    w->inode = m->idiag_inode;
-    w->len = RTA_PAYLOAD(a);
-    memcpy(w->info, RTA_DATA(a), w->len < INFO_PREFIX_BYTES ? w->len : INFO_PREFIX_BYTES);
-    return 0;
+    uint64_t cookie = (uint64_t)m->id.idiag_cookie[0] | ((uint64_t)m->id.idiag_cookie[1] << 32);
+    return push_info(d, cookie, m->idiag_inode, RTA_PAYLOAD(a), RTA_DATA(a));
   }
   return 0;
 }
@@ -200,10 +303,13 @@ static int add_row(dump_t *d, const struct inet_diag_msg *m) {
     d->caprows = n;
   }
   uint8_t family = m->idiag_family == AF_INET ? 4 : 6;
-  int64_t l = intern(d, family, m->id.idiag_src);
-  int64_t r = intern(d, family, m->id.idiag_dst);
+  int64_t l = intern(d, family, m->id.idiag_src, d->last_local);
+  int64_t r = intern(d, family, m->id.idiag_dst, d->last_remote);
   if (l < 0 || r < 0) return -1;
+  d->last_local = l;
+  d->last_remote = r;
   row_t *w = &d->rows[d->nrows++];
+  if (family == 4) d->v4_rows++;
   w->family = family;
   w->state = m->idiag_state;
   if (w->state < 1 || w->state > 13) {
@@ -228,34 +334,61 @@ static int add_row(dump_t *d, const struct inet_diag_msg *m) {
   return 0;
 }
 
-/* One SOCK_DIAG_BY_FAMILY dump of TCP sockets of one family whose state bit is in `states`.
- * Returns 0, or -1 with d->error set. */
-static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint32_t seq, uint8_t *buf) {
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req_v2 r;
+/* returned by dump_family when the kernel refused the family-less request before answering anything */
+#define DUMP_ALL_REFUSED (-2)
+
+/* One dump of TCP sockets whose state bit is in `states`: of one family (AF_INET, AF_INET6) through
+ * SOCK_DIAG_BY_FAMILY, or of both (AF_UNSPEC) through TCPDIAG_GETSOCK, which the kernel serves with
+ * no family filter in one walk of its hash. Returns 0, DUMP_ALL_REFUSED, or -1 with d->error set. */
+static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint32_t seq) {
+  union {
+    struct {
+      struct nlmsghdr nlh;
+      struct inet_diag_req_v2 r;
+    } v2;
+    struct {
+      struct nlmsghdr nlh;
+      struct inet_diag_req r;
+    } all;
   } req;
   memset(&req, 0, sizeof req);
-  req.nlh.nlmsg_len = sizeof req;
-  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.nlh.nlmsg_seq = seq;
-  req.r.sdiag_family = family;
-  req.r.sdiag_protocol = IPPROTO_TCP;
-  req.r.idiag_ext = d->ext; /* main dump: 0, everything needed is in inet_diag_msg */
-  req.r.idiag_states = states;
-  req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-  req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  size_t reqlen;
+  if (family == AF_UNSPEC) {
+    reqlen = sizeof req.all;
+    req.all.nlh.nlmsg_len = sizeof req.all;
+    req.all.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+    req.all.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.all.nlh.nlmsg_seq = seq;
+    req.all.r.idiag_family = AF_INET; /* not a filter: this request's dump takes every family */
+    req.all.r.idiag_ext = d->ext;
+    req.all.r.idiag_states = states;
+    req.all.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    req.all.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  } else {
+    reqlen = sizeof req.v2;
+    req.v2.nlh.nlmsg_len = sizeof req.v2;
+    req.v2.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    req.v2.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.v2.nlh.nlmsg_seq = seq;
+    req.v2.r.sdiag_family = family;
+    req.v2.r.sdiag_protocol = IPPROTO_TCP;
+    req.v2.r.idiag_ext = d->ext; /* main dump: 0, everything needed is in inet_diag_msg */
+    req.v2.r.idiag_states = states;
+    req.v2.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    req.v2.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  }
 
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
   ssize_t sent;
-  do sent = sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel);
+  do sent = sendto(fd, &req, reqlen, 0, (struct sockaddr *)&kernel, sizeof kernel);
   while (sent < 0 && errno == EINTR);
   if (sent < 0) {
     set_error(d, "sending the sock_diag dump request", errno);
     return -1;
   }
 
+  uint8_t *buf = d->buf;
+  size_t records = 0;
   for (;;) {
     struct iovec iov = {.iov_base = buf, .iov_len = RECV_BUFFER_BYTES};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
@@ -294,18 +427,21 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
           return -1;
         }
         if (e->error == 0) continue; /* an ACK */
+        if (family == AF_UNSPEC && records == 0) return DUMP_ALL_REFUSED;
         /* No handler for this family (IPv6 compiled out or not loaded): it has no sockets. */
         if (family == AF_INET6 && e->error == -ENOENT) return 0;
         set_error(d, family == AF_INET ? "sock_diag refused the IPv4 TCP dump"
-                                       : "sock_diag refused the IPv6 TCP dump",
+                     : family == AF_INET6 ? "sock_diag refused the IPv6 TCP dump"
+                                          : "sock_diag refused the TCP dump",
                   -e->error);
         return -1;
       }
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+      if (h->nlmsg_type != (family == AF_UNSPEC ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY) ||
           h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
         d->skipped++;
         continue;
       }
+      records++;
       const struct inet_diag_msg *m = NLMSG_DATA(h);
       if (d->count_only) {
         d->counts[m->idiag_state & 15u]++;
@@ -323,10 +459,34 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
   }
 }
 
+/* Runs the dump of `families` (bit 0 IPv4, bit 1 IPv6) on a new netlink socket: both families in one
+ * walk when the kernel takes the family-less request, else one dump per family. Returns 0, or -1 with
+ * d->error set. */
+static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
+  families &= 3u;
+  if (!families) return 0;
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) {
+    set_error(d, "opening a NETLINK_SOCK_DIAG socket", errno);
+    return -1;
+  }
+  int rcvbuf = SOCKET_RCVBUF_BYTES;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
+  struct timeval tv = {.tv_sec = 10, .tv_usec = 0};                /* never hang a collector */
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int rc = families == 3u ? dump_family(d, fd, AF_UNSPEC, states, 3) : DUMP_ALL_REFUSED;
+  if (rc == DUMP_ALL_REFUSED) {
+    rc = (families & 1u) ? dump_family(d, fd, AF_INET, states, 1) : 0;
+    if (rc == 0 && (families & 2u)) rc = dump_family(d, fd, AF_INET6, states, 2);
+  }
+  close(fd);
+  return rc;
+}
+
 static size_t align8(size_t x) { return (x + 7) & ~(size_t)7; }
 
-/* Bytes the packed result needs (layout above): `d` the main dump, `t` the tcp_info dump. */
-static size_t packed_size(const dump_t *d, const dump_t *t, size_t errlen) {
+/* Bytes the packed result needs (layout above): `d` the main dump, `ninfos` tcp_info entries. */
+static size_t packed_size(const dump_t *d, size_t ninfos, size_t errlen) {
   size_t n = d->nrows, off = HEADER_WORDS * 4;
   off = align8(off + 8 * n);     /* cookie */
   off = align8(off + 8 * n);     /* inode */
@@ -334,11 +494,12 @@ static size_t packed_size(const dump_t *d, const dump_t *t, size_t errlen) {
   off = align8(off + 2 * n * 2); /* lport rport */
   off = align8(off + n * 3);     /* family state timer */
   off = align8(off + d->naddrs * ADDR_ENTRY_BYTES);
-  return off + t->ninfos * INFO_ENTRY_BYTES + errlen;
+  return off + ninfos * INFO_ENTRY_BYTES + errlen;
 }
 
-/* Packs the rows into `out` (packed_size bytes). */
-static void pack(const dump_t *d, const dump_t *t, uint32_t info_flags, const char *err, size_t errlen, uint8_t *out) {
+/* Packs the rows into `out` (packed_size bytes), IPv4 rows first (a family-less dump interleaves them). */
+static void pack(const dump_t *d, const info_t *infos, size_t ninfos, uint32_t info_flags, const char *err,
+                 size_t errlen, uint8_t *out) {
   size_t n = d->nrows;
   uint32_t *hdr = (uint32_t *)out;
   memset(hdr, 0, HEADER_WORDS * 4);
@@ -350,7 +511,7 @@ static void pack(const dump_t *d, const dump_t *t, uint32_t info_flags, const ch
   hdr[5] = d->unknown_states;
   hdr[6] = d->flags;
   hdr[7] = d->v4_rows;
-  hdr[8] = (uint32_t)t->ninfos;
+  hdr[8] = (uint32_t)ninfos;
   hdr[9] = info_flags;
   hdr[10] = (uint32_t)errlen;
   size_t off = HEADER_WORDS * 4;
@@ -366,8 +527,10 @@ static void pack(const dump_t *d, const dump_t *t, uint32_t info_flags, const ch
   off = align8(off + 2 * n * 2);
   uint8_t *fam = out + off, *st = fam + n, *tm = fam + 2 * n;
   off = align8(off + n * 3);
-  for (size_t i = 0; i < n; i++) {
-    const row_t *r = &d->rows[i];
+  size_t next4 = 0, next6 = d->v4_rows;
+  for (size_t k = 0; k < n; k++) {
+    const row_t *r = &d->rows[k];
+    size_t i = r->family == 4 ? next4++ : next6++;
     cookie[i] = r->cookie;
     inode[i] = (double)r->inode;
     tx[i] = r->tx;
@@ -390,8 +553,8 @@ static void pack(const dump_t *d, const dump_t *t, uint32_t info_flags, const ch
     memcpy(at + i * ADDR_ENTRY_BYTES + 4, d->addrs[i].bytes, 16);
   }
   uint8_t *it = out + align8(off + d->naddrs * ADDR_ENTRY_BYTES);
-  for (size_t i = 0; i < t->ninfos; i++, it += INFO_ENTRY_BYTES) {
-    const info_t *e = &t->infos[i];
+  for (size_t i = 0; i < ninfos; i++, it += INFO_ENTRY_BYTES) {
+    const info_t *e = &infos[i];
     memcpy(it, &e->cookie, 8);
     memcpy(it + 8, &e->inode, 4);
     memcpy(it + 12, &e->len, 4);
@@ -400,262 +563,9 @@ static void pack(const dump_t *d, const dump_t *t, uint32_t info_flags, const ch
   if (errlen) memcpy(it, err, errlen);
 }
 
-static void free_dump(dump_t *d) {
-  free(d->infos);
-  free(d->rows);
-  free(d->addrs);
-  free(d->slots);
-}
-
-/* One family's dump on its own netlink socket. Returns 0, or -1 with d->error set. */
-static int dump_one(dump_t *d, uint8_t family, uint32_t states) {
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd < 0) {
-    set_error(d, "opening a NETLINK_SOCK_DIAG socket", errno);
-    return -1;
-  }
-  int rcvbuf = SOCKET_RCVBUF_BYTES;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
-  struct timeval tv = {.tv_sec = 10, .tv_usec = 0};                /* never hang a collector */
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  uint8_t *buf = malloc(RECV_BUFFER_BYTES);
-  int rc = -1;
-  if (!buf) snprintf(d->error, sizeof d->error, "out of memory for the receive buffer");
-  else rc = dump_family(d, fd, family, states, family == AF_INET ? 1 : 2, buf);
-  free(buf);
-  close(fd);
-  return rc;
-}
-
-typedef struct {
-  dump_t d;
-  uint32_t states;
-  int rc;
-} v6_job_t;
-
-static void *v6_thread(void *arg) {
-  v6_job_t *job = arg;
-  job->rc = dump_one(&job->d, AF_INET6, job->states);
-  return NULL;
-}
-
-/* Appends the IPv6 rows and addresses of `b` to `a` (their address tables cannot overlap: the
- * family is part of each entry). Returns 0, or -1 when out of memory. */
-static int merge(dump_t *a, dump_t *b) {
-  for (int i = 0; i < 16; i++) a->counts[i] += b->counts[i];
-  if (b->ninfos) {
-    info_t *infos = realloc(a->infos, (a->ninfos + b->ninfos) * sizeof *infos);
-    if (!infos) return -1;
-    memcpy(infos + a->ninfos, b->infos, b->ninfos * sizeof *infos);
-    a->infos = infos;
-    a->ninfos += b->ninfos;
-    a->capinfos = a->ninfos;
-  }
-  if (b->nrows == 0) return 0;
-  row_t *rows = realloc(a->rows, (a->nrows + b->nrows) * sizeof *rows);
-  addr_t *addrs = realloc(a->addrs, (a->naddrs + b->naddrs + 1) * sizeof *addrs);
-  if (rows) a->rows = rows;
-  if (addrs) a->addrs = addrs;
-  if (!rows || !addrs) return -1;
-  uint32_t off = (uint32_t)a->naddrs;
-  for (size_t i = 0; i < b->nrows; i++) {
-    row_t r = b->rows[i];
-    r.laddr += off;
-    r.raddr += off;
-    a->rows[a->nrows + i] = r;
-  }
-  memcpy(a->addrs + a->naddrs, b->addrs, b->naddrs * sizeof *addrs);
-  a->nrows += b->nrows;
-  a->caprows = a->nrows;
-  a->naddrs += b->naddrs;
-  a->capaddrs = a->naddrs + 1;
-  a->skipped += b->skipped;
-  a->unknown_states += b->unknown_states;
-  a->flags |= b->flags;
-  return 0;
-}
-
-/* Runs the dumps. With both families the IPv6 dump runs on a second thread: the kernel walks the
- * whole established hash for each family, so the IPv6 walk costs ~15 ms at 100k IPv4 sockets even
- * when it finds nothing, and it can overlap the IPv4 one. Returns 0, or -1 with d->error set. */
-static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
-  if (!(families & 1u)) return (families & 2u) ? dump_one(d, AF_INET6, states) : 0;
-  if (!(families & 2u)) {
-    int rc = dump_one(d, AF_INET, states);
-    d->v4_rows = (uint32_t)d->nrows;
-    return rc;
-  }
-  v6_job_t job;
-  memset(&job, 0, sizeof job);
-  job.d.ext = d->ext;
-  job.d.count_only = d->count_only;
-  job.states = states;
-  pthread_t tid;
-  int threaded = pthread_create(&tid, NULL, v6_thread, &job) == 0;
-  if (!threaded) v6_thread(&job); /* no thread available: one after the other */
-  int rc = dump_one(d, AF_INET, states);
-  d->v4_rows = (uint32_t)d->nrows;
-  if (threaded) pthread_join(tid, NULL);
-  if (rc == 0 && job.rc != 0) {
-    memcpy(d->error, job.d.error, sizeof d->error);
-    rc = -1;
-  }
-  if (rc == 0 && merge(d, &job.d) != 0) {
-    snprintf(d->error, sizeof d->error, "out of memory while merging the IPv6 sockets");
-    rc = -1;
-  }
-  free_dump(&job.d);
-  return rc;
-}
-
 static napi_value throw_error(napi_env env, const char *code, const char *message) {
   napi_throw_error(env, code, message);
   return NULL;
-}
-
-/* dump(states: number, families: number, infoStates?: number) → ArrayBuffer
- *   states: bitmask of 1 << state (TIME_WAIT = 1 << 6); families: bit 0 IPv4, bit 1 IPv6;
- *   infoStates: states whose sockets also get their struct tcp_info, through a second dump filtered
- *   to those states — run only for a family whose main dump found such sockets. A failing second
- *   dump does not fail the call: the result says so (header [9] bit 1) with the reason.
- *   infoFamilies (optional): families expected to need that dump (the previous result's header [11]);
- *   theirs runs on another thread alongside the main dump instead of after it. */
-typedef struct {
-  dump_t d;
-  uint32_t states, families;
-  int rc;
-} info_job_t;
-
-static void *info_thread(void *arg) {
-  info_job_t *job = arg;
-  job->rc = run_dump(&job->d, job->states, job->families);
-  return NULL;
-}
-
-static napi_value Dump(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 2) return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families) needs two numbers");
-  uint32_t states = 0, families = 0, info_states = 0, hint = 0;
-  if (napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
-      napi_get_value_uint32(env, argv[1], &families) != napi_ok)
-    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families): both must be numbers");
-  if (argc >= 3 && napi_get_value_uint32(env, argv[2], &info_states) != napi_ok)
-    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates): infoStates must be a number");
-  if (argc >= 4 && napi_get_value_uint32(env, argv[3], &hint) != napi_ok)
-    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates, infoFamilies): infoFamilies must be a number");
-
-  dump_t d, t;
-  memset(&d, 0, sizeof d);
-  memset(&t, 0, sizeof t);
-  t.ext = 1u << (INET_DIAG_INFO - 1);
-  uint32_t want_info = info_states & states;
-  /* The families the caller expects the tcp_info dump to be needed for (those the previous read
-   * found such sockets in: header [11]) have it run on another thread, alongside the main dump, so it
-   * does not add its own walk of the hash to the wall time. A family the main dump finds such sockets
-   * in without the hint gets it after, as before. */
-  info_job_t job;
-  memset(&job, 0, sizeof job);
-  job.d.ext = t.ext;
-  job.states = want_info;
-  job.families = want_info ? (hint & families & 3u) : 0;
-  pthread_t tid;
-  int threaded = 0;
-  if (job.families) threaded = pthread_create(&tid, NULL, info_thread, &job) == 0;
-  int rc = run_dump(&d, states, families);
-  if (threaded) pthread_join(tid, NULL);
-  else if (job.families && rc == 0) info_thread(&job); /* no thread available: after */
-  if (rc != 0) {
-    free_dump(&d);
-    free_dump(&job.d);
-    return throw_error(env, "ERR_WLSD_NETLINK", d.error);
-  }
-  uint32_t info_families = 0, info_flags = 0;
-  if (want_info) {
-    for (size_t i = 0; i < d.nrows && info_families != 3u; i++)
-      if (info_states & (1u << d.rows[i].state)) info_families |= d.rows[i].family == 4 ? 1u : 2u;
-  }
-  size_t errlen = 0;
-  uint32_t ran = job.families;
-  if (ran) {
-    info_flags |= 1u;
-    if (job.rc != 0) {
-      info_flags |= 2u;
-      memcpy(t.error, job.d.error, sizeof t.error);
-    } else if (merge(&t, &job.d) != 0) {
-      info_flags |= 2u;
-      snprintf(t.error, sizeof t.error, "out of memory while keeping the tcp_info entries");
-    }
-  }
-  free_dump(&job.d);
-  if (!info_families) {
-    /* the main dump found no such socket: nothing to time (a hinted dump's entries are stale) */
-    info_flags = 0;
-    t.ninfos = 0;
-  }
-  uint32_t missing = info_families & ~ran;
-  if (missing && !(info_flags & 2u)) {
-    info_flags |= 1u;
-    dump_t late;
-    memset(&late, 0, sizeof late);
-    late.ext = t.ext;
-    if (run_dump(&late, want_info, missing) != 0) {
-      info_flags |= 2u;
-      memcpy(t.error, late.error, sizeof t.error);
-    } else if (merge(&t, &late) != 0) {
-      info_flags |= 2u;
-      snprintf(t.error, sizeof t.error, "out of memory while keeping the tcp_info entries");
-    }
-    free_dump(&late);
-  }
-  if (info_flags & 2u) {
-    errlen = strnlen(t.error, sizeof t.error);
-    t.ninfos = 0; /* a partial answer would look complete */
-  }
-  size_t size = packed_size(&d, &t, errlen);
-  void *data = NULL;
-  napi_value ab;
-  if (napi_create_arraybuffer(env, size, &data, &ab) != napi_ok) {
-    free_dump(&d);
-    free_dump(&t);
-    return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
-  }
-  pack(&d, &t, info_flags, t.error, errlen, data);
-  ((uint32_t *)data)[11] = info_families;
-  free_dump(&d);
-  free_dump(&t);
-  return ab;
-}
-
-/* countStates(states: number, families: number) → ArrayBuffer of 16 × u32: sockets per kernel state
- * code. The floor `npm run bench` compares the full snapshot with: the same dumps (one per family,
- * the IPv6 one on a second thread, as dump() runs them) doing nothing with each record but count
- * its state — no row kept, no address interned, no buffer packed. */
-static napi_value CountStates(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  uint32_t states = 0, families = 0;
-  if (argc < 2 || napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
-      napi_get_value_uint32(env, argv[1], &families) != napi_ok)
-    return throw_error(env, "ERR_WLSD_ARGS", "countStates(states, families) needs two numbers");
-  dump_t d;
-  memset(&d, 0, sizeof d);
-  d.count_only = 1;
-  if (run_dump(&d, states, families) != 0) {
-    free_dump(&d);
-    return throw_error(env, "ERR_WLSD_NETLINK", d.error);
-  }
-  void *data = NULL;
-  napi_value ab;
-  if (napi_create_arraybuffer(env, sizeof d.counts, &data, &ab) != napi_ok) {
-    free_dump(&d);
-    return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
-  }
-  memcpy(data, d.counts, sizeof d.counts);
-  free_dump(&d);
-  return ab;
 }
 
 /* ------------------------------------------------------------------ connInfo */
@@ -947,6 +857,182 @@ static napi_value ConnInfo(napi_env env, napi_callback_info info) {
   free(buf);
   close(fd);
   if (rc != 0) return throw_error(env, "ERR_WLSD_NETLINK", o.error);
+  return ab;
+}
+
+
+/* ------------------------------------------------------------------ dump() and countStates() */
+
+/* The tcp_info of the main dump's `count` sockets in `info_states` (of `families`), into `t` (a work
+ * area asking for INET_DIAG_INFO): each looked up by its 4-tuple and cookie, in batches of CI_BATCH
+ * requests per sendto, when there are at most INFO_LOOKUP_MAX of them; else one dump filtered to
+ * those states. A socket gone (or reused) since the dump is simply not answered. Returns 0, or -1
+ * with t->error set. */
+static int read_infos(const dump_t *d, dump_t *t, uint32_t info_states, uint32_t families, size_t count) {
+  if (count > INFO_LOOKUP_MAX) return run_dump(t, info_states, families);
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) {
+    set_error(t, "opening a NETLINK_SOCK_DIAG socket", errno);
+    return -1;
+  }
+  int rcvbuf = 1024 * 1024;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
+  struct timeval tv = {.tv_sec = 5, .tv_usec = 0};                /* never hang the caller */
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ci_req_t reqs[CI_BATCH];
+  uint8_t entries[CI_BATCH * CI_ENTRY_BYTES];
+  uint8_t answered[CI_BATCH];
+  ci_out_t o = {.entries = entries, .answered = answered};
+  int rc = 0;
+  size_t k = 0;
+  while (rc == 0 && k < d->nrows) {
+    size_t n = 0;
+    for (; k < d->nrows && n < CI_BATCH; k++) {
+      const row_t *r = &d->rows[k];
+      if (!(info_states & (1u << r->state))) continue;
+      ci_req_t *q = &reqs[n++];
+      memset(q, 0, sizeof *q);
+      q->family = r->family == 4 ? AF_INET : AF_INET6;
+      q->sport = r->lport;
+      q->dport = r->rport;
+      memcpy(q->src, d->addrs[r->laddr].bytes, 16);
+      memcpy(q->dst, d->addrs[r->raddr].bytes, 16);
+      q->cookie = r->cookie;
+      q->has_cookie = 1;
+    }
+    if (n == 0) break;
+    memset(answered, 0, sizeof answered);
+    rc = ci_batch(fd, reqs, 0, n, &o, t->buf);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+      const uint8_t *e = entries + i * CI_ENTRY_BYTES;
+      int32_t status;
+      memcpy(&status, e + 8, 4);
+      if (status != 0 || !(e[30] & 1u)) continue; /* gone, reused, or no tcp_info */
+      uint64_t cookie;
+      uint32_t inode, len;
+      memcpy(&cookie, e, 8);
+      memcpy(&inode, e + 12, 4);
+      memcpy(&len, e + 32, 4);
+      if (push_info(t, cookie, inode, len, e + 56) != 0) {
+        snprintf(o.error, sizeof o.error, "out of memory while keeping the tcp_info entries");
+        rc = -1;
+      }
+    }
+  }
+  close(fd);
+  if (rc != 0) memcpy(t->error, o.error, sizeof t->error);
+  return rc;
+}
+
+/* dump(states: number, families: number, infoStates?: number, reuse?: ArrayBuffer) → ArrayBuffer
+ *   states: bitmask of 1 << state (TIME_WAIT = 1 << 6); families: bit 0 IPv4, bit 1 IPv6;
+ *   infoStates: states whose sockets also get their struct tcp_info (read_infos). A failing tcp_info
+ *   read does not fail the call: the result says so (header [9] bit 1) with the reason.
+ *   reuse: an earlier result the caller no longer needs; the result is written into it (and it is
+ *   returned) when it has room and is not far larger than needed, else a new buffer with some room
+ *   to spare is returned. A fresh multi-megabyte buffer costs a page fault per 4 KiB the first time
+ *   it is written — on a VM about as much as the rest of the read (docs/performance.md). */
+static napi_value Dump(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 2) return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families) needs two numbers");
+  uint32_t states = 0, families = 0, info_states = 0;
+  if (napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &families) != napi_ok)
+    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families): both must be numbers");
+  if (argc >= 3 && napi_get_value_uint32(env, argv[2], &info_states) != napi_ok)
+    return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates): infoStates must be a number");
+
+  dump_t *d = ws_get(0, 0);
+  if (!d) return throw_error(env, "ERR_WLSD_MEMORY", "out of memory for the dump's work buffers");
+  if (run_dump(d, states, families) != 0) {
+    char error[sizeof d->error];
+    memcpy(error, d->error, sizeof error);
+    ws_put(d);
+    return throw_error(env, "ERR_WLSD_NETLINK", error);
+  }
+  uint32_t want_info = info_states & states, info_families = 0, info_flags = 0;
+  size_t candidates = 0;
+  if (want_info) {
+    for (size_t i = 0; i < d->nrows; i++)
+      if (want_info & (1u << d->rows[i].state)) {
+        candidates++;
+        info_families |= d->rows[i].family == 4 ? 1u : 2u;
+      }
+  }
+  dump_t *t = NULL;
+  const char *err = "";
+  if (candidates) {
+    info_flags = 1u;
+    t = ws_get(1u << (INET_DIAG_INFO - 1), 0);
+    if (!t) {
+      info_flags |= 2u;
+      err = "out of memory for the tcp_info read";
+    } else if (read_infos(d, t, want_info, info_families, candidates) != 0) {
+      info_flags |= 2u;
+      err = t->error;
+    }
+    if (candidates <= INFO_LOOKUP_MAX) info_flags |= 4u;
+  }
+  size_t errlen = (info_flags & 2u) ? strnlen(err, 255) : 0;
+  /* a partial answer would look complete */
+  size_t ninfos = t && !(info_flags & 2u) ? t->ninfos : 0;
+  size_t size = packed_size(d, ninfos, errlen);
+  void *data = NULL;
+  napi_value ab;
+  bool is_ab = false;
+  size_t have = 0;
+  if (argc >= 4 && napi_is_arraybuffer(env, argv[3], &is_ab) == napi_ok && is_ab &&
+      napi_get_arraybuffer_info(env, argv[3], &data, &have) == napi_ok && data && have >= size &&
+      have <= 2 * size + (1u << 20)) {
+    ab = argv[3];
+  } else {
+    /* room for an eighth more rows next time, rounded to 4 KiB pages */
+    size_t room = size < (1u << 16) ? size : (size + size / 8 + 4095) & ~(size_t)4095;
+    data = NULL;
+    if (napi_create_arraybuffer(env, room, &data, &ab) != napi_ok) {
+      ws_put(d);
+      ws_put(t);
+      return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
+    }
+  }
+  pack(d, t ? t->infos : NULL, ninfos, info_flags, err, errlen, data);
+  ((uint32_t *)data)[11] = info_families;
+  ((uint32_t *)data)[12] = (uint32_t)size;
+  ws_put(d);
+  ws_put(t);
+  return ab;
+}
+
+/* countStates(states: number, families: number) → ArrayBuffer of 16 × u32: sockets per kernel state
+ * code. The floor `npm run bench` compares the full snapshot with: the same dump (one walk for both
+ * families, as dump() runs it) doing nothing with each record but count its state — no row kept, no
+ * address interned, no buffer packed. */
+static napi_value CountStates(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  uint32_t states = 0, families = 0;
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &families) != napi_ok)
+    return throw_error(env, "ERR_WLSD_ARGS", "countStates(states, families) needs two numbers");
+  dump_t *d = ws_get(0, 1);
+  if (!d) return throw_error(env, "ERR_WLSD_MEMORY", "out of memory for the dump's work buffers");
+  if (run_dump(d, states, families) != 0) {
+    char error[sizeof d->error];
+    memcpy(error, d->error, sizeof error);
+    ws_put(d);
+    return throw_error(env, "ERR_WLSD_NETLINK", error);
+  }
+  void *data = NULL;
+  napi_value ab;
+  if (napi_create_arraybuffer(env, sizeof d->counts, &data, &ab) != napi_ok) {
+    ws_put(d);
+    return throw_error(env, "ERR_WLSD_MEMORY", "could not allocate the result buffer");
+  }
+  memcpy(data, d->counts, sizeof d->counts);
+  ws_put(d);
   return ab;
 }
 

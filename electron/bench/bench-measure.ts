@@ -15,6 +15,7 @@ import { nodeFileReader } from '../collector/sources/node-fs';
 import { createProcfsSource } from '../collector/sources/procfs';
 import type { Snapshot } from '../../shared/snapshot';
 import { cachingReader, churningSource, SteppingClock } from './bench-replay';
+import { COLLECTOR_HOST_BUNDLE, measureHostCpu } from './bench-host';
 
 export const SOCKMAKER = 'build/Release/wl-sockmaker';
 
@@ -52,15 +53,21 @@ export interface SizeResult {
 
 export interface SteadyResult {
   sockets: number;
+  /** what was measured: the built collector process, in plain Node (bench-host.ts) */
+  cpu_process: string;
   cpu_seconds: number;
   ticks_1hz: number;
-  /** CPU (user+sys) of the collector process over the run / wall time, % of one core */
+  /** CPU (user+sys) of the collector process over the window / wall time, % of one core */
   cpu_pct_1hz: number;
   cpu_ms_per_tick: number;
-  /** CPU of one tick itself (median), without the idle process around it */
-  tick_cpu_ms_median: number;
   /** /proc/PID/fd owner scans that fell inside the window (their cost is in cpu_pct_1hz) */
   owner_scans_in_window: number;
+  /** largest snapshot as serialized for the renderer's MessagePort (v8.serialize), bytes */
+  serialized_bytes_max: number;
+  /** the collector process's resident memory at the end of the window */
+  host_rss_mb: number;
+  /** the collector process's CPU over the window by thread name, ms */
+  host_threads_ms: Record<string, number>;
   payload_bytes_max: number;
   ticks_simulated: number;
   sim_wall_s: number;
@@ -96,7 +103,7 @@ export function assertPrivateNetns(): void {
   if (mine === parent) throw new Error(`refusing to change sysctls: this process shares its parent's network namespace (${mine})`);
 }
 
-function setupNamespace(): void {
+export function setupNamespace(): void {
   assertPrivateNetns();
   const lo = spawnSync('ip', ['link', 'set', 'lo', 'up'], { encoding: 'utf8' });
   if (lo.status !== 0) throw new Error(`cannot bring lo up: ${lo.stderr}`);
@@ -144,7 +151,7 @@ async function startMaker(args: string[]): Promise<{ child: ChildProcess; report
  *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
  *  minute-long measurement sees `n` sockets from start to end. Held sockets are one fd each: beyond
  *  what one process may open they are spread over several makers (their own listening ports). */
-async function makeSockets(n: number, longLived = false): Promise<Maker> {
+export async function makeSockets(n: number, longLived = false): Promise<Maker> {
   const ports = 8;
   const tw6 = longLived ? 0 : Math.round(n * 0.02);
   const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
@@ -178,7 +185,7 @@ async function makeSockets(n: number, longLived = false): Promise<Maker> {
   return { child: started[0].child, more: started.slice(1).map((m) => m.child), report };
 }
 
-async function stopMaker(m: Maker): Promise<void> {
+export async function stopMaker(m: Maker): Promise<void> {
   await Promise.all(
     [m.child, ...m.more].map(async (child) => {
       if (child.exitCode !== null) return;
@@ -303,46 +310,13 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
   setupNamespace();
   const maker = await makeSockets(n, true);
   try {
-    // 1) CPU at 1 Hz, the collector as the app runs it (adaptive cadence, owners on their timer),
-    //    after start-up; the owner scans that fall in the window are included
+    // 1) CPU at 1 Hz, the collector as the app runs it: the built collector process (bench-host.ts),
+    //    adaptive cadence, owners on their timer, after start-up; the owner scans that fall in the window
+    //    are included
+    const host = await measureHostCpu(cpuSeconds);
+    log(`CPU at 1 Hz (the collector process): ${host.cpu_pct} % of a core over ${host.seconds} s, ${host.ticks} ticks, ${host.owner_scans_in_window} owner scans`);
     const collector = createCollector();
-    // one tick before the window: loading modules and opening the netlink source is start-up cost
     let payloadMax = payloadBytes(await collector.tick());
-    let ticks1hz = 0;
-    const perTick: number[] = [];
-    let scans = 0;
-    let lastScan: number | null = null;
-    const c0 = process.cpuUsage();
-    const w0 = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const t0 = process.cpuUsage();
-        collector
-          .tick()
-          .then((snap) => {
-            const d = process.cpuUsage(t0);
-            perTick.push((d.user + d.system) / 1000);
-            ticks1hz++;
-            if (snap.owners && snap.owners.scannedAt !== lastScan) {
-              if (lastScan !== null) scans++;
-              lastScan = snap.owners.scannedAt;
-            }
-            payloadMax = Math.max(payloadMax, payloadBytes(snap));
-            if (performance.now() - w0 >= cpuSeconds * 1000) {
-              clearInterval(timer);
-              resolve();
-            }
-          })
-          .catch((e) => {
-            clearInterval(timer);
-            reject(e);
-          });
-      }, 1000);
-    });
-    const cpu = process.cpuUsage(c0);
-    const wallMs = performance.now() - w0;
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    log(`CPU at 1 Hz: ${round(cpuMs)} ms over ${round(wallMs / 1000)} s, ${ticks1hz} ticks`);
 
     // 2) memory over a simulated day: 86,400 ticks, one simulated second apart
     const base = (await createNetlinkSource().read()).table;
@@ -383,12 +357,15 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
     log(`memory: ${ticks} simulated ticks in ${round(simWall)} s`);
     return {
       sockets: base.length,
-      cpu_seconds: round(wallMs / 1000),
-      ticks_1hz: ticks1hz,
-      cpu_pct_1hz: round((cpuMs / wallMs) * 100, 3),
-      cpu_ms_per_tick: round(cpuMs / Math.max(1, ticks1hz), 3),
-      tick_cpu_ms_median: round(median(perTick), 3),
-      owner_scans_in_window: scans,
+      cpu_process: COLLECTOR_HOST_BUNDLE,
+      cpu_seconds: host.seconds,
+      ticks_1hz: host.ticks,
+      cpu_pct_1hz: host.cpu_pct,
+      cpu_ms_per_tick: host.cpu_ms_per_tick,
+      owner_scans_in_window: host.owner_scans_in_window,
+      serialized_bytes_max: host.serialized_bytes_max,
+      host_rss_mb: host.rss_mb,
+      host_threads_ms: host.threads_ms,
       payload_bytes_max: payloadMax,
       ticks_simulated: ticks,
       sim_wall_s: round(simWall),

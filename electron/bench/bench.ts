@@ -222,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
   console.log('');
   console.log(
     `collector CPU at 1 Hz, ${steady.sockets} sockets: ${steady.cpu_pct_1hz} % of a core over ${steady.cpu_seconds} s ` +
-      `(${steady.cpu_ms_per_tick} ms per tick all in; a tick itself ${steady.tick_cpu_ms_median} ms median; ${steady.owner_scans_in_window} owner scans)`,
+      `(${steady.cpu_process} in plain Node, ${steady.cpu_ms_per_tick} ms per tick all in, ${steady.owner_scans_in_window} owner scans)`,
   );
   console.log(`memory over ${steady.ticks_simulated} simulated ticks (${steady.sim_wall_s} s): heap ${steady.heap_mb_after_warmup} → ${steady.heap_mb_end} MB (max ${steady.heap_mb_max}), rss ${steady.rss_mb_after_warmup} → ${steady.rss_mb_end} MB — ${steady.memory_flat ? 'flat' : 'GROWING'}`);
   console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);

@@ -90,6 +90,13 @@ export interface CollectorOptions {
   lowerPriority?: boolean;
 }
 
+/** Remembered owners an idle owner scan re-validates at most (one readlink each), in rotation: a socket
+ *  handed from one process to another (rare: SCM_RIGHTS, or a fork whose parent closed it) is
+ *  re-attributed within ⌈owners / this⌉ idle scans, and at once when owners are demanded (the
+ *  connections view), which validates them all. A closed socket or an exited process is dropped at
+ *  every scan. docs/performance.md, "Idle CPU". */
+export const IDLE_OWNER_VALIDATE_MAX = 128;
+
 const SYSCTL_KEYS_FOR_BUDGET = {
   range: 'net.ipv4.ip_local_port_range',
   reserved: 'net.ipv4.ip_local_reserved_ports',
@@ -127,6 +134,8 @@ export class Collector {
   /** kernel timing of the table's CLOSE_WAIT sockets (same read); undefined from /proc */
   private peerClosed: PeerClosedTiming | null | undefined = undefined;
   private readonly closeWait = new CloseWaitTracker();
+  /** the last read of each sysctl (sameRead) */
+  private readonly sysctlReads = new Map<string, { outcome: string; value: SysctlValue }>();
   /** owners kept across scans: a scan re-reads only what can have changed (owners.ts) */
   private readonly ownerTracker: OwnerTracker;
   private readonly budgetTrends = new BudgetTrends();
@@ -160,7 +169,8 @@ export class Collector {
     if (wantedOwners) this.ownersMono = -Infinity; // scan at the next tick
   }
 
-  /** The last full table (for the connection view and the bench). */
+  /** The last full table (for the connection view and the bench). Valid until the table after next is
+   *  read: the netlink source then writes into its buffer (reuseBuffers). */
   get lastTable(): SocketTable | null {
     return this.table;
   }
@@ -227,7 +237,9 @@ export class Collector {
     let scanned = false;
     if (this.table && plan.scanOwners) {
       try {
-        this.owners = await this.ownerTracker.scan(this.table.inode, () => this.clock.monotonic());
+        // nobody looking at owners: a scan re-validates a slice of the remembered owners, in rotation
+        const validateMax = this.demand.owners ? undefined : IDLE_OWNER_VALIDATE_MAX;
+        this.owners = await this.ownerTracker.scan(this.table.inode, () => this.clock.monotonic(), validateMax);
         scanned = true;
         this.ownersAt = now;
         this.ownersMono = t0;
@@ -322,7 +334,8 @@ export class Collector {
     const choice = this.sourceChoice;
     if (typeof choice === 'object') return (this.source = choice);
     if (choice === 'procfs') return (this.source = createProcfsSource(this.reader, { procRoot: this.procRoot }));
-    const nl = await loadNetlinkSource();
+    // the collector keeps only its latest table: each read may reuse the buffer of the one before last
+    const nl = await loadNetlinkSource({ reuseBuffers: true });
     if (nl.source) return (this.source = nl.source);
     if (choice === 'netlink') throw new Error(`netlink sock_diag is unavailable: ${nl.reason}`);
     this.fallbackReason = `netlink sock_diag unavailable (${nl.reason}); reading /proc/net/tcp{,6}`;
@@ -367,17 +380,33 @@ export class Collector {
   private async readSysctls(): Promise<Record<string, SysctlValue>> {
     const values = await Promise.all(
       SYSCTL_CATALOG.map(async (entry): Promise<SysctlValue> => {
-        if (entry.kind === 'removed') return sysctlRead(entry, 'removed');
+        if (entry.kind === 'removed') return this.sameRead(entry.key, 'removed', () => sysctlRead(entry, 'removed'));
+        let text: string;
         try {
-          return sysctlRead(entry, { text: await this.reader.readText(sysctlPath(entry.key, `${this.procRoot}/sys`)) });
+          text = await this.reader.readText(sysctlPath(entry.key, `${this.procRoot}/sys`));
         } catch (error) {
+          const code = (error as { code?: unknown } | null)?.code;
+          // a key missing (or unreadable) tick after tick gets the same value object, worded once
+          if (typeof code === 'string') return this.sameRead(entry.key, `error:${code}`, () => sysctlRead(entry, { error }));
           return sysctlRead(entry, { error });
         }
+        return this.sameRead(entry.key, `text:${text}`, () => sysctlRead(entry, { text }));
       }),
     );
     const out: Record<string, SysctlValue> = {};
     SYSCTL_CATALOG.forEach((entry, i) => (out[entry.key] = values[i]));
     return out;
+  }
+
+  /** The previous tick's value of `key` when what was read is the same (`outcome`), else a new one:
+   *  most sysctls never change, and their value (normalized text, or an English reason) needs no
+   *  rebuilding each second. */
+  private sameRead(key: string, outcome: string, read: () => SysctlValue): SysctlValue {
+    const last = this.sysctlReads.get(key);
+    if (last !== undefined && last.outcome === outcome) return last.value;
+    const value = read();
+    this.sysctlReads.set(key, { outcome, value });
+    return value;
   }
 
   private ephemeralRange(sysctls: Record<string, SysctlValue>, fail: (s: string, e: unknown) => void): EphemeralRange | null {

@@ -138,8 +138,10 @@ export class OwnerTracker {
   ) {}
   private rotation = 0;
 
-  /** `inodes`: the socket inodes of the current table (0 = no file, skipped). */
-  async scan(inodes: ArrayLike<number>, monotonic: () => number): Promise<OwnerScan> {
+  /** `inodes`: the socket inodes of the current table (0 = no file, skipped). `validateMax`: remembered
+   *  owners re-validated by this scan at most (default the tracker's; the collector passes a smaller
+   *  number while nobody is looking at owners — docs/performance.md, "Idle CPU"). */
+  async scan(inodes: ArrayLike<number>, monotonic: () => number, validateMax = this.validateMax): Promise<OwnerScan> {
     const t0 = monotonic();
     const live = new Set<number>();
     for (let i = 0; i < inodes.length; i++) if (inodes[i] !== 0) live.add(inodes[i]);
@@ -163,7 +165,7 @@ export class OwnerTracker {
     let unknown = this.walkedAt === -Infinity || (this.searched.size > 0 && t0 - this.walkedAt >= this.researchMs) || anyUnknown();
     if (!unknown) {
       const before = this.owners.size;
-      await this.validate(known);
+      await this.validate(known, validateMax);
       // an owner that failed validation leaves its socket unknown: the walk finds where it went
       unknown = this.owners.size < before;
     }
@@ -180,16 +182,16 @@ export class OwnerTracker {
   }
 
   /** Re-validates remembered owners by one readlink each of the fd they were found at. */
-  private async validate(known: [number, Found][]): Promise<void> {
+  private async validate(known: [number, Found][], validateMax: number): Promise<void> {
     // at most `validateMax` readlinks per scan, in rotation: with half a million known sockets each
     // is re-validated every few scans instead of 500,000 readlinks each time (a closed socket or a
     // process gone is dropped at once above; only a socket handed to another process waits its turn)
     let check = known;
-    if (known.length > this.validateMax) {
+    if (known.length > validateMax) {
       const from = this.rotation % known.length;
-      check = known.slice(from, from + this.validateMax);
-      if (check.length < this.validateMax) check = check.concat(known.slice(0, this.validateMax - check.length));
-      this.rotation = from + this.validateMax;
+      check = known.slice(from, from + validateMax);
+      if (check.length < validateMax) check = check.concat(known.slice(0, validateMax - check.length));
+      this.rotation = from + validateMax;
     }
     const linkSync = this.reader.readlinkSync?.bind(this.reader);
     if (linkSync) {

@@ -60,7 +60,7 @@ export interface PeerClosedAge {
 export interface PeerClosedTiming {
   /** socket inode → bounds; a CLOSE_WAIT socket missing here closed or appeared between the dumps */
   byInode: Map<number, PeerClosedAge>;
-  /** why there is no timing for this read (the tcp_info dump failed), else null */
+  /** why there is no timing for this read (the tcp_info read failed), else null */
   error: string | null;
 }
 

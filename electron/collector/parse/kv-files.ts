@@ -69,6 +69,26 @@ export function parseSockstat(sockstat: string, sockstat6: string | null): Parse
 /** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
  *  Returns "Prefix.Name" → value (a null-prototype record). A header/value pair whose lengths
  *  differ is skipped. */
+/** A header line of /proc/net/snmp or netstat, split once: the same few lines come back every tick. */
+interface SnmpHeader {
+  prefix: string;
+  /** "Prefix.Name" per column; null when a name is a number (the line is not a header) */
+  keys: string[] | null;
+}
+const snmpHeaders = new Map<string, SnmpHeader>();
+
+function snmpHeader(head: string, colon: number): SnmpHeader {
+  let h = snmpHeaders.get(head);
+  if (h === undefined) {
+    const prefix = head.slice(0, colon);
+    const names = head.slice(colon + 1).trim().split(/\s+/);
+    h = { prefix, keys: names.some((n) => /^-?\d+$/.test(n)) ? null : names.map((n) => `${prefix}.${n}`) };
+    if (snmpHeaders.size >= 64) snmpHeaders.clear(); // bounded: a kernel has a dozen such lines
+    snmpHeaders.set(head, h);
+  }
+  return h;
+}
+
 export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
   const out = keyedByInput<number>();
   let skipped = 0;
@@ -80,8 +100,7 @@ export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
       skipped++;
       continue;
     }
-    const prefix = head.slice(0, colon);
-    const names = head.slice(colon + 1).trim().split(/\s+/);
+    const { prefix, keys } = snmpHeader(head, colon);
     const next = lines[i + 1];
     if (next === undefined || !next.startsWith(prefix + ':')) {
       skipped++;
@@ -89,16 +108,16 @@ export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
     }
     const values = next.slice(colon + 1).trim().split(/\s+/);
     i++;
-    if (values.length !== names.length || names.some((n) => /^-?\d+$/.test(n))) {
+    if (keys === null || values.length !== keys.length) {
       skipped += 2;
       continue;
     }
-    for (let k = 0; k < names.length; k++) {
+    for (let k = 0; k < keys.length; k++) {
       if (!/^-?\d+$/.test(values[k])) {
         skipped++;
         continue;
       }
-      out[`${prefix}.${names[k]}`] = Number(values[k]);
+      out[keys[k]] = Number(values[k]);
     }
   }
   return { value: out, skipped };

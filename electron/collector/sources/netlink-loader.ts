@@ -3,9 +3,10 @@
 
 import type { SocketSource } from '../types';
 
-export async function loadNetlinkSource(): Promise<{ source: SocketSource | null; reason: string }> {
+/** `reuseBuffers`: see NetlinkSourceOptions (for a caller that keeps only its latest table). */
+export async function loadNetlinkSource(opts: { reuseBuffers?: boolean } = {}): Promise<{ source: SocketSource | null; reason: string }> {
   try {
-    type Mod = { createNetlinkSource?: () => SocketSource | Promise<SocketSource> };
+    type Mod = { createNetlinkSource?: (opts: { reuseBuffers: boolean }) => SocketSource | Promise<SocketSource> };
     let mod: Mod;
     try {
       mod = (await import('./netlink')) as Mod;
@@ -16,7 +17,7 @@ export async function loadNetlinkSource(): Promise<{ source: SocketSource | null
       mod = require('./netlink') as Mod;
     }
     if (!mod.createNetlinkSource) return { source: null, reason: 'the netlink source is not built' };
-    return { source: await mod.createNetlinkSource(), reason: '' };
+    return { source: await mod.createNetlinkSource({ reuseBuffers: opts.reuseBuffers === true }), reason: '' };
   } catch (e) {
     return { source: null, reason: (e as Error).message };
   }

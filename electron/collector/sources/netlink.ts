@@ -12,12 +12,12 @@ import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, state
 
 /** What the addon exports. */
 export interface SockDiagAddon {
-  /** states: idiag_states bitmask (bit n = state n); families: bit 0 IPv4, bit 1 IPv6; infoStates:
-   *  states whose sockets also get their tcp_info, by a second dump filtered to those states that runs
-   *  only for a family whose main dump found such sockets; infoFamilies: families expected to need
-   *  that second dump (the previous result's), whose dump then runs alongside the main one */
-  dump(states: number, families: number, infoStates?: number, infoFamilies?: number): ArrayBuffer;
-  /** the floor of a read: the same dumps, each record only counted by state (16 × u32 per state
+  /** states: idiag_states bitmask (bit n = state n); families: bit 0 IPv4, bit 1 IPv6 (both: one walk
+   *  of the kernel's hash, docs/performance.md); infoStates: states whose sockets also get their
+   *  tcp_info, each looked up by its 4-tuple after the dump (beyond 2,048 of them, one dump filtered
+   *  to those states instead) */
+  dump(states: number, families: number, infoStates?: number, reuse?: ArrayBuffer): ArrayBuffer;
+  /** the floor of a read: the same dump, each record only counted by state (16 × u32 per state
    *  code); `npm run bench` compares the snapshot with it. Absent from an addon built before it. */
   countStates?(states: number, families: number): ArrayBuffer;
   layoutVersion: number;
@@ -84,10 +84,14 @@ export interface NetlinkSourceOptions {
   ipv4?: boolean;
   ipv6?: boolean;
   /** ask the kernel for the tcp_info of CLOSE_WAIT sockets (how long ago their peer closed); default
-   *  true. It costs a second dump, filtered to CLOSE_WAIT in the kernel, only when there are some. */
+   *  true. It costs one lookup per CLOSE_WAIT socket (no walk of the table), only when there are some. */
   closeWaitTiming?: boolean;
   /** injected addon (tests) */
   addon?: SockDiagAddon;
+  /** write each read into the buffer of the read before the previous one (no fresh multi-megabyte
+   *  buffer per read: docs/performance.md): a table is then valid only until the read after next.
+   *  The collector, which keeps only its latest table, asks for it; default false. */
+  reuseBuffers?: boolean;
 }
 
 export interface NetlinkSource extends SocketSource {
@@ -113,14 +117,22 @@ export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSou
   } catch (e) {
     throw new NetlinkUnavailableError(`netlink sock_diag is unavailable: ${(e as Error).message}`);
   }
-  // families whose last read had sockets needing tcp_info: their second dump runs alongside the next
-  let infoFamilies = 0;
+  // reuseBuffers: the buffers of the latest read and of the one before it (written into next)
+  let latest: ArrayBuffer | null = null;
+  let older: ArrayBuffer | null = null;
   return {
     name: 'netlink',
     connInfo: (keys) => readConnInfo(addon, keys),
     async read(): Promise<SocketTableResult> {
-      const d = decodeSockDiagDump(infoFamilies ? addon.dump(states, families, infoStates, infoFamilies) : addon.dump(states, families, infoStates));
-      infoFamilies = d.infoFamilies;
+      let buf: ArrayBuffer;
+      if (opts.reuseBuffers) {
+        buf = addon.dump(states, families, infoStates, ...(older ? [older] : []));
+        older = latest;
+        latest = buf;
+      } else {
+        buf = addon.dump(states, families, infoStates);
+      }
+      const d = decodeSockDiagDump(buf);
       return {
         interrupted: d.interrupted,
         table: d.table,

@@ -123,9 +123,12 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
   const ninfos = h[8];
   const errBytes = h[10];
   const L = sockDiagLayout(n, naddrs, ninfos, errBytes);
-  if (buf.byteLength !== L.size) {
+  // header [12]: the bytes this result uses (the buffer may have room to spare); 0 from an addon
+  // that always sized the buffer exactly
+  const used = h[12] || buf.byteLength;
+  if (used !== L.size || used > buf.byteLength) {
     throw new SockDiagLayoutError(
-      `sock_diag dump is ${buf.byteLength} bytes; ${n} rows, ${naddrs} addresses, ${ninfos} tcp_info entries and ${errBytes} bytes of error text need ${L.size}`,
+      `sock_diag dump uses ${used} of ${buf.byteLength} bytes; ${n} rows, ${naddrs} addresses, ${ninfos} tcp_info entries and ${errBytes} bytes of error text need ${L.size}`,
     );
   }
   if (h[7] > n) throw new SockDiagLayoutError(`sock_diag dump claims ${h[7]} IPv4 rows of ${n}`);
@@ -185,7 +188,7 @@ function decodeInfoEntries(buf: ArrayBuffer, at: number, count: number, flags: n
   if ((flags & 1) === 0) return null;
   if ((flags & 2) !== 0) {
     const text = String.fromCharCode(...new Uint8Array(buf, errAt, errBytes));
-    return { byInode: new Map(), error: `the CLOSE_WAIT tcp_info dump failed: ${text || 'no reason given'}` };
+    return { byInode: new Map(), error: `the CLOSE_WAIT tcp_info read failed: ${text || 'no reason given'}` };
   }
   const byInode = new Map<number, PeerClosedAge>();
   const dv = new DataView(buf, at, count * SOCKDIAG_INFO_ENTRY_BYTES);

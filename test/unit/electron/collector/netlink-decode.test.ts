@@ -233,7 +233,73 @@ describe('tcp_info of CLOSE_WAIT sockets', () => {
     }));
     assert.equal(d.table.length, 1);
     assert.equal(d.peerClosed!.byInode.size, 0);
-    assert.equal(d.peerClosed!.error, 'the CLOSE_WAIT tcp_info dump failed: receiving the sock_diag dump: Operation not permitted (errno 1)');
+    assert.equal(d.peerClosed!.error, 'the CLOSE_WAIT tcp_info read failed: receiving the sock_diag dump: Operation not permitted (errno 1)');
+  });
+});
+
+describe('sock_diag result with room to spare (header word 12)', () => {
+  const rows = [{ family: 4 as const, state: 6, local: LO4, lport: 1, remote: LO4, rport: 2, cookie: 5n }];
+  const roomy = (extra: number, used?: number): ArrayBuffer => {
+    const exact = new Uint8Array(pack(rows));
+    const buf = new ArrayBuffer(exact.length + extra);
+    new Uint8Array(buf).set(exact);
+    new Uint32Array(buf, 0, 16)[12] = used ?? exact.length;
+    return buf;
+  };
+
+  it('decodes the used part of a larger buffer; header 0 means the whole buffer', () => {
+    const d = decodeSockDiagDump(roomy(4096));
+    assert.equal(d.table.length, 1);
+    assert.equal(d.table.localPort[0], 1);
+    assert.equal(d.table.cookie![0], 5n);
+    assert.equal(decodeSockDiagDump(pack(rows)).table.length, 1);
+  });
+
+  it('rejects a used size that disagrees with the header, or is larger than the buffer', () => {
+    const exact = pack(rows).byteLength;
+    assert.throws(() => decodeSockDiagDump(roomy(4096, exact + 8)), /uses \d+ of \d+ bytes/);
+    assert.throws(() => decodeSockDiagDump(roomy(4096, exact - 8)), SockDiagLayoutError);
+    assert.throws(() => decodeSockDiagDump(roomy(0, exact + 4096)), SockDiagLayoutError);
+  });
+});
+
+describe('netlink source: reuseBuffers', () => {
+  const recording = () => {
+    const passed: (ArrayBuffer | undefined)[] = [];
+    const made: ArrayBuffer[] = [];
+    const addon: SockDiagAddon = {
+      layoutVersion: 2,
+      dump: (states, _f, _i, reuse?: ArrayBuffer) => {
+        if (states === 0) return pack([]);
+        passed.push(reuse);
+        const buf = reuse ?? pack([{ family: 4, state: 6, local: LO4, lport: made.length + 1, remote: LO4, rport: 2 }]);
+        if (!reuse) made.push(buf);
+        return buf;
+      },
+    };
+    return { addon, passed, made };
+  };
+
+  it('hands each read the buffer of the read before last — never the latest table\'s', async () => {
+    const { addon, passed, made } = recording();
+    const src = createNetlinkSource({ addon, reuseBuffers: true });
+    const t1 = (await src.read()).table;
+    const t2 = (await src.read()).table;
+    assert.deepEqual(passed, [undefined, undefined], 'the first two reads have nothing to reuse');
+    assert.notEqual(t1.state.buffer, t2.state.buffer);
+    const t3 = (await src.read()).table;
+    assert.equal(passed[2], made[0], 'the third read writes into the first read\'s buffer');
+    await src.read();
+    assert.equal(passed[3], made[1], 'the fourth into the second\'s');
+    assert.notEqual(passed[3], t3.state.buffer, 'never into the buffer of the table the collector holds');
+    assert.equal(made.length, 2, 'two buffers in rotation');
+  });
+
+  it('without it, no read is handed a buffer', async () => {
+    const { addon, passed } = recording();
+    const src = createNetlinkSource({ addon });
+    for (let i = 0; i < 3; i++) await src.read();
+    assert.deepEqual(passed, [undefined, undefined, undefined]);
   });
 });
 
