@@ -94,4 +94,35 @@ describe('OwnerTracker', () => {
     s = await t.scan([1002, 1003, 2001], mono);
     assert.equal(s.kind, 'validate');
   });
+
+  it('a validation slice (idle scans): a socket handed to another process is re-attributed within ⌈owners / slice⌉ scans; closed sockets and exited processes at once', async () => {
+    const fds = new Map<string, string>();
+    for (let i = 0; i < 10; i++) fds.set(String(10 + i), `socket:[${3000 + i}]`);
+    const procs = new Map([
+      [300, { comm: 'holder', fds }],
+      [400, { comm: 'taker', fds: new Map<string, string>() }],
+    ]);
+    const { reader, stats } = fakeProc(procs, true);
+    const t = new OwnerTracker(reader, '/proc');
+    const inodes = [...Array(10).keys()].map((i) => 3000 + i);
+    await t.scan(inodes, mono);
+    // 3007 handed from holder to taker: with 3 validations per scan it is found within ⌈10 / 3⌉ = 4 scans
+    fds.delete('17');
+    procs.get(400)!.fds.set('4', 'socket:[3007]');
+    let scansUntilFound = 0;
+    for (let k = 1; k <= 4 && scansUntilFound === 0; k++) {
+      const before = stats.readlinks;
+      const s = await t.scan(inodes, mono, 3);
+      if (s.kind === 'validate') assert.equal(stats.readlinks - before, 3, 'three readlinks per sliced scan');
+      if (s.byInode.get(3007)?.pid === 400) scansUntilFound = k;
+    }
+    assert.ok(scansUntilFound >= 1 && scansUntilFound <= 4, `re-attributed after ${scansUntilFound} scans`);
+    // a closed socket and an exited process are dropped at the next sliced scan, whatever the slice
+    fds.delete('10');
+    let s = await t.scan(inodes.filter((i) => i !== 3000), mono, 1);
+    assert.equal(s.byInode.has(3000), false);
+    procs.delete(400);
+    s = await t.scan(inodes.filter((i) => i !== 3000), mono, 1);
+    assert.equal(s.byInode.get(3007), undefined, 'its process exited');
+  });
 });

@@ -66,4 +66,28 @@ describe('sysctlRead: one wording for every reader', () => {
     assert.match(byKey.get('net.ipv4.tcp_max_orphans')!.unavailableReason!, /it is global/);
     assert.equal(byKey.get('net.ipv4.tcp_tw_recycle')!.unavailableReason, 'removed in Linux 4.12');
   });
+
+  it('the collector re-reads every tick: a changed value, a key that goes missing and comes back', async () => {
+    const collector = new Collector({ procRoot: join(dir, 'proc'), socketSource: 'procfs' });
+    const key = 'net.ipv4.tcp_fin_timeout';
+    const path = join(dir, 'proc', 'sys', ...key.split('.'));
+    try {
+      let snap = await collector.tick();
+      assert.deepEqual(snap.sysctls[key], { available: true, raw: '60', scope: 'netns' });
+      const same = snap.sysctls[key];
+      snap = await collector.tick();
+      assert.deepEqual(snap.sysctls[key], same, 'unchanged');
+      put(key, '30\n');
+      snap = await collector.tick();
+      assert.equal((snap.sysctls[key] as { raw: string }).raw, '30', 'the new value, not last tick\'s');
+      rmSync(path);
+      snap = await collector.tick();
+      assert.deepEqual(snap.sysctls[key], { available: false, reason: 'not present on this kernel' });
+      put(key, '45\n');
+      snap = await collector.tick();
+      assert.equal((snap.sysctls[key] as { raw: string }).raw, '45');
+    } finally {
+      put(key, '60\n');
+    }
+  });
 });
