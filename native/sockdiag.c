@@ -88,7 +88,7 @@
 #include <node_api.h>
 
 #define WLSD_MAGIC 0x44534c57u /* "WLSD" read as a little-endian u32 */
-#define WLSD_VERSION 2u
+#define WLSD_VERSION 3u
 #define HEADER_WORDS 16
 #define ADDR_ENTRY_BYTES 20
 #define RECV_BUFFER_BYTES (256 * 1024)
@@ -99,14 +99,17 @@
 /* sockets in the infoStates looked up one by one; beyond this many, one filtered dump instead (a
  * lookup costs about a microsecond in the kernel, a walk of the hash a few milliseconds) */
 #define INFO_LOOKUP_MAX 2048
-/* work buffers kept between calls (a main dump and a tcp_info dump can be in flight per thread) */
-#define POOL_MAX 4
-/* a kept buffer that is more than this many rows larger than the last read needed is given back */
+/* work buffers kept between calls, per kind (main dump, tcp_info read, countStates): a few, for
+ * reads running at once on different threads */
+#define POOL_MAX 2
+/* a kept buffer is given back when it is over four times what the last read needed and the difference
+ * is more than this many entries */
 #define SHRINK_SLACK_ROWS 65536
 
 typedef struct {
   uint64_t cookie;
   uint32_t tx, rx, expires, retrans, uid, inode, laddr, raddr;
+  uint32_t ifindex; /* the device the socket is bound to (0: none): an exact lookup must name it */
   uint16_t lport, rport;
   uint8_t family, state, timer;
 } row_t;
@@ -155,16 +158,21 @@ static void free_dump(dump_t *d) {
 
 /* ------------------------------------------------------------------ work buffer pool */
 
+enum { WS_MAIN, WS_INFO, WS_COUNT, WS_KINDS };
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static dump_t *pool[POOL_MAX];
-static int npool;
+static dump_t *pool[WS_KINDS][POOL_MAX];
+static int npool[WS_KINDS];
 
-/* A work area with no rows, its buffers kept from an earlier call when there is one; NULL when out of
- * memory. */
+static int ws_kind(const dump_t *d) { return d->count_only ? WS_COUNT : d->ext ? WS_INFO : WS_MAIN; }
+
+/* A work area with no rows, its buffers kept from an earlier call of the same kind when there is one
+ * (a main dump's buffers never go to a tcp_info read, whose few entries would make them look
+ * oversized); NULL when out of memory. */
 static dump_t *ws_get(uint8_t ext, uint8_t count_only) {
   dump_t *d = NULL;
+  int kind = count_only ? WS_COUNT : ext ? WS_INFO : WS_MAIN;
   pthread_mutex_lock(&pool_lock);
-  if (npool > 0) d = pool[--npool];
+  if (npool[kind] > 0) d = pool[kind][--npool[kind]];
   pthread_mutex_unlock(&pool_lock);
   if (!d && !(d = calloc(1, sizeof *d))) return NULL;
   if (d->naddrs && d->slots) memset(d->slots, 0, d->nslots * sizeof *d->slots);
@@ -182,15 +190,17 @@ static dump_t *ws_get(uint8_t ext, uint8_t count_only) {
   return d;
 }
 
-/* Hands a work area back; its row buffer shrinks when it is far larger than this read needed. */
+static int oversized(size_t cap, size_t used) { return cap > 4 * used && cap - used > SHRINK_SLACK_ROWS; }
+
+/* Hands a work area back to its kind's pool; a buffer far larger than this read needed is freed. */
 static void ws_put(dump_t *d) {
   if (!d) return;
-  if (d->caprows > d->nrows + SHRINK_SLACK_ROWS) {
+  if (oversized(d->caprows, d->nrows)) {
     free(d->rows);
     d->rows = NULL;
     d->caprows = 0;
   }
-  if (d->capaddrs > d->naddrs + SHRINK_SLACK_ROWS) {
+  if (oversized(d->capaddrs, d->naddrs)) {
     if (d->naddrs && d->slots) memset(d->slots, 0, d->nslots * sizeof *d->slots);
     free(d->addrs);
     free(d->slots);
@@ -198,14 +208,15 @@ static void ws_put(dump_t *d) {
     d->slots = NULL;
     d->capaddrs = d->nslots = d->naddrs = 0;
   }
-  if (d->capinfos > d->ninfos + SHRINK_SLACK_ROWS) {
+  if (oversized(d->capinfos, d->ninfos)) {
     free(d->infos);
     d->infos = NULL;
     d->capinfos = 0;
   }
+  int kind = ws_kind(d);
   pthread_mutex_lock(&pool_lock);
-  int kept = npool < POOL_MAX;
-  if (kept) pool[npool++] = d;
+  int kept = npool[kind] < POOL_MAX;
+  if (kept) pool[kind][npool[kind]++] = d;
   pthread_mutex_unlock(&pool_lock);
   if (!kept) {
     free_dump(d);
@@ -326,6 +337,7 @@ static int add_row(dump_t *d, const struct inet_diag_msg *m) {
   w->tx = m->idiag_state == TCP_LISTEN_STATE ? 0 : m->idiag_wqueue;
   w->uid = m->idiag_uid;
   w->inode = m->idiag_inode;
+  w->ifindex = m->id.idiag_if;
   w->lport = ntohs(m->id.idiag_sport);
   w->rport = ntohs(m->id.idiag_dport);
   w->laddr = (uint32_t)l;
@@ -588,6 +600,7 @@ typedef struct {
   uint8_t has_cookie;
   uint16_t sport, dport; /* host order */
   uint32_t src[4], dst[4];
+  uint32_t ifindex; /* the bound device, 0 for none (the kernel's lookup matches a bound socket only with it) */
   uint64_t cookie;
 } ci_req_t;
 
@@ -679,7 +692,7 @@ static int ci_batch(int fd, const ci_req_t *reqs, size_t first, size_t count, ci
     m->r.id.idiag_dport = htons(q->dport);
     memcpy(m->r.id.idiag_src, q->src, 16);
     memcpy(m->r.id.idiag_dst, q->dst, 16);
-    m->r.id.idiag_if = 0;
+    m->r.id.idiag_if = q->ifindex;
     m->r.id.idiag_cookie[0] = q->has_cookie ? (uint32_t)q->cookie : INET_DIAG_NOCOOKIE;
     m->r.id.idiag_cookie[1] = q->has_cookie ? (uint32_t)(q->cookie >> 32) : INET_DIAG_NOCOOKIE;
   }
@@ -897,6 +910,7 @@ static int read_infos(const dump_t *d, dump_t *t, uint32_t info_states, uint32_t
       q->dport = r->rport;
       memcpy(q->src, d->addrs[r->laddr].bytes, 16);
       memcpy(q->dst, d->addrs[r->raddr].bytes, 16);
+      q->ifindex = r->ifindex;
       q->cookie = r->cookie;
       q->has_cookie = 1;
     }
@@ -907,7 +921,13 @@ static int read_infos(const dump_t *d, dump_t *t, uint32_t info_states, uint32_t
       const uint8_t *e = entries + i * CI_ENTRY_BYTES;
       int32_t status;
       memcpy(&status, e + 8, 4);
-      if (status != 0 || !(e[30] & 1u)) continue; /* gone, reused, or no tcp_info */
+      if (status == ENOENT || status == ESTALE) continue; /* gone (or its tuple reused) since the dump */
+      if (status != 0) {
+        snprintf(o.error, sizeof o.error, "the kernel refused a tcp_info lookup: %s (errno %d)", strerror(status), status);
+        rc = -1;
+        break;
+      }
+      if (!(e[30] & 1u)) continue; /* answered without tcp_info */
       uint64_t cookie;
       uint32_t inode, len;
       memcpy(&cookie, e, 8);
@@ -969,11 +989,13 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
     if (!t) {
       info_flags |= 2u;
       err = "out of memory for the tcp_info read";
-    } else if (read_infos(d, t, want_info, info_families, candidates) != 0) {
-      info_flags |= 2u;
-      err = t->error;
+    } else {
+      if (candidates <= INFO_LOOKUP_MAX) info_flags |= 4u;
+      if (read_infos(d, t, want_info, info_families, candidates) != 0) {
+        info_flags |= 2u;
+        err = t->error;
+      }
     }
-    if (candidates <= INFO_LOOKUP_MAX) info_flags |= 4u;
   }
   size_t errlen = (info_flags & 2u) ? strnlen(err, 255) : 0;
   /* a partial answer would look complete */

@@ -93,7 +93,7 @@ export interface CollectorOptions {
 /** Remembered owners an idle owner scan re-validates at most (one readlink each), in rotation: a socket
  *  handed from one process to another (rare: SCM_RIGHTS, or a fork whose parent closed it) is
  *  re-attributed within ⌈owners / this⌉ idle scans, and at once when owners are demanded (the
- *  connections view), which validates them all. A closed socket or an exited process is dropped at
+ *  connections view), which validates up to 5,000 per scan. A closed socket or an exited process is dropped at
  *  every scan. docs/performance.md, "Idle CPU". */
 export const IDLE_OWNER_VALIDATE_MAX = 128;
 

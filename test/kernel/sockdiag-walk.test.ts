@@ -102,4 +102,36 @@ describe('sock_diag: one walk for both families, and CLOSE_WAIT tcp_info by look
     assert.equal(over.flags & 4, 0, `${INFO_LOOKUP_MAX + 1} CLOSE_WAIT sockets: one filtered dump`);
     assert.deepEqual(sorted(over.infoInodes.map(String)), sorted(over.closeWait.map(String)), 'every CLOSE_WAIT socket has its tcp_info');
   });
+
+  it('CLOSE_WAIT tcp_info of sockets bound to an interface (IPv6 link-local): the lookup names the interface', async (t) => {
+    if (!requireRoot(t) || !requireNative(t)) return;
+    const ns = await createNetns('wl-cwif');
+    namespaces.push(ns);
+    for (const cmd of [
+      ['link', 'add', 'wl0', 'type', 'veth', 'peer', 'name', 'wl1'],
+      ['link', 'set', 'wl0', 'up'],
+      ['link', 'set', 'wl1', 'up'],
+      ['-6', 'addr', 'add', 'fe80::1/64', 'dev', 'wl0', 'nodad'],
+    ]) {
+      const r = await ns.exec('ip', cmd);
+      assert.equal(r.code, 0, `ip ${cmd.join(' ')}: ${r.stderr}`);
+    }
+    // 3 connections to fe80::1%wl0; each client sends its FIN, the server never closes: 3 CLOSE_WAIT
+    // sockets bound to wl0 (a link-local address is only reachable through its interface)
+    const holder = new LineReader(ns.spawn(process.execPath, ['-e', `
+      const net = require('node:net');
+      let ended = 0;
+      const held = [];
+      const server = net.createServer({ allowHalfOpen: true }, (s) => { held.push(s); s.on('end', () => { if (++ended === 3) console.log('READY'); }); s.resume(); });
+      server.listen(20100, 'fe80::1%wl0', () => {
+        for (let i = 0; i < 3; i++) { const c = net.createConnection({ host: 'fe80::1%wl0', port: 20100 }, () => c.end()); c.resume(); held.push(c); }
+      });
+      setInterval(() => {}, 1000);
+    `]));
+    await holder.expect('READY', 30_000);
+    const r = await probe<{ closeWait: number[]; infoInodes: number[]; flags: number }>(ns, 'info');
+    assert.equal(r.closeWait.length, 3, 'three CLOSE_WAIT sockets');
+    assert.equal(r.flags & 7, 5, 'read by lookups, without failing');
+    assert.deepEqual(sorted(r.infoInodes.map(String)), sorted(r.closeWait.map(String)), 'each has its tcp_info');
+  });
 });

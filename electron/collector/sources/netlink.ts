@@ -124,15 +124,13 @@ export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSou
     name: 'netlink',
     connInfo: (keys) => readConnInfo(addon, keys),
     async read(): Promise<SocketTableResult> {
-      let buf: ArrayBuffer;
+      const buf = opts.reuseBuffers && older ? addon.dump(states, families, infoStates, older) : addon.dump(states, families, infoStates);
+      const d = decodeSockDiagDump(buf);
       if (opts.reuseBuffers) {
-        buf = addon.dump(states, families, infoStates, ...(older ? [older] : []));
+        // only once the read decoded: a failed one leaves the table the caller holds untouched
         older = latest;
         latest = buf;
-      } else {
-        buf = addon.dump(states, families, infoStates);
       }
-      const d = decodeSockDiagDump(buf);
       return {
         interrupted: d.interrupted,
         table: d.table,

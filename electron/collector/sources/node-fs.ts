@@ -5,45 +5,55 @@ import { readdir, readlink } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Clock, FileReader } from '../types';
 
-/** Kernel files read every tick and kept open between reads: sysctls and this namespace's /proc/net. */
-const KEEP_OPEN = /^\/proc\/(sys|net)\//;
+/** Kernel files read every tick and kept open between reads: sysctls, and this namespace's
+ *  single-record /proc/net files (a multi-record seq_file such as /proc/net/tcp hands over one page
+ *  per read, so it is not read this way). */
+const KEEP_OPEN = /^\/proc\/sys\/|^\/proc\/net\/(snmp|snmp6|netstat|sockstat|sockstat6)$/;
 const openFiles = new Map<string, number>();
 let readBuffer = Buffer.allocUnsafe(16 * 1024);
 
-/** A /proc/sys or /proc/net file read from offset 0 of a descriptor kept open: the kernel generates
- *  the text afresh on each read from 0 (a sysctl's handler, a seq_file restarted at its first
- *  record), so a tick costs a pread or two per file instead of open, fstat, read and close —
- *  docs/performance.md, "Idle CPU". A failing descriptor is closed and the error passed on; the next
- *  read opens the file again. */
-export function readKernelFile(path: string): string {
-  let fd = openFiles.get(path);
-  if (fd === undefined) {
-    fd = openSync(path, 'r');
-    openFiles.set(path, fd);
+/** Reads all of `fd` from offset 0 in one pread: procfs generates the text at that read and hands
+ *  over all of it that fits; a full buffer means it may not have fitted, so a bigger buffer reads it
+ *  again from 0 (a sysctl read from a later offset may return nothing). */
+function preadAll(fd: number): string {
+  for (;;) {
+    const got = readSync(fd, readBuffer, 0, readBuffer.length, 0);
+    if (got < readBuffer.length) return readBuffer.toString('latin1', 0, got);
+    readBuffer = Buffer.allocUnsafe(readBuffer.length * 2);
   }
+}
+
+function closeQuietly(fd: number): void {
   try {
-    let n = 0;
-    for (;;) {
-      if (n === readBuffer.length) {
-        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
-        readBuffer.copy(bigger, 0, 0, n);
-        readBuffer = bigger;
-      }
-      const want = readBuffer.length - n;
-      const got = readSync(fd, readBuffer, n, want, n);
-      n += got;
-      // procfs hands over all it has up to the length asked for: a short read is the end (saves the
-      // read that would return 0)
-      if (got < want) break;
-    }
-    return readBuffer.toString('latin1', 0, n);
-  } catch (e) {
-    openFiles.delete(path);
+    closeSync(fd);
+  } catch {
+    // already unusable
+  }
+}
+
+/** A /proc/sys or single-record /proc/net file read from offset 0 of a descriptor kept open: the
+ *  kernel generates the text afresh on each read from 0 (a sysctl's handler, a seq_file restarted at
+ *  its first record), so a tick costs one pread per file instead of open, fstat, read, read and close
+ *  — docs/performance.md, "Idle CPU". A kept descriptor that fails (its file went away: a module
+ *  unloaded and loaded again) is closed and the file opened afresh once; an error from a fresh
+ *  descriptor is passed on. */
+export function readKernelFile(path: string): string {
+  const kept = openFiles.get(path);
+  if (kept !== undefined) {
     try {
-      closeSync(fd);
+      return preadAll(kept);
     } catch {
-      // already unusable
+      openFiles.delete(path);
+      closeQuietly(kept);
     }
+  }
+  const fd = openSync(path, 'r');
+  try {
+    const text = preadAll(fd);
+    openFiles.set(path, fd);
+    return text;
+  } catch (e) {
+    closeQuietly(fd);
     throw e;
   }
 }

@@ -6,7 +6,7 @@ import { formatAddressBytes } from '../../../shared/address';
 import type { PeerClosedAge, PeerClosedTiming, SocketTable } from '../types';
 
 export const SOCKDIAG_MAGIC = 0x44534c57; // "WLSD"
-export const SOCKDIAG_LAYOUT_VERSION = 2;
+export const SOCKDIAG_LAYOUT_VERSION = 3;
 export const SOCKDIAG_HEADER_WORDS = 16;
 export const SOCKDIAG_ADDR_ENTRY_BYTES = 20;
 /** one tcp_info entry: u64 cookie, u32 inode, u32 payload length, the first 64 bytes of tcp_info */
@@ -34,11 +34,11 @@ export interface DecodedDump {
   interrupted: boolean;
   /** IPv4 rows come first */
   ipv4Rows: number;
-  /** families (bit 0 IPv4, bit 1 IPv6) the main dump found sockets of the infoStates in: the next
-   *  dump's infoFamilies hint (0 from an addon that does not report it) */
+  /** families (bit 0 IPv4, bit 1 IPv6) the main dump found sockets of the infoStates in (0 from an
+   *  addon that does not report it) */
   infoFamilies: number;
   /** peer-close bounds of the sockets whose tcp_info was asked for (infoStates); null when no such
-   *  dump ran (none was asked for, or the main dump found no socket in those states) */
+   *  read ran (none was asked for, or the main dump found no socket in those states) */
   peerClosed: PeerClosedTiming | null;
 }
 

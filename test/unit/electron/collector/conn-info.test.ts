@@ -26,6 +26,7 @@ import {
   TCP_INFO_KNOWN_BYTES,
 } from '../../../../electron/collector/sources/conn-info-layout';
 import type { AddonConnRequest, SockDiagAddon } from '../../../../electron/collector/sources/netlink';
+import { SOCKDIAG_LAYOUT_VERSION } from '../../../../electron/collector/sources/sockdiag-layout';
 import type { SocketSource } from '../../../../electron/collector/types';
 
 /** A struct tcp_info of `len` bytes with every known field set to a distinct value (its offset + 1000,
@@ -206,7 +207,7 @@ function connInfoBuffer(entries: FakeEntry[]): ArrayBuffer {
 function fakeAddon(entries: FakeEntry[] | Error, seen: AddonConnRequest[][] = []): SockDiagAddon {
   return {
     dump: () => new ArrayBuffer(0),
-    layoutVersion: 2,
+    layoutVersion: SOCKDIAG_LAYOUT_VERSION,
     connInfoLayoutVersion: CONN_INFO_LAYOUT_VERSION,
     connInfoMax: CONN_INFO_MAX_KEYS,
     connInfo(reqs) {
@@ -325,7 +326,7 @@ describe('readConnInfo (injected addon)', () => {
     const failed = readConnInfo(fakeAddon(Object.assign(new Error('receiving the sock_diag lookups: Resource temporarily unavailable'), { code: 'ERR_WLSD_NETLINK' })), [K]);
     assert.equal(failed.available, false);
     assert.match(!failed.available ? failed.reason : '', /the netlink lookups failed: receiving/);
-    const stale: SockDiagAddon = { dump: () => new ArrayBuffer(0), layoutVersion: 2 };
+    const stale: SockDiagAddon = { dump: () => new ArrayBuffer(0), layoutVersion: SOCKDIAG_LAYOUT_VERSION };
     const r = readConnInfo(stale, [K]);
     assert.equal(r.available, false);
     assert.match(!r.available ? r.reason : '', /built before per-connection details existed — run `npm run build:native`/);

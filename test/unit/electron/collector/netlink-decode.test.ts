@@ -9,6 +9,7 @@ import {
   decodeSockDiagDump,
   decodeTcpInfoTimes,
   peerClosedBounds,
+  SOCKDIAG_LAYOUT_VERSION,
   SockDiagLayoutError,
   stateBit,
 } from '../../../../electron/collector/sources/sockdiag-layout';
@@ -90,7 +91,7 @@ function pack(
   const dv = new DataView(buf);
   const v4 = rows.filter((r) => r.family === 4).length;
   const infoFlags = opts.infoFlags ?? (opts.infos ? 1 : 0);
-  [0x44534c57, 2, n, addrs.length, opts.skipped ?? 0, opts.unknown ?? 0, opts.flags ?? 0, v4, infos.length, infoFlags, err.length].forEach((w, i) =>
+  [0x44534c57, SOCKDIAG_LAYOUT_VERSION, n, addrs.length, opts.skipped ?? 0, opts.unknown ?? 0, opts.flags ?? 0, v4, infos.length, infoFlags, err.length].forEach((w, i) =>
     dv.setUint32(i * 4, w, true),
   );
   infos.forEach((e, i) => {
@@ -171,7 +172,7 @@ describe('sock_diag dump decoding', () => {
     };
     assert.throws(() => decodeSockDiagDump(new ArrayBuffer(10)), { name: 'SockDiagLayoutError', message: /too short: 10 bytes/ });
     assert.throws(() => decodeSockDiagDump(patched(0, 0x12345678)), /bad magic/);
-    assert.throws(() => decodeSockDiagDump(patched(4, 1)), /layout version 1 does not match 2: rebuild it/);
+    assert.throws(() => decodeSockDiagDump(patched(4, 1)), /layout version 1 does not match 3: rebuild it/);
     assert.throws(() => decodeSockDiagDump(patched(8, 5)), /5 rows, 1 addresses, 0 tcp_info entries and 0 bytes of error text need/);
     assert.throws(() => decodeSockDiagDump(patched(32, 1)), /1 tcp_info entries/);
     assert.throws(() => decodeSockDiagDump(good.slice(0, good.byteLength - 4)), SockDiagLayoutError);
@@ -268,7 +269,7 @@ describe('netlink source: reuseBuffers', () => {
     const passed: (ArrayBuffer | undefined)[] = [];
     const made: ArrayBuffer[] = [];
     const addon: SockDiagAddon = {
-      layoutVersion: 2,
+      layoutVersion: SOCKDIAG_LAYOUT_VERSION,
       dump: (states, _f, _i, reuse?: ArrayBuffer) => {
         if (states === 0) return pack([]);
         passed.push(reuse);
@@ -306,7 +307,7 @@ describe('netlink source: reuseBuffers', () => {
 describe('netlink source with an injected addon', () => {
   const fakeAddon = (dump: (states: number, families: number) => ArrayBuffer): SockDiagAddon & { calls: number[][] } => {
     const calls: number[][] = [];
-    return { layoutVersion: 2, calls, dump: (s, f, i) => (calls.push(i === undefined ? [s, f] : [s, f, i]), dump(s, f)) };
+    return { layoutVersion: SOCKDIAG_LAYOUT_VERSION, calls, dump: (s, f, i) => (calls.push(i === undefined ? [s, f] : [s, f, i]), dump(s, f)) };
   };
 
   it('probes with an empty mask, then dumps with the requested mask and families', async () => {
