@@ -10,6 +10,9 @@ import type { Clock, FileReader } from '../types';
  *  per read, so it is not read this way). */
 const KEEP_OPEN = /^\/proc\/sys\/|^\/proc\/net\/(snmp|snmp6|netstat|sockstat|sockstat6)$/;
 const openFiles = new Map<string, number>();
+/** files found missing (ENOENT), looked for again after MISSING_RECHECK_MS */
+const missingFiles = new Map<string, { until: number; error: unknown }>();
+const MISSING_RECHECK_MS = 10_000;
 let readBuffer = Buffer.allocUnsafe(16 * 1024);
 
 /** Reads all of `fd` from offset 0 in one pread: procfs generates the text at that read and hands
@@ -38,6 +41,11 @@ function closeQuietly(fd: number): void {
  *  unloaded and loaded again) is closed and the file opened afresh once; an error from a fresh
  *  descriptor is passed on. */
 export function readKernelFile(path: string): string {
+  const gone = missingFiles.get(path);
+  if (gone !== undefined) {
+    if (performance.now() < gone.until) throw gone.error;
+    missingFiles.delete(path);
+  }
   const kept = openFiles.get(path);
   if (kept !== undefined) {
     try {
@@ -47,7 +55,18 @@ export function readKernelFile(path: string): string {
       closeQuietly(kept);
     }
   }
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    // a sysctl this kernel or namespace does not have stays missing: its error is remembered for a
+    // while instead of being made again (with its stack) every tick
+    if ((e as { code?: unknown }).code === 'ENOENT') {
+      if (missingFiles.size >= 256) missingFiles.clear();
+      missingFiles.set(path, { until: performance.now() + MISSING_RECHECK_MS, error: e });
+    }
+    throw e;
+  }
   try {
     const text = preadAll(fd);
     openFiles.set(path, fd);
@@ -68,6 +87,7 @@ export function closeKernelFiles(): void {
     }
   }
   openFiles.clear();
+  missingFiles.clear();
 }
 
 /** How many descriptors readKernelFile keeps open (tests). */

@@ -1,6 +1,7 @@
 // Kernel files kept open and re-read from offset 0 (electron/collector/sources/node-fs.ts,
 // readKernelFile; docs/performance.md, "Idle CPU"): the text is the file's current text each time,
-// whatever its length; a file that cannot be read leaves nothing open; and on the real /proc the
+// whatever its length; a file that cannot be read leaves nothing open (a missing one is remembered
+// for 10 s rather than failing again each tick); and on the real /proc the
 // kernel regenerates the text at each read — a counter moves between two reads of one descriptor.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,16 @@ describe('readKernelFile', () => {
     assert.throws(() => readKernelFile(join(dir, 'missing')), { code: 'ENOENT' });
     assert.throws(() => readKernelFile(dir), { code: 'EISDIR' });
     assert.equal(keptKernelFiles(), 0);
+  });
+
+  it('a missing file stays missing for a while (no new error each tick), then is looked for again', () => {
+    closeKernelFiles();
+    const p = join(dir, 'appears-later');
+    assert.throws(() => readKernelFile(p), { code: 'ENOENT' });
+    writeFileSync(p, '1\n');
+    assert.throws(() => readKernelFile(p), { code: 'ENOENT' }, 'remembered as missing (10 s)');
+    closeKernelFiles(); // forgets it, as the recheck time would
+    assert.equal(readKernelFile(p), '1\n');
   });
 
   it('the real /proc: the same descriptor sees Tcp.ActiveOpens move after connections; sysctls read as readFileSync does', async () => {
