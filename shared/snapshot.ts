@@ -3,6 +3,7 @@
 // class instances. Lists are top-N (see SNAPSHOT_LIMITS), never the whole socket table.
 
 import type { AlertsState } from './alerts';
+import type { Msg } from './i18n';
 import type { StateCounts, TcpState, TimerKind } from './tcp';
 
 /** Bumped when a field of the Snapshot changes meaning or name (2: `timeWait`, the timer histogram,
@@ -239,7 +240,9 @@ export interface Owners {
 
 export type SysctlValue =
   | { available: true; raw: string; scope: 'netns' | 'global' | 'unknown' }
-  | { available: false; reason: string };
+  /** reason: English; msg: the same as a catalog message for the UI's language (absent in snapshots
+   *  made before it existed: show the reason as is) */
+  | { available: false; reason: string; msg?: Msg };
 
 export type SocketSourceName = 'netlink' | 'procfs';
 

@@ -241,28 +241,18 @@ function readMsg(entry: CatalogEntry, outcome: { text: string } | { error: unkno
  *  its own file access. Pass the file's text, or the error reading it threw (anything with a `code`). */
 export function sysctlRead(entry: CatalogEntry, outcome: { text: string } | { error: unknown } | 'removed'): SysctlValue {
   const m = readMsg(entry, outcome);
-  if (m) return { available: false, reason: msgText(m) };
+  if (m) return { available: false, reason: msgText(m), msg: m };
   return { available: true, raw: normalizeSysctlValue((outcome as { text: string }).text), scope: entry.scope };
 }
 
 /** The tuning panel's view of a key from what was read (undefined: the reader did not read it). */
 export function knobState(key: string, v: SysctlValue | undefined): TuningKnobState {
-  if (!v) return { key, available: false, unavailableReason: msgText(msg('knobs.read.notRead')), value: null };
-  return v.available ? { key, available: true, unavailableReason: null, value: v.raw } : { key, available: false, unavailableReason: v.reason, value: null };
-}
-
-/** The Msg of an unavailability reason sysctlRead or knobState wrote (they travel as English text in
- *  SysctlValue.reason / TuningKnobState.unavailableReason); null for any other text, shown as is. */
-export function readReasonMsg(reason: string | null | undefined): Msg | null {
-  if (!reason) return null;
-  for (const key of ['knobs.read.globalMissing', 'knobs.read.missing', 'knobs.read.notRead', 'knobs.read.removedEarlier'] as const) {
-    if (msgText(msg(key)) === reason) return msg(key);
+  if (!v) {
+    const m = msg('knobs.read.notRead');
+    return { key, available: false, unavailableReason: msgText(m), unavailableMsg: m, value: null };
   }
-  const removed = /^removed in Linux ([0-9][0-9.]*)$/.exec(reason);
-  if (removed) return msg('knobs.read.removed', { version: removed[1]! });
-  const unreadable = /^cannot be read \((.*)\)$/s.exec(reason);
-  if (unreadable) return msg('knobs.read.unreadable', { detail: unreadable[1]! });
-  return null;
+  if (v.available) return { key, available: true, unavailableReason: null, value: v.raw };
+  return { key, available: false, unavailableReason: v.reason, ...(v.msg ? { unavailableMsg: v.msg } : {}), value: null };
 }
 
 // ---------------------------------------------------------------- validation

@@ -1,12 +1,17 @@
 // Tuning request/response types shared by the renderer, main process, CLI and helper client.
 // The sysctl catalog itself (every knob, its truth and myths) lives in shared/sysctl-catalog.ts.
 
+import type { Msg } from './i18n';
+
 export interface TuningKnobState {
   /** dotted sysctl key, e.g. "net.ipv4.tcp_tw_reuse" */
   key: string;
   available: boolean;
-  /** why unavailable (missing on this kernel, removed, global key in a child namespace …) */
+  /** why unavailable (missing on this kernel, removed, global key in a child namespace …), in English */
   unavailableReason: string | null;
+  /** the same as a catalog message, for the reader's language (absent: a reason Waitline did not word,
+   *  or a state from before it existed — show unavailableReason as is) */
+  unavailableMsg?: Msg;
   /** current value as the kernel prints it (tabs normalized to one space) */
   value: string | null;
 }

@@ -2,7 +2,7 @@
 // client the app uses (pkexec + the helper). A change made here is kept at once: typing the command
 // is the confirmation, so there is no 30 s auto-revert; `tune revert ID` undoes it.
 
-import { SYSCTL_CATALOG, catalogEntry, parseAssignments, readReasonMsg, validateChanges, type CatalogEntry } from '../../shared/sysctl-catalog';
+import { SYSCTL_CATALOG, catalogEntry, parseAssignments, validateChanges, type CatalogEntry } from '../../shared/sysctl-catalog';
 import type { Msg } from '../../shared/i18n';
 import type { TuningChange, TuningErrorCode, TuningKnobState, TuningResult } from '../../shared/tuning';
 import { TuningClient, type TuningClientOptions } from '../privileged/client';
@@ -82,8 +82,7 @@ export function unavailableText(k: TuningKnobState, scope: NetnsScope, t: CliT =
     return e.removedIn ? t('cli.tune.unavailable_removed', { key: k.key, release: e.removedIn }) : t('cli.tune.unavailable_removed_earlier', { key: k.key });
   }
   if (e?.scope === 'global' && scope === 'other') return t('cli.tune.unavailable_global', { key: k.key });
-  const why = readReasonMsg(k.unavailableReason);
-  const reason = why ? cliMsg(t, why) : k.unavailableReason;
+  const reason = k.unavailableMsg ? cliMsg(t, k.unavailableMsg) : k.unavailableReason;
   return reason ? t('cli.tune.unavailable_reason', { key: k.key, reason }) : t('cli.tune.unavailable_unreadable', { key: k.key });
 }
 

@@ -88,7 +88,17 @@ export interface CollectorOptions {
   /** lower this thread's priority (lowerCollectorPriority); default: when constructed off the main
    *  thread (serve's collector worker), never on a main thread (the CLI) */
   lowerPriority?: boolean;
+  /** CPU ms the process has used so far. A table read's cost, which spaces the next one (cadence.ts),
+   *  is the larger of its wall time and the CPU used meanwhile: the /proc fallback reads its files on
+   *  other threads while this one parses, so its CPU exceeds its wall time. Default:
+   *  process.cpuUsage() with the system clock; none (wall time only) with an injected clock. */
+  cpuMs?: (() => number) | null;
 }
+
+const processCpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
 /** Remembered owners an idle owner scan re-validates at most (one readlink each), in rotation: a socket
  *  handed from one process to another (rare: SCM_RIGHTS, or a fork whose parent closed it) is
@@ -123,6 +133,7 @@ export class Collector {
   private tableAt: number | null = null;
   private tableMono = -Infinity;
   private tableCostMs = 0;
+  private readonly cpuMs: (() => number) | null;
   private agg: Aggregates | null = null;
   private tableSkipped: Record<string, number> = {};
   private unknownStates = 0;
@@ -146,6 +157,7 @@ export class Collector {
   constructor(opts: CollectorOptions = {}) {
     this.reader = opts.reader ?? nodeFileReader;
     this.clock = opts.clock ?? systemClock;
+    this.cpuMs = opts.cpuMs !== undefined ? opts.cpuMs : opts.clock ? null : processCpuMs;
     this.procRoot = opts.procRoot ?? '/proc';
     this.sourceChoice = opts.socketSource ?? 'auto';
     this.minTableMs = opts.minTableIntervalMs ?? 1000;
@@ -208,6 +220,7 @@ export class Collector {
     if (tableDue || this.table === null) {
       try {
         const ts = this.clock.monotonic();
+        const cpu0 = this.cpuMs?.() ?? 0;
         const source = await this.pickSource();
         const r = await source.read();
         this.table = r.table;
@@ -220,7 +233,7 @@ export class Collector {
         if (r.peerClosed?.error) fail('CLOSE_WAIT ages (tcp_info)', new Error(r.peerClosed.error));
         this.budgetTrends.beginRead(now);
         this.agg = aggregate(r.table, { ephemeral, reuse, trends: this.budgetTrends, budgetLimit: this.listLimit, budgetRest: this.budgetRest });
-        this.tableCostMs = this.clock.monotonic() - ts;
+        this.tableCostMs = Math.max(this.clock.monotonic() - ts, this.cpuMs ? this.cpuMs() - cpu0 : 0);
         tableRead = true;
       } catch (e) {
         fail('socket table', e);

@@ -8,7 +8,6 @@ import {
   SYSCTL_CATALOG,
   catalogEntry,
   normalizeSysctlValue,
-  readReasonMsg,
   usablePorts,
   validateChanges,
   validateSysctlValue,
@@ -66,7 +65,7 @@ export function knobRows(state: TuningState | null, drafts: Drafts, writable: bo
         ? k.available
           ? null
           : k.unavailableReason
-            ? readReasonMsg(k.unavailableReason)
+            ? (k.unavailableMsg ?? null)
             : msg('tuning.knob.notAvailable')
         : msg('tuning.knob.notReadYet');
     const unavailableReason = unavailableMsg ? msgText(unavailableMsg) : (k?.unavailableReason ?? null);

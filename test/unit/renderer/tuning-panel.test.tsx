@@ -17,6 +17,8 @@ import { TuningService } from '../../../electron/main/tuning-service';
 import { FakeApi } from './renderer-fake-api';
 import { createLocalization, type Localization } from '../../../renderer/i18n';
 import { DISMISSED_MESSAGE } from '../../../electron/privileged/client';
+import { catalogEntry, knobState, sysctlRead } from '../../../shared/sysctl-catalog';
+import type { Msg } from '../../../shared/i18n';
 
 const VALUES: Record<string, string | null> = {
   'net.ipv4.tcp_tw_reuse': '2',
@@ -52,6 +54,8 @@ class MemoryHost {
   deny = false;
   /** why tcp_max_orphans is unavailable (a child namespace) */
   orphansReason = 'not present here: it is global';
+  /** the same reason as a catalog message, when the reader worded it (sysctlRead / knobState) */
+  orphansMsg: Msg | undefined = undefined;
   /** refuse applying with this result code and message (like the privileged client) */
   refuse: { code: 'dismissed' | 'invalid' | 'busy'; message: string } | null = null;
   confirmMs = 30_000;
@@ -79,6 +83,7 @@ class MemoryHost {
           key,
           available: value !== null,
           unavailableReason: value === null ? (key.endsWith('max_orphans') ? this.orphansReason : 'removed') : null,
+          ...(value === null && key.endsWith('max_orphans') && this.orphansMsg ? { unavailableMsg: this.orphansMsg } : {}),
           value,
         })),
         history: this.history.map((c) => ({ ...c })).reverse(),
@@ -357,9 +362,13 @@ describe('tuning panel', () => {
 
 describe('tuning panel in zh-CN', () => {
   const zhCN = () => createLocalization({ preference: 'zh-CN', persist: false });
-  // the wording the collector and the privileged client use (sysctlRead), which the panel translates
+  // what the collector and the privileged client give (sysctlRead → knobState): the English reason
+  // and the same as a catalog message, which the panel shows in the UI's language
   beforeEach(() => {
-    host.orphansReason = 'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)';
+    const k = knobState('net.ipv4.tcp_max_orphans', sysctlRead(catalogEntry('net.ipv4.tcp_max_orphans')!, { error: { code: 'ENOENT' } }));
+    assert.equal(k.unavailableReason, 'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)');
+    host.orphansReason = k.unavailableReason!;
+    host.orphansMsg = k.unavailableMsg;
   });
   /** No catalog key (area.group.key) and no English sentence left in what the panel shows. */
   function assertNoLeaks(text: string) {

@@ -16,7 +16,6 @@ import {
   normalizeSysctlValue,
   parseAssignments,
   problemText,
-  readReasonMsg,
   sysctlPath,
   sysctlRead,
   usablePorts,
@@ -342,28 +341,30 @@ describe('knob texts in the catalogs (shared/i18n/locales/{en,zh-CN}/knobs.json)
     assert.deepEqual(a.errorMsgs.map((m) => renderMsg(zh, m)), ['noequals：格式应为 KEY=VALUE', 'a：重复给出']);
   });
 
-  it('recognizes the reasons sysctlRead and knobState write, in both languages', () => {
+  it('sysctlRead and knobState carry each reason as a catalog message too, the same in English', () => {
     const fin = catalogEntry('net.ipv4.tcp_fin_timeout')!;
     const orphans = catalogEntry('net.ipv4.tcp_max_orphans')!;
-    const reasons = [
+    const values = [
       sysctlRead(catalogEntry('net.ipv4.tcp_tw_recycle')!, 'removed'),
       sysctlRead(fin, { error: { code: 'ENOENT' } }),
       sysctlRead(orphans, { error: { code: 'ENOENT' } }),
       sysctlRead(fin, { error: { code: 'EACCES' } }),
-    ].map((v) => (v.available ? '' : v.reason));
-    assert.deepEqual(reasons, [
+    ];
+    assert.deepEqual(values.map((v) => (v.available ? '' : v.reason)), [
       'removed in Linux 4.12',
       'not present on this kernel',
       'not present here: it is global, so only the initial network namespace has it (or this kernel lacks it)',
       'cannot be read (EACCES)',
     ]);
-    for (const r of [...reasons, knobState('x', undefined).unavailableReason!]) {
-      const m = readReasonMsg(r);
-      assert.ok(m, r);
-      assert.equal(renderMsg(en, m), r);
+    const states = [...values.map((v, i) => knobState(`k${i}`, v)), knobState('x', undefined)];
+    for (const k of states) {
+      assert.equal(k.available, false);
+      const m = k.unavailableMsg;
+      assert.ok(m, k.unavailableReason!);
+      assert.equal(renderMsg(en, m), k.unavailableReason, 'the message says what the English reason says');
       assert.match(renderMsg(zh, m), CJK);
     }
-    assert.equal(renderMsg(zh, readReasonMsg('cannot be read (EACCES)')!), '无法读取（EACCES）');
-    assert.equal(readReasonMsg('something else'), null);
+    assert.equal(renderMsg(zh, states[3]!.unavailableMsg!), '无法读取（EACCES）');
+    assert.equal(knobState('ok', { available: true, raw: '1', scope: 'netns' }).unavailableMsg, undefined);
   });
 });

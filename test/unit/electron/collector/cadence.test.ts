@@ -109,11 +109,14 @@ function emptyProc(clock: FakeClock, scanMs: number): FileReader & { scans: numb
   return r;
 }
 
-async function run(ticks: number, costMs: number, scanMs: number, demand: { table?: boolean; owners?: boolean }) {
+async function run(ticks: number, costMs: number, scanMs: number, demand: { table?: boolean; owners?: boolean }, cpuPerReadMs?: number) {
   const clock = new FakeClock();
   const source = costlySource(clock, costMs);
   const reader = emptyProc(clock, scanMs);
-  const c = createCollector({ clock, reader, socketSource: source });
+  // CPU used by the process: grows by cpuPerReadMs over each table read (other threads' work)
+  let cpu = 0;
+  const wrapped = cpuPerReadMs === undefined ? source : { ...source, read: async () => ((cpu += cpuPerReadMs), source.read()) };
+  const c = createCollector({ clock, reader, socketSource: wrapped as typeof source, ...(cpuPerReadMs === undefined ? {} : { cpuMs: () => cpu }) });
   c.setDemand(demand);
   const tableTicks: number[] = [];
   for (let k = 0; k < ticks; k++) {
@@ -135,6 +138,17 @@ describe('collector cadence (simulated time)', () => {
     assert.deepEqual(idle.tableTicks, [0, 4, 8, 12, 16]);
     const shown = await run(20, 400, 1, { table: true });
     assert.deepEqual(shown.tableTicks, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+  });
+
+  it('a read whose CPU exceeds its wall time (files read on other threads) is spaced by its CPU', async () => {
+    // 400 ms of wall time but 1,000 ms of CPU: every 10 s (1,000 / 10 %), not every 4 s
+    const r = await run(25, 400, 1, {}, 1000);
+    assert.deepEqual(r.tableTicks, [0, 10, 20]);
+    // 3,000 ms of CPU: past the 10 s bound, the 20 % ceiling spaces it 15 s apart
+    const big = await run(35, 400, 1, {}, 3000);
+    assert.deepEqual(big.tableTicks, [0, 15, 30]);
+    // no CPU beyond the wall time: the wall time decides, as before
+    assert.deepEqual((await run(20, 400, 1, {}, 0)).tableTicks, [0, 4, 8, 12, 16]);
   });
 
   it('scans owners every 10 s idle, every 2 s while a view needs them', async () => {

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { Collector } from '../../../../electron/collector/index';
 import { TuningClient } from '../../../../electron/privileged/client';
 import { catalogEntry, knobState, SYSCTL_CATALOG, sysctlRead } from '../../../../shared/sysctl-catalog';
+import { msg } from '../../../../shared/i18n';
 
 let dir = '';
 const put = (key: string, text: string) => {
@@ -37,14 +38,14 @@ describe('sysctlRead: one wording for every reader', () => {
   it('values, missing keys (per scope), unreadable entries and removed keys', () => {
     const reuse = catalogEntry('net.ipv4.tcp_tw_reuse')!;
     assert.deepEqual(sysctlRead(catalogEntry('net.ipv4.ip_local_port_range')!, { text: '32768\t60999\n' }), { available: true, raw: '32768 60999', scope: 'netns' });
-    assert.deepEqual(sysctlRead(reuse, { error: Object.assign(new Error('x'), { code: 'ENOENT' }) }), { available: false, reason: 'not present on this kernel' });
+    assert.deepEqual(sysctlRead(reuse, { error: Object.assign(new Error('x'), { code: 'ENOENT' }) }), { available: false, reason: 'not present on this kernel', msg: msg('knobs.read.missing') });
     const orphans = catalogEntry('net.ipv4.tcp_max_orphans')!;
     assert.equal(orphans.scope, 'global');
     assert.match(JSON.stringify(sysctlRead(orphans, { error: { code: 'ENOENT' } })), /not present here: it is global, so only the initial network namespace has it/);
-    assert.deepEqual(sysctlRead(reuse, { error: { code: 'EACCES' } }), { available: false, reason: 'cannot be read (EACCES)' });
-    assert.deepEqual(sysctlRead(reuse, { error: new Error('boom') }), { available: false, reason: 'cannot be read (boom)' });
-    assert.deepEqual(sysctlRead(catalogEntry('net.ipv4.tcp_tw_recycle')!, 'removed'), { available: false, reason: 'removed in Linux 4.12' });
-    assert.deepEqual(knobState('k', undefined), { key: 'k', available: false, unavailableReason: 'not read by this collector', value: null });
+    assert.deepEqual(sysctlRead(reuse, { error: { code: 'EACCES' } }), { available: false, reason: 'cannot be read (EACCES)', msg: msg('knobs.read.unreadable', { detail: 'EACCES' }) });
+    assert.deepEqual(sysctlRead(reuse, { error: new Error('boom') }), { available: false, reason: 'cannot be read (boom)', msg: msg('knobs.read.unreadable', { detail: 'boom' }) });
+    assert.deepEqual(sysctlRead(catalogEntry('net.ipv4.tcp_tw_recycle')!, 'removed'), { available: false, reason: 'removed in Linux 4.12', msg: msg('knobs.read.removed', { version: '4.12' }) });
+    assert.deepEqual(knobState('k', undefined), { key: 'k', available: false, unavailableReason: 'not read by this collector', unavailableMsg: msg('knobs.read.notRead'), value: null });
   });
 
   it('the collector and the privileged client say the same about every catalog key', async () => {
@@ -82,7 +83,7 @@ describe('sysctlRead: one wording for every reader', () => {
       assert.equal((snap.sysctls[key] as { raw: string }).raw, '30', 'the new value, not last tick\'s');
       rmSync(path);
       snap = await collector.tick();
-      assert.deepEqual(snap.sysctls[key], { available: false, reason: 'not present on this kernel' });
+      assert.deepEqual(snap.sysctls[key], { available: false, reason: 'not present on this kernel', msg: msg('knobs.read.missing') });
       put(key, '45\n');
       snap = await collector.tick();
       assert.equal((snap.sysctls[key] as { raw: string }).raw, '45');
