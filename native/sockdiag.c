@@ -944,6 +944,24 @@ static int read_infos(const dump_t *d, dump_t *t, uint32_t info_states, uint32_t
   return rc;
 }
 
+/* A work area of the main or countStates kind with the dump run into it; NULL after throwing the
+ * reason (out of memory, or the kernel's refusal). */
+static dump_t *dump_or_throw(napi_env env, uint8_t count_only, uint32_t states, uint32_t families) {
+  dump_t *d = ws_get(0, count_only);
+  if (!d) {
+    throw_error(env, "ERR_WLSD_MEMORY", "out of memory for the dump's work buffers");
+    return NULL;
+  }
+  if (run_dump(d, states, families) != 0) {
+    char error[sizeof d->error];
+    memcpy(error, d->error, sizeof error);
+    ws_put(d);
+    throw_error(env, "ERR_WLSD_NETLINK", error);
+    return NULL;
+  }
+  return d;
+}
+
 /* dump(states: number, families: number, infoStates?: number, reuse?: ArrayBuffer) → ArrayBuffer
  *   states: bitmask of 1 << state (TIME_WAIT = 1 << 6); families: bit 0 IPv4, bit 1 IPv6;
  *   infoStates: states whose sockets also get their struct tcp_info (read_infos). A failing tcp_info
@@ -964,14 +982,8 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
   if (argc >= 3 && napi_get_value_uint32(env, argv[2], &info_states) != napi_ok)
     return throw_error(env, "ERR_WLSD_ARGS", "dump(states, families, infoStates): infoStates must be a number");
 
-  dump_t *d = ws_get(0, 0);
-  if (!d) return throw_error(env, "ERR_WLSD_MEMORY", "out of memory for the dump's work buffers");
-  if (run_dump(d, states, families) != 0) {
-    char error[sizeof d->error];
-    memcpy(error, d->error, sizeof error);
-    ws_put(d);
-    return throw_error(env, "ERR_WLSD_NETLINK", error);
-  }
+  dump_t *d = dump_or_throw(env, 0, states, families);
+  if (!d) return NULL;
   uint32_t want_info = info_states & states, info_families = 0, info_flags = 0;
   size_t candidates = 0;
   if (want_info) {
@@ -1039,14 +1051,8 @@ static napi_value CountStates(napi_env env, napi_callback_info info) {
   if (argc < 2 || napi_get_value_uint32(env, argv[0], &states) != napi_ok ||
       napi_get_value_uint32(env, argv[1], &families) != napi_ok)
     return throw_error(env, "ERR_WLSD_ARGS", "countStates(states, families) needs two numbers");
-  dump_t *d = ws_get(0, 1);
-  if (!d) return throw_error(env, "ERR_WLSD_MEMORY", "out of memory for the dump's work buffers");
-  if (run_dump(d, states, families) != 0) {
-    char error[sizeof d->error];
-    memcpy(error, d->error, sizeof error);
-    ws_put(d);
-    return throw_error(env, "ERR_WLSD_NETLINK", error);
-  }
+  dump_t *d = dump_or_throw(env, 1, states, families);
+  if (!d) return NULL;
   void *data = NULL;
   napi_value ab;
   if (napi_create_arraybuffer(env, sizeof d->counts, &data, &ab) != napi_ok) {
