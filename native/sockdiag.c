@@ -36,7 +36,7 @@
 //     [8] tcp_info entries  [9] tcp_info flags (bit 0: the tcp_info read ran, bit 1: it failed, bit 2:
 //         it was done by lookups, not by a filtered dump)
 //     [10] bytes of the tcp_info read's error text (at the very end)
-//     [11] families (bit 0 IPv4, bit 1 IPv6) the main dump found infoStates sockets in
+//     [11] reserved (0)
 //     [12] bytes of the buffer this result uses (the rest is spare room: see dump()'s `reuse`)
 //     [13..15] reserved
 //   columns, each starting on an 8-byte boundary, n = rows:
@@ -163,14 +163,14 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static dump_t *pool[WS_KINDS][POOL_MAX];
 static int npool[WS_KINDS];
 
-static int ws_kind(const dump_t *d) { return d->count_only ? WS_COUNT : d->ext ? WS_INFO : WS_MAIN; }
+static int ws_kind(uint8_t ext, uint8_t count_only) { return count_only ? WS_COUNT : ext ? WS_INFO : WS_MAIN; }
 
 /* A work area with no rows, its buffers kept from an earlier call of the same kind when there is one
  * (a main dump's buffers never go to a tcp_info read, whose few entries would make them look
  * oversized); NULL when out of memory. */
 static dump_t *ws_get(uint8_t ext, uint8_t count_only) {
   dump_t *d = NULL;
-  int kind = count_only ? WS_COUNT : ext ? WS_INFO : WS_MAIN;
+  int kind = ws_kind(ext, count_only);
   pthread_mutex_lock(&pool_lock);
   if (npool[kind] > 0) d = pool[kind][--npool[kind]];
   pthread_mutex_unlock(&pool_lock);
@@ -201,7 +201,6 @@ static void ws_put(dump_t *d) {
     d->caprows = 0;
   }
   if (oversized(d->capaddrs, d->naddrs)) {
-    if (d->naddrs && d->slots) memset(d->slots, 0, d->nslots * sizeof *d->slots);
     free(d->addrs);
     free(d->slots);
     d->addrs = NULL;
@@ -213,7 +212,7 @@ static void ws_put(dump_t *d) {
     d->infos = NULL;
     d->capinfos = 0;
   }
-  int kind = ws_kind(d);
+  int kind = ws_kind(d->ext, d->count_only);
   pthread_mutex_lock(&pool_lock);
   int kept = npool[kind] < POOL_MAX;
   if (kept) pool[kind][npool[kind]++] = d;
@@ -471,21 +470,28 @@ static int dump_family(dump_t *d, int fd, uint8_t family, uint32_t states, uint3
   }
 }
 
+/* A NETLINK_SOCK_DIAG socket with a receive buffer of `rcvbuf` bytes (best effort) and a receive
+ * timeout of `timeout_s` seconds (never hang the caller); -1 with errno set when it cannot be opened. */
+static int open_diag_socket(int rcvbuf, int timeout_s) {
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return -1;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  struct timeval tv = {.tv_sec = timeout_s, .tv_usec = 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
 /* Runs the dump of `families` (bit 0 IPv4, bit 1 IPv6) on a new netlink socket: both families in one
  * walk when the kernel takes the family-less request, else one dump per family. Returns 0, or -1 with
  * d->error set. */
 static int run_dump(dump_t *d, uint32_t states, uint32_t families) {
   families &= 3u;
   if (!families) return 0;
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  int fd = open_diag_socket(SOCKET_RCVBUF_BYTES, 10);
   if (fd < 0) {
     set_error(d, "opening a NETLINK_SOCK_DIAG socket", errno);
     return -1;
   }
-  int rcvbuf = SOCKET_RCVBUF_BYTES;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
-  struct timeval tv = {.tv_sec = 10, .tv_usec = 0};                /* never hang a collector */
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   int rc = families == 3u ? dump_family(d, fd, AF_UNSPEC, states, 3) : DUMP_ALL_REFUSED;
   if (rc == DUMP_ALL_REFUSED) {
     rc = (families & 1u) ? dump_family(d, fd, AF_INET, states, 1) : 0;
@@ -594,6 +600,8 @@ static napi_value throw_error(napi_env env, const char *code, const char *messag
 #define CI_CONG_BYTES 16
 #define CI_ENTRY_BYTES (56 + CI_INFO_MAX_BYTES)
 #define CI_RECV_BYTES (64 * 1024)
+/* the lookup socket's receive buffer (best effort: the default 208 KB is enough for a batch) */
+#define CI_RCVBUF_BYTES (1024 * 1024)
 
 typedef struct {
   uint8_t family; /* AF_INET or AF_INET6 */
@@ -848,15 +856,11 @@ static napi_value ConnInfo(napi_env env, napi_callback_info info) {
   o.entries = out + CI_HEADER_BYTES;
   uint8_t answered[CI_MAX_REQUESTS] = {0};
   o.answered = answered;
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  int fd = open_diag_socket(CI_RCVBUF_BYTES, 5);
   if (fd < 0) {
     snprintf(o.error, sizeof o.error, "opening a NETLINK_SOCK_DIAG socket: %s (errno %d)", strerror(errno), errno);
     return throw_error(env, "ERR_WLSD_NETLINK", o.error);
   }
-  int rcvbuf = 1024 * 1024;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
-  struct timeval tv = {.tv_sec = 5, .tv_usec = 0};                /* never hang the caller */
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   uint8_t *buf = malloc(CI_RECV_BYTES);
   int rc = 0;
   if (!buf) {
@@ -883,15 +887,11 @@ static napi_value ConnInfo(napi_env env, napi_callback_info info) {
  * with t->error set. */
 static int read_infos(const dump_t *d, dump_t *t, uint32_t info_states, uint32_t families, size_t count) {
   if (count > INFO_LOOKUP_MAX) return run_dump(t, info_states, families);
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  int fd = open_diag_socket(CI_RCVBUF_BYTES, 5);
   if (fd < 0) {
     set_error(t, "opening a NETLINK_SOCK_DIAG socket", errno);
     return -1;
   }
-  int rcvbuf = 1024 * 1024;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf); /* best effort */
-  struct timeval tv = {.tv_sec = 5, .tv_usec = 0};                /* never hang the caller */
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ci_req_t reqs[CI_BATCH];
   uint8_t entries[CI_BATCH * CI_ENTRY_BYTES];
   uint8_t answered[CI_BATCH];
@@ -1032,7 +1032,6 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
     }
   }
   pack(d, t ? t->infos : NULL, ninfos, info_flags, err, errlen, data);
-  ((uint32_t *)data)[11] = info_families;
   ((uint32_t *)data)[12] = (uint32_t)size;
   ws_put(d);
   ws_put(t);

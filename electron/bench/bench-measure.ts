@@ -103,7 +103,7 @@ export function assertPrivateNetns(): void {
   if (mine === parent) throw new Error(`refusing to change sysctls: this process shares its parent's network namespace (${mine})`);
 }
 
-export function setupNamespace(): void {
+function setupNamespace(): void {
   assertPrivateNetns();
   const lo = spawnSync('ip', ['link', 'set', 'lo', 'up'], { encoding: 'utf8' });
   if (lo.status !== 0) throw new Error(`cannot bring lo up: ${lo.stderr}`);
@@ -151,7 +151,7 @@ async function startMaker(args: string[]): Promise<{ child: ChildProcess; report
  *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
  *  minute-long measurement sees `n` sockets from start to end. Held sockets are one fd each: beyond
  *  what one process may open they are spread over several makers (their own listening ports). */
-export async function makeSockets(n: number, longLived = false): Promise<Maker> {
+async function makeSockets(n: number, longLived = false): Promise<Maker> {
   const ports = 8;
   const tw6 = longLived ? 0 : Math.round(n * 0.02);
   const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
@@ -185,7 +185,7 @@ export async function makeSockets(n: number, longLived = false): Promise<Maker> 
   return { child: started[0].child, more: started.slice(1).map((m) => m.child), report };
 }
 
-export async function stopMaker(m: Maker): Promise<void> {
+async function stopMaker(m: Maker): Promise<void> {
   await Promise.all(
     [m.child, ...m.more].map(async (child) => {
       if (child.exitCode !== null) return;

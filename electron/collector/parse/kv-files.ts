@@ -66,9 +66,6 @@ export function parseSockstat(sockstat: string, sockstat6: string | null): Parse
   };
 }
 
-/** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
- *  Returns "Prefix.Name" → value (a null-prototype record). A header/value pair whose lengths
- *  differ is skipped. */
 /** A header line of /proc/net/snmp or netstat, split once: the same few lines come back every tick. */
 interface SnmpHeader {
   prefix: string;
@@ -89,6 +86,9 @@ function snmpHeader(head: string, colon: number): SnmpHeader {
   return h;
 }
 
+/** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
+ *  Returns "Prefix.Name" → value (a null-prototype record). A header/value pair whose lengths
+ *  differ is skipped. */
 export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
   const out = keyedByInput<number>();
   let skipped = 0;

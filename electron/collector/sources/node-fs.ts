@@ -79,13 +79,7 @@ export function readKernelFile(path: string): string {
 
 /** Closes the descriptors readKernelFile keeps (tests; a process that is done collecting). */
 export function closeKernelFiles(): void {
-  for (const fd of openFiles.values()) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-  }
+  for (const fd of openFiles.values()) closeQuietly(fd);
   openFiles.clear();
   missingFiles.clear();
 }

@@ -34,9 +34,6 @@ export interface DecodedDump {
   interrupted: boolean;
   /** IPv4 rows come first */
   ipv4Rows: number;
-  /** families (bit 0 IPv4, bit 1 IPv6) the main dump found sockets of the infoStates in (0 from an
-   *  addon that does not report it) */
-  infoFamilies: number;
   /** peer-close bounds of the sockets whose tcp_info was asked for (infoStates); null when no such
    *  read ran (none was asked for, or the main dump found no socket in those states) */
   peerClosed: PeerClosedTiming | null;
@@ -179,7 +176,6 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
     unknownStates: h[5],
     interrupted: (h[6] & 1) !== 0,
     ipv4Rows: h[7],
-    infoFamilies: h[11] & 3,
     peerClosed: decodeInfoEntries(buf, L.infoTable, ninfos, h[9], L.errText, errBytes),
   };
 }
