@@ -5,7 +5,7 @@ import type { TcpState } from '../shared/tcp';
 
 // Every function here formats in the page's language: the localization (renderer/i18n.tsx) sets the
 // active formatter (shared/i18n/format.ts, Intl) when the language changes. Components that show
-// formatted text read it through useFormat() or useTranslation(), which re-renders them on a switch.
+// formatted text read it through useFormat() or useT(), which re-render them on a switch.
 let active: Formatter = formatter('en');
 
 export function setActiveFormatter(f: Formatter): void {

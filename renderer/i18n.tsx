@@ -2,12 +2,15 @@
 // through react-i18next's provider. The preference (system, English, 简体中文) persists in the page's
 // settings; "system" follows the desktop's languages (AppInfo.locale, from Electron's
 // app.getPreferredSystemLanguages()) or, over `waitline serve`, the browser's navigator.languages.
-// Switching re-renders every component that reads text through useTranslation/useFormat; no reload.
+// Switching re-renders every component that reads text through useT/useFormat; no reload.
+// useT hands out one `t` per language, built once: shared/i18n/fast.ts renders the catalog's strings
+// without i18next's per-call work (the budget rows call it ~100 times a tick), i18next doing the rest.
 
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import { I18nextProvider, useTranslation } from 'react-i18next';
+import { I18nextProvider } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { createI18n, isLocalePreference, LOCALE_PREFERENCES, renderMsg, resolveLocale, type Locale, type LocalePreference, type Msg, type Translate, typedT, enT } from '../shared/i18n';
+import { fastT } from '../shared/i18n/fast';
 import { formatter, type Formatter } from '../shared/i18n/format';
 import { setActiveFormatter } from './format';
 import { loadSetting, saveSetting } from './store/settings';
@@ -24,6 +27,8 @@ export interface Localization {
   /** the desktop reported its languages (AppInfo.locale.system) */
   setSystemTags(tags: readonly string[]): void;
   subscribe(cb: () => void): () => void;
+  /** `t` in the current language: one function per language, the same one every call */
+  t(): Translate;
 }
 
 export interface LocalizationOptions {
@@ -46,6 +51,7 @@ export function createLocalization(opts: LocalizationOptions = {}): Localization
   let locale = resolveLocale(pref, tags);
   const i18n = createI18n(locale);
   const listeners = new Set<() => void>();
+  const ts = new Map<Locale, Translate>();
 
   function apply(): void {
     const next = resolveLocale(pref, tags);
@@ -80,6 +86,14 @@ export function createLocalization(opts: LocalizationOptions = {}): Localization
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
+    t() {
+      let t = ts.get(locale);
+      if (!t) {
+        t = fastT(locale, typedT(i18n.getFixedT(locale)));
+        ts.set(locale, t);
+      }
+      return t;
+    },
   };
 }
 
@@ -99,18 +113,28 @@ export function useLocalization(): Localization {
   return l;
 }
 
+const NO_SUBSCRIBE = () => () => {};
+const ENGLISH = (): Locale => 'en';
+
+/** The page's language; re-renders the caller when it changes. Outside any provider (a chart
+ *  rendered on its own in a test): English. */
+function useLocale(): { loc: Localization | null; locale: Locale } {
+  const loc = useContext(LocalizationContext);
+  const locale = useSyncExternalStore(loc ? loc.subscribe : NO_SUBSCRIBE, loc ? loc.locale : ENGLISH);
+  return { loc, locale };
+}
+
 /** `t` in the page's language, typed by the catalog's keys (shared/i18n Translate); re-renders the
  *  caller when the language changes. */
 export function useT(): Translate {
-  const { t, i18n } = useTranslation();
-  // outside any provider (a chart rendered on its own in a test): English, never raw keys
-  return i18n?.isInitialized ? typedT(t) : enT();
+  const { loc } = useLocale();
+  // outside any provider: English, never raw keys
+  return loc ? loc.t() : enT();
 }
 
 /** Intl formatting in the page's language; re-renders the caller when the language changes. */
 export function useFormat(): Formatter {
-  const { i18n } = useTranslation();
-  return formatter((i18n.resolvedLanguage ?? i18n.language) === 'zh-CN' ? 'zh-CN' : 'en');
+  return formatter(useLocale().locale);
 }
 
 /** The language switch in the header: System (its language), English, 简体中文. */

@@ -1,7 +1,8 @@
 // How components reach the dashboard instance main.tsx created (createDashboard): through React
 // context. <DashboardProvider> wraps the app; useDashboardStore() is the instance (its actions);
 // useDashboard / useTuning / useAlerts select narrowly from its stores. The dashboard's localization
-// (renderer/i18n.tsx) reaches them through react-i18next's provider.
+// (renderer/i18n.tsx) reaches them through its own context (useT, useFormat) and react-i18next's
+// provider (<Trans>).
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { LocalizationProvider } from '../i18n';
