@@ -38,21 +38,40 @@ function finite(n: number | null | undefined): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
 
+/** `format`, remembering its last results: a dashboard formats mostly the same numbers every tick,
+ *  and Intl's number formatting costs microseconds a call (docs/performance.md, "The renderer"). */
+function remembering(format: (n: number) => string): (n: number) => string {
+  const seen = new Map<number, string>();
+  return (n) => {
+    // a Map does not tell -0 from 0, Intl does ("-0")
+    if (n === 0 && 1 / n < 0) return format(n);
+    let s = seen.get(n);
+    if (s === undefined) {
+      if (seen.size >= 1024) seen.clear();
+      s = format(n);
+      seen.set(n, s);
+    }
+    return s;
+  };
+}
+
+const numberFormat = (nf: Intl.NumberFormat) => remembering((n) => nf.format(n));
+
 /** The formatter of a locale (cached: Intl formatters are costly to build, cheap to use). */
 export function formatter(locale: Locale): Formatter {
   const hit = cache.get(locale);
   if (hit) return hit;
-  const int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const one = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-  const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
-  const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const pctInt = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  const int = numberFormat(new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }));
+  const one = numberFormat(new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }));
+  const compact = numberFormat(new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }));
+  const pct = numberFormat(new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }));
+  const pctInt = numberFormat(new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }));
   const fixedFmts = new Map<number, Intl.NumberFormat>();
   const unit = (u: string) => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 0 });
   const sec = unit('second');
   const min = unit('minute');
   const hour = unit('hour');
-  const msFmts = new Map<number, Intl.NumberFormat>();
+  const msFmts = new Map<number, (n: number) => string>();
   const clockS = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const clockM = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const dayFmt = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
@@ -64,10 +83,10 @@ export function formatter(locale: Locale): Formatter {
 
   const f: Formatter = {
     locale,
-    count: (n) => (finite(n) ? int.format(n) : NO_VALUE),
-    compact: (n) => (finite(n) ? compact.format(n) : NO_VALUE),
-    rate: (n) => (finite(n) ? (Math.abs(n) >= 100 ? int : one).format(n) : NO_VALUE),
-    percent: (n) => (finite(n) ? (Math.abs(n) >= 10 ? pctInt : pct).format(n / 100) : NO_VALUE),
+    count: (n) => (finite(n) ? int(n) : NO_VALUE),
+    compact: (n) => (finite(n) ? compact(n) : NO_VALUE),
+    rate: (n) => (finite(n) ? (Math.abs(n) >= 100 ? int : one)(n) : NO_VALUE),
+    percent: (n) => (finite(n) ? (Math.abs(n) >= 10 ? pctInt : pct)(n / 100) : NO_VALUE),
     fixed(n, digits) {
       if (!finite(n)) return NO_VALUE;
       let nf = fixedFmts.get(digits);
@@ -88,10 +107,10 @@ export function formatter(locale: Locale): Formatter {
       if (!finite(ms)) return NO_VALUE;
       let nf = msFmts.get(digits);
       if (!nf) {
-        nf = new Intl.NumberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: digits, minimumFractionDigits: digits });
+        nf = numberFormat(new Intl.NumberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: digits, minimumFractionDigits: digits }));
         msFmts.set(digits, nf);
       }
-      return nf.format(ms);
+      return nf(ms);
     },
     clock: (ms, withSeconds = true) => (withSeconds ? clockS : clockM).format(ms),
     day: (ms) => dayFmt.format(ms),

@@ -5,12 +5,13 @@
 // y-axis (grid lines, ticks, labels: recharts' nice ticks for the counts) drawn the way recharts does. While the
 // pointer is over the chart, recharts' own Bar and Tooltip take over so counts can be read per bucket.
 import { memo, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, getNiceTickValues, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import { useHover, usePlotBox, useStableNumbers } from '../../charts/chartProps';
 import { PlotAreaReporter, type PlotBox } from '../../charts/FastSeries';
 import { useWidth } from '../../charts/useWidth';
 import { useFormat, useT } from '../../i18n';
 import { useDashboard } from '../../store/context';
+import { histogramAxis } from './histogramAxis';
 
 const HEIGHT = 180;
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
@@ -26,10 +27,6 @@ interface BucketRow {
   soon: boolean;
 }
 
-/** The y-axis recharts picks for counts up to `max` (domain [0, 'auto'], 5 ticks, whole numbers). */
-export function histogramAxis(max: number): number[] {
-  return getNiceTickValues([0, Math.max(0, max)], 5, false) as number[];
-}
 
 /** Where recharts' Bar draws bucket `i` of `n` in `plot` for a y-axis [y0, y1]: a band per bucket,
  *  10 % of it empty on each side, the bar's width rounded to whole pixels. */
