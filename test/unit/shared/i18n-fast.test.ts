@@ -152,4 +152,15 @@ describe('fast t equals i18next', () => {
     assert.notEqual(enOut, zhOut);
     assert.match(nested, /all 28,232 ports held; .*; no held port is in TIME_WAIT, so none frees/);
   });
+  it('inserts values verbatim, as i18next does: replacement patterns, braces, markup', () => {
+    const slowT = typedT(createI18n('en').t);
+    const fallback = counted(slowT);
+    const fast = fastT('en', fallback.t);
+    for (const host of ['a$&b', '$$x', "$'", '$1', '{{kernel}}', '<b>&amp;</b>', '']) {
+      const p: TParams = { host, kernel: '6.1' };
+      assert.equal(fast('app.header.host', p), slowT('app.header.host', p), JSON.stringify(host));
+      assert.ok(fast('app.header.host', p).startsWith(host), JSON.stringify(host));
+    }
+    assert.deepEqual(fallback.calls, []);
+  });
 });
