@@ -9,8 +9,8 @@
 // first, then English), and nesting without options (`$t(timewait.budget.frees.{{frees}})`:
 // resolved after interpolation, with the same parameters, as i18next's nest() does). Anything it
 // does not model — nesting with options, other formats, i18next's own options as parameters, a
-// missing or non-numeric value — goes to i18next itself, so the output is i18next's in every case. test/unit/shared/i18n-fast.test.ts holds the two equal for every key of
-// both catalogs.
+// missing or non-numeric value — goes to i18next itself, so the output is i18next's in every case.
+// test/unit/shared/i18n-fast.test.ts holds the two equal for every key of both catalogs.
 
 import { CATALOGS } from './catalog';
 import type { Locale, MsgKey, TParams, Translate } from './index';
@@ -147,8 +147,6 @@ function resolve(locale: Locale, key: string, count: number | undefined): Templa
   return undefined;
 }
 
-/** A `t` for `locale` that renders Waitline's catalog strings itself and hands everything else to
- *  `slow` (i18next's `t` for the same language). */
 /** i18next's nesting pattern: `$t(` up to the first `)`. */
 const NEST = /\$t\((.+?)\)/g;
 /** deeper nesting than this is left to i18next */
@@ -158,8 +156,13 @@ const MAX_NEST = 4;
 function render(locale: Locale, key: string, params: TParams | undefined, depth: number): string | null {
   if (key.includes(':')) return null;
   let count: number | undefined;
+  /** a parameter named like an Intl option: number formats are i18next's then */
+  let intlNamed = false;
   if (params) {
-    for (const p in params) if (I18NEXT_OPTIONS.has(p)) return null;
+    for (const p in params) {
+      if (I18NEXT_OPTIONS.has(p)) return null;
+      if (INTL_NUMBER_OPTIONS.has(p)) intlNamed = true;
+    }
     if ('count' in params) {
       if (typeof params.count !== 'number' || !Number.isFinite(params.count)) return null;
       count = params.count;
@@ -176,8 +179,7 @@ function render(locale: Locale, key: string, params: TParams | undefined, depth:
     const v = params?.[part.name];
     if (v === undefined || v === null) return null;
     if (part.number) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return null;
-      for (const p in params) if (INTL_NUMBER_OPTIONS.has(p)) return null;
+      if (intlNamed || typeof v !== 'number' || !Number.isFinite(v)) return null;
       out += numberFormatter(locale, part.number).format(v);
     } else {
       // a value bringing its own `$t(` turns i18next's nesting off for the whole string

@@ -27,7 +27,6 @@ interface BucketRow {
   soon: boolean;
 }
 
-
 /** Where recharts' Bar draws bucket `i` of `n` in `plot` for a y-axis [y0, y1]: a band per bucket,
  *  10 % of it empty on each side, the bar's width rounded to whole pixels. */
 export function barRect(plot: PlotBox, n: number, i: number, value: number, y0: number, y1: number): { x: number; y: number; width: number; height: number } {
