@@ -12,13 +12,14 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ConnKey } from '../../shared/conn-info';
 import { createNetlinkSource } from '../collector/sources/netlink';
 import type { SocketTable } from '../collector/types';
 import { assertPrivateNetns, SOCKMAKER } from './bench-measure';
+import { CommandTimer } from './command-timer';
 
 export interface ConnInfoSizeResult {
   sockets_requested: number;
@@ -92,7 +93,8 @@ export async function measureConnInfoSize(n: number, repeats: number): Promise<C
   writeFileSync('/proc/sys/net/ipv4/tcp_max_tw_buckets', '1048576');
   writeFileSync('/proc/sys/net/ipv4/tcp_tw_reuse', '0');
   const maker = await makeSockets(n);
-  const devnull = openSync('/dev/null', 'w');
+  // ss runs from a small shell, not forked from this process (command-timer.ts says why)
+  const ssTimer = new CommandTimer();
   try {
     const source = createNetlinkSource();
     const table = (await source.read()).table;
@@ -110,15 +112,11 @@ export async function measureConnInfoSize(n: number, repeats: number): Promise<C
     const ss: number[] = [];
     const ssOne: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      let t0 = performance.now();
+      const t0 = performance.now();
       await source.read();
       read.push(performance.now() - t0);
-      t0 = performance.now();
-      spawnSync('ss', ['-tan'], { stdio: ['ignore', devnull, 'ignore'] });
-      ss.push(performance.now() - t0);
-      t0 = performance.now();
-      spawnSync('ss', ['-tinH', 'src', ep(one.localAddr, one.localPort), 'dst', ep(one.remoteAddr, one.remotePort)], { stdio: ['ignore', devnull, 'ignore'] });
-      ssOne.push(performance.now() - t0);
+      ss.push(await ssTimer.time(['ss', '-tan']));
+      ssOne.push(await ssTimer.time(['ss', '-tinH', 'src', ep(one.localAddr, one.localPort), 'dst', ep(one.remoteAddr, one.remotePort)]));
     }
     const lookups = Math.max(51, repeats * 7);
     for (let w = 0; w < 20; w++) source.connInfo(keys); // warm-up: JIT, the kernel's caches
@@ -154,7 +152,7 @@ export async function measureConnInfoSize(n: number, repeats: number): Promise<C
       found_200: found200,
     };
   } finally {
-    closeSync(devnull);
+    await ssTimer.close();
     const exited = new Promise((r) => maker.once('exit', r));
     maker.stdin!.end();
     maker.kill('SIGTERM');

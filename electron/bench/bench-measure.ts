@@ -3,7 +3,7 @@
 // collector as the app runs it, `ss` from iproute2, the kernel's /proc files.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createCollector } from '../collector/index';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -16,6 +16,7 @@ import { createProcfsSource } from '../collector/sources/procfs';
 import type { Snapshot } from '../../shared/snapshot';
 import { cachingReader, churningSource, SteppingClock } from './bench-replay';
 import { COLLECTOR_HOST_BUNDLE, measureHostCpu } from './bench-host';
+import { CommandTimer } from './command-timer';
 
 export const SOCKMAKER = 'build/Release/wl-sockmaker';
 
@@ -152,7 +153,11 @@ async function startMaker(args: string[]): Promise<{ child: ChildProcess; report
  *  minute-long measurement sees `n` sockets from start to end. Held sockets are one fd each: beyond
  *  what one process may open they are spread over several makers (their own listening ports). */
 async function makeSockets(n: number, longLived = false): Promise<Maker> {
-  const ports = 8;
+  // at most ~16,000 connections per server port: connect() looks for a local port whose 4-tuple is
+  // free for that destination, and near the ~64,500 ports of the range each search walks most of it.
+  // With 8 ports, 500,000 sockets took 70 s to make, and half of the TIME_WAIT entries had expired
+  // before they were measured.
+  const ports = Math.max(8, Math.ceil(n / 16_000));
   const tw6 = longLived ? 0 : Math.round(n * 0.02);
   const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
   const cw = longLived ? Math.round((n - 2 * ports) * 0.05) : Math.round(n * 0.005);
@@ -197,14 +202,6 @@ async function stopMaker(m: Maker): Promise<void> {
   );
 }
 
-function timeSs(devnull: number): number {
-  const t0 = performance.now();
-  const r = spawnSync('ss', ['-tan'], { stdio: ['ignore', devnull, 'ignore'] });
-  const dt = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`ss -tan failed (exit ${r.status})`);
-  return dt;
-}
-
 function timeProcRead(): number {
   const t0 = performance.now();
   readFileSync('/proc/net/tcp');
@@ -234,7 +231,8 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     let payloadMax = payloadBytes(first);
     const source = first.health.socketSource === 'netlink' ? createNetlinkSource() : createProcfsSource(nodeFileReader);
     const procSource = createProcfsSource(nodeFileReader);
-    const devnull = openSync('/dev/null', 'w');
+    // ss runs from a small shell, not forked from this process (command-timer.ts says why)
+    const ssTimer = new CommandTimer();
     const addon = first.health.socketSource === 'netlink' ? loadSockDiagAddon() : null;
     const fl: number[] = [];
     const w: number[] = [];
@@ -253,7 +251,7 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
         if (!snap.health.tableRead) throw new Error('a timed tick did not read the table');
         payloadMax = Math.max(payloadMax, payloadBytes(snap));
         last = snap;
-        s.push(timeSs(devnull));
+        s.push(await ssTimer.time(['ss', '-tan']));
         p.push(timeProcRead());
         const b = performance.now();
         await source.read();
@@ -272,7 +270,7 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
         }
       }
     } finally {
-      closeSync(devnull);
+      await ssTimer.close();
     }
     const waitlineMs = median(w);
     const ssMs = median(s);
