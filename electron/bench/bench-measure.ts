@@ -229,7 +229,9 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     const first = await collector.tick();
     const firstTickMs = performance.now() - t1;
     let payloadMax = payloadBytes(first);
-    const source = first.health.socketSource === 'netlink' ? createNetlinkSource() : createProcfsSource(nodeFileReader);
+    // reusing its buffers, as the collector's source does: a fresh ~28 MB buffer per read at 500k
+    // makes V8 collect garbage for "external memory pressure", and that work landed in the timed ticks
+    const source = first.health.socketSource === 'netlink' ? createNetlinkSource({ reuseBuffers: true }) : createProcfsSource(nodeFileReader);
     const procSource = createProcfsSource(nodeFileReader);
     // ss runs from a small shell, not forked from this process (command-timer.ts says why)
     const ssTimer = new CommandTimer();
@@ -242,12 +244,14 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     const src: number[] = [];
     let last = first;
     try {
-      // TIME_WAIT entries live 60 s: at half a million (made in tens of seconds) three rounds fit
-      const rounds = n >= 200_000 ? Math.min(repeats, 3) : repeats;
-      for (let r = 0; r < rounds; r++) {
+      // TIME_WAIT entries live 60 s from when they were made: at half a million (made in ~12 s, a
+      // round taking ~3 s) the rounds stop once the first entries are 45 s old, after at least three
+      for (let r = 0; r < repeats; r++) {
+        if (r >= 3 && performance.now() - t0 > 45_000) break;
         const a = performance.now();
         const snap = await collector.tick();
         w.push(performance.now() - a);
+        if (process.env.WAITLINE_BENCH_TRACE) log(`tick ${round(w[w.length - 1])} ms (round ${r + 1})`);
         if (!snap.health.tableRead) throw new Error('a timed tick did not read the table');
         payloadMax = Math.max(payloadMax, payloadBytes(snap));
         last = snap;

@@ -95,6 +95,8 @@ export interface CollectorOptions {
   cpuMs?: (() => number) | null;
 }
 
+/** the kernel's state code of CLOSE_WAIT (8) */
+const CLOSE_WAIT_CODE = STATE_BY_CODE.indexOf('CLOSE_WAIT');
 const processCpuMs = (): number => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
@@ -458,23 +460,29 @@ export class Collector {
     let attributed = 0;
     let kernelOwned = 0;
     const closeWaitSockets: CloseWaitSocket[] = [];
+    // per row only numbers: the state's name is looked up for attributed rows alone (a 500,000-socket
+    // table is mostly TIME_WAIT, which has no inode)
+    const names = STATE_BY_CODE;
+    const byInode = scan.byInode;
+    const { inode: inodes, state: codes } = t;
     for (let i = 0; i < t.length; i++) {
-      const inode = t.inode[i];
-      const state = STATE_BY_CODE[t.state[i]];
+      const inode = inodes[i];
+      const code = codes[i];
       if (inode === 0) {
         kernelOwned++;
         // an ownerless CLOSE_WAIT is still one of states.CLOSE_WAIT: counted as unattributed
-        if (state === 'CLOSE_WAIT') closeWaitSockets.push({ inode, owner: null });
+        if (code === CLOSE_WAIT_CODE) closeWaitSockets.push({ inode, owner: null });
         continue;
       }
       withInode++;
-      const o = scan.byInode.get(inode);
-      if (state === 'CLOSE_WAIT') closeWaitSockets.push({ inode, owner: o ?? null });
+      const o = byInode.get(inode);
+      if (code === CLOSE_WAIT_CODE) closeWaitSockets.push({ inode, owner: o ?? null });
       if (!o) continue;
       attributed++;
       let p = perPid.get(o.pid);
       if (!p) perPid.set(o.pid, (p = { pid: o.pid, comm: o.comm, total: 0, states: {} }));
       p.total++;
+      const state = names[code];
       if (state) p.states[state] = (p.states[state] ?? 0) + 1;
     }
     const cw = this.closeWait.summarize({

@@ -45,6 +45,16 @@ export interface SocketTable {
   inode: Float64Array;
   /** socket cookie (netlink only; 0 where unknown) */
   cookie: BigUint64Array | null;
+  /** Each row's addresses as indices into `addrs`, the table's distinct addresses (the same strings
+   *  `localAddr`/`remoteAddr` hold): present when the source interned them (netlink). Per-row work can
+   *  key on these small integers instead of strings (docs/performance.md, "Addresses as numbers"). */
+  addrIndex?: AddressIndex;
+}
+
+export interface AddressIndex {
+  addrs: readonly string[];
+  local: Uint32Array;
+  remote: Uint32Array;
 }
 
 /** Bounds, in ms before the read, on when the peer of a CLOSE_WAIT socket closed (its FIN arrived),

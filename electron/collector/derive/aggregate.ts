@@ -19,7 +19,7 @@ export interface BudgetTrendSource {
   trend(acc: DestinationCounts): BudgetTrend;
   settle(budgets: readonly PortBudget[]): void;
 }
-import type { SocketTable } from '../types';
+import type { AddressIndex, SocketTable } from '../types';
 
 // kernel state codes (docs/kernel.md, "/proc/net/tcp: columns, states and timers")
 const ESTABLISHED = 1;
@@ -110,7 +110,14 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
 
   // pass 1: listening ports (to tell inbound from outbound)
   const listeningPorts = new Set<number>();
-  for (let i = 0; i < n; i++) if (t.state[i] === LISTEN) listeningPorts.add(t.localPort[i]);
+  const listening = new Uint8Array(65536);
+  for (let i = 0; i < n; i++) {
+    if (t.state[i] === LISTEN) {
+      listeningPorts.add(t.localPort[i]);
+      listening[t.localPort[i]] = 1;
+    }
+  }
+  const { addrs, local, remote } = addressIndex(t);
 
   let boundInRange = 0;
   if (opts.ephemeral) {
@@ -124,9 +131,9 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
   let freedNext10s = 0;
   let fw2tw = 0;
   let twTotal = 0;
-  const twGroups: Nest<Group> = new Map();
-  const cwGroups: Nest<Group> = new Map();
-  const budgets: Nest<BudgetAcc> = new Map();
+  const twGroups = new TripleMap<Group>(addrs.length, 131072);
+  const cwGroups = new TripleMap<Group>(addrs.length, 131072);
+  const budgets = new TripleMap<BudgetAcc>(addrs.length, 65536);
   const eph = opts.ephemeral;
   // where tcp_tw_reuse applies, a TIME_WAIT entry stops blocking connect() once older than the delay
   const reusableAfterLeftMs = twLenMs - opts.reuse.delayMs;
@@ -138,7 +145,7 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
     if (st === LISTEN) continue;
 
     const lport = t.localPort[i];
-    const inbound = listeningPorts.has(lport);
+    const inbound = listening[lport] === 1;
     let young = false;
     if (st === TIME_WAIT) {
       twTotal++;
@@ -147,30 +154,32 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
       hist[b]++;
       if (left <= 10_000) freedNext10s++;
       young = twLenMs - left <= windowMs;
-      addGroup(twGroups, t, i, inbound);
+      addGroup(twGroups, t, i, inbound, addrs, local[i], remote[i]);
     } else if (st === CLOSE_WAIT) {
-      addGroup(cwGroups, t, i, inbound);
+      addGroup(cwGroups, t, i, inbound, addrs, local[i], remote[i]);
     } else if (st === FIN_WAIT2 && t.timer[i] === TIMER_TIMEWAIT) {
       fw2tw++;
     }
 
     if (!inbound && eph && HOLDS_PORT[st] && lport >= eph.low && lport <= eph.high && !isReserved(eph.reserved, lport)) {
-      let acc = nestGet(budgets, t.localAddr[i], t.remoteAddr[i], t.remotePort[i]);
+      const l = local[i];
+      const r = remote[i];
+      let acc = budgets.get(l, r, t.remotePort[i]);
       if (!acc) {
         acc = {
-          localAddr: t.localAddr[i],
-          remoteAddr: t.remoteAddr[i],
+          localAddr: addrs[l],
+          remoteAddr: addrs[r],
           remotePort: t.remotePort[i],
           inUse: 0,
           timeWait: 0,
           recentTimeWait: 0,
-          reuse: reuseApplies(opts.reuse, t.localAddr[i]),
+          reuse: reuseApplies(opts.reuse, addrs[l]),
           oldestRecentAgeMs: 0,
           blockingTimeWait: 0,
           firstFreeMs: null,
           freedWithin10s: 0,
         };
-        nestSet(budgets, t.localAddr[i], t.remoteAddr[i], t.remotePort[i], acc);
+        budgets.set(l, r, t.remotePort[i], acc);
       }
       acc.inUse++;
       if (st === TIME_WAIT) {
@@ -220,42 +229,84 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
   };
 }
 
-// Maps keyed address → address → number instead of one concatenated string: the address strings are
-// interned by both sources, so each lookup hashes a string V8 has already hashed, and no key string is
-// built per row (5× faster at 100,000 rows).
-type Nest<T> = Map<string, Map<string, Map<number, T>>>;
-function nestGet<T>(m: Nest<T>, a: string, b: string, k: number): T | undefined {
-  return m.get(a)?.get(b)?.get(k);
-}
-function nestSet<T>(m: Nest<T>, a: string, b: string, k: number, v: T): void {
-  let x = m.get(a);
-  if (!x) m.set(a, (x = new Map()));
-  let y = x.get(b);
-  if (!y) x.set(b, (y = new Map()));
-  y.set(k, v);
-}
-function* nestValues<T>(m: Nest<T>): Iterable<T> {
-  for (const x of m.values()) for (const y of x.values()) yield* y.values();
+/** The table's distinct addresses and each row's pair of indices into them: the source's own (netlink
+ *  interns addresses in the addon), or numbered here in one pass (the /proc source). */
+function addressIndex(t: SocketTable): AddressIndex {
+  if (t.addrIndex) return t.addrIndex;
+  const n = t.length;
+  const ids = new Map<string, number>();
+  const addrs: string[] = [];
+  const id = (a: string): number => {
+    let k = ids.get(a);
+    if (k === undefined) {
+      k = addrs.length;
+      ids.set(a, k);
+      addrs.push(a);
+    }
+    return k;
+  };
+  const local = new Uint32Array(n);
+  const remote = new Uint32Array(n);
+  const la = t.localAddr;
+  const ra = t.remoteAddr;
+  for (let i = 0; i < n; i++) {
+    local[i] = id(la[i]);
+    remote[i] = id(ra[i]);
+  }
+  return { addrs, local, remote };
 }
 
-function addGroup(groups: Nest<Group>, t: SocketTable, i: number, inbound: boolean): void {
-  const peerAddr = t.remoteAddr[i];
+/** A map keyed by (address index, address index, small integer below `cMax`). With `addrs` distinct
+ *  addresses the three fit one exact number while addrs² × cMax ≤ 2^53 — one lookup of a number per
+ *  row, where the keys by address string took three (docs/performance.md, "Addresses as numbers").
+ *  Beyond that (over ~260,000 distinct addresses) the pair and the integer key two nested maps. */
+export class TripleMap<T> {
+  private readonly flat: Map<number, T> | null;
+  private readonly nested: Map<number, Map<number, T>> | null;
+  constructor(
+    private readonly addrs: number,
+    private readonly cMax: number,
+  ) {
+    const fits = addrs * addrs * cMax <= Number.MAX_SAFE_INTEGER;
+    this.flat = fits ? new Map() : null;
+    this.nested = fits ? null : new Map();
+  }
+  get(a: number, b: number, c: number): T | undefined {
+    const pair = a * this.addrs + b;
+    return this.flat ? this.flat.get(pair * this.cMax + c) : this.nested!.get(pair)?.get(c);
+  }
+  set(a: number, b: number, c: number, v: T): void {
+    const pair = a * this.addrs + b;
+    if (this.flat) {
+      this.flat.set(pair * this.cMax + c, v);
+      return;
+    }
+    let m = this.nested!.get(pair);
+    if (!m) this.nested!.set(pair, (m = new Map()));
+    m.set(c, v);
+  }
+  *values(): IterableIterator<T> {
+    if (this.flat) yield* this.flat.values();
+    else for (const m of this.nested!.values()) yield* m.values();
+  }
+}
+
+function addGroup(groups: TripleMap<Group>, t: SocketTable, i: number, inbound: boolean, addrs: readonly string[], localId: number, peerId: number): void {
   const servicePort = inbound ? t.localPort[i] : t.remotePort[i];
-  const localAddr = t.localAddr[i];
   const k = servicePort * 2 + (inbound ? 1 : 0);
-  const g = nestGet(groups, peerAddr, localAddr, k);
+  const g = groups.get(peerId, localId, k);
   if (g) g.count++;
-  else nestSet(groups, peerAddr, localAddr, k, { direction: inbound ? 'inbound' : 'outbound', peerAddr, servicePort, localAddr, count: 1 });
+  else groups.set(peerId, localId, k, { direction: inbound ? 'inbound' : 'outbound', peerAddr: addrs[peerId], servicePort, localAddr: addrs[localId], count: 1 });
 }
 
-function topGroups(groups: Nest<Group>): DestinationCount[] {
-  return [...nestValues(groups)]
+function topGroups(groups: TripleMap<Group>): DestinationCount[] {
+  return [...groups.values()]
     .sort((a, b) => b.count - a.count || a.peerAddr.localeCompare(b.peerAddr) || a.servicePort - b.servicePort)
     .slice(0, SNAPSHOT_LIMITS.topDestinations);
 }
 
 function topBudgets(
-  budgets: Nest<BudgetAcc>,
+  budgets: TripleMap<BudgetAcc>,
   usable: number,
   opts: AggregateOptions,
   windowS: number,
@@ -264,7 +315,7 @@ function topBudgets(
   // rank cheaply by occupancy first, then build full records (with their trends) for the top
   // candidates only; the others are judged on this read alone, for the summed rest
   const load = (a: BudgetAcc) => Math.max(a.inUse - a.timeWait + a.blockingTimeWait, a.recentTimeWait * 6);
-  const all = [...nestValues(budgets)];
+  const all = [...budgets.values()];
   const want = limit * 3;
   let candidates: BudgetAcc[];
   const rest: BudgetAcc[] = [];

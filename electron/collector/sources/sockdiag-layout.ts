@@ -143,23 +143,34 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
 
   const localIdx = new Uint32Array(buf, L.u32 + 5 * 4 * n, n);
   const remoteIdx = new Uint32Array(buf, L.u32 + 6 * 4 * n, n);
-  const localAddr: string[] = new Array(n);
-  const remoteAddr: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const l = localIdx[i];
-    const r = remoteIdx[i];
-    if (l >= naddrs || r >= naddrs) throw new SockDiagLayoutError(`sock_diag dump: row ${i} points past the address table`);
-    localAddr[i] = addrs[l];
-    remoteAddr[i] = addrs[r];
+    if (localIdx[i] >= naddrs || remoteIdx[i] >= naddrs) throw new SockDiagLayoutError(`sock_diag dump: row ${i} points past the address table`);
   }
 
+  // localAddr/remoteAddr are built on first use: a tick's aggregation keys on the address indices,
+  // and only what lists rows (the connections view, a query, an export) needs the strings — building
+  // them was a tenth of a 500,000-socket tick (docs/performance.md, "Addresses as numbers"). Accessors
+  // in the literal, not defineProperty afterwards, keep the object's shape fast for the per-row loops
+  // that read its columns. The indices live in the read's buffer, as valid as the other columns.
+  let local: string[] | null = null;
+  let remote: string[] | null = null;
   const table: SocketTable = {
     length: n,
     family: new Uint8Array(buf, L.u8, n),
     state: new Uint8Array(buf, L.u8 + n, n),
-    localAddr,
+    get localAddr(): string[] {
+      return (local ??= addressColumn(addrs, localIdx));
+    },
+    set localAddr(v: string[]) {
+      local = v;
+    },
     localPort: new Uint16Array(buf, L.u16, n),
-    remoteAddr,
+    get remoteAddr(): string[] {
+      return (remote ??= addressColumn(addrs, remoteIdx));
+    },
+    set remoteAddr(v: string[]) {
+      remote = v;
+    },
     remotePort: new Uint16Array(buf, L.u16 + 2 * n, n),
     txQueue: new Uint32Array(buf, L.u32, n),
     rxQueue: new Uint32Array(buf, L.u32 + 4 * n, n),
@@ -169,6 +180,7 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
     uid: new Uint32Array(buf, L.u32 + 4 * 4 * n, n),
     inode: new Float64Array(buf, L.inode, n),
     cookie: new BigUint64Array(buf, L.cookie, n),
+    addrIndex: { addrs, local: localIdx, remote: remoteIdx },
   };
   return {
     table,
@@ -178,6 +190,13 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
     ipv4Rows: h[7],
     peerClosed: decodeInfoEntries(buf, L.infoTable, ninfos, h[9], L.errText, errBytes),
   };
+}
+
+/** The strings of one address column, from its indices into the distinct addresses. */
+function addressColumn(addrs: readonly string[], idx: Uint32Array): string[] {
+  const out: string[] = new Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = addrs[idx[i]];
+  return out;
 }
 
 function decodeInfoEntries(buf: ArrayBuffer, at: number, count: number, flags: number, errAt: number, errBytes: number): PeerClosedTiming | null {

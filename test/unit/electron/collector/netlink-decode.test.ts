@@ -156,6 +156,31 @@ describe('sock_diag dump decoding', () => {
     assert.equal(d.peerClosed, null, 'no tcp_info dump ran');
   });
 
+  it('gives each row its address indices, and builds the address strings only when first read', () => {
+    const buf = pack([
+      { family: 4, state: 6, local: LO4, lport: 40000, remote: [10, 0, 0, 9], rport: 443 },
+      { family: 6, state: 1, local: LO6, lport: 443, remote: DOC6, rport: 51000 },
+      { family: 4, state: 6, local: LO4, lport: 40001, remote: [10, 0, 0, 9], rport: 443 },
+    ]);
+    const t = decodeSockDiagDump(buf).table;
+    const ix = t.addrIndex!;
+    // the packer numbers every row's local address first, then the remote ones
+    assert.deepEqual(ix.addrs, ['127.0.0.1', '::1', '10.0.0.9', '2001:db8::1:0:0:5a']);
+    assert.deepEqual([...ix.local], [0, 1, 0]);
+    assert.deepEqual([...ix.remote], [2, 3, 2]);
+    // accessors, built on first read
+    assert.equal(typeof Object.getOwnPropertyDescriptor(t, 'localAddr')!.get, 'function');
+    assert.equal(typeof Object.getOwnPropertyDescriptor(t, 'remoteAddr')!.get, 'function');
+    const local = t.localAddr;
+    assert.deepEqual(local, ['127.0.0.1', '::1', '127.0.0.1']);
+    assert.equal(t.localAddr, local, 'built once, then the same array');
+    // a copy (a spread, structured clone to another thread) carries the strings, not the getter
+    assert.deepEqual(structuredClone({ ...t, cookie: null }).remoteAddr, ['10.0.0.9', '2001:db8::1:0:0:5a', '10.0.0.9']);
+    // an assignment replaces the column, built or not
+    t.remoteAddr = ['x', 'y', 'z'];
+    assert.deepEqual(t.remoteAddr, ['x', 'y', 'z']);
+  });
+
   it('decodes an empty dump', () => {
     const d = decodeSockDiagDump(pack([]));
     assert.equal(d.table.length, 0);
