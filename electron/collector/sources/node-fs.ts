@@ -1,6 +1,6 @@
 // The real file reader and clock (the collector's only contact with the filesystem).
 
-import { closeSync, createReadStream, openSync, readFileSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { readdir, readlink } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Clock, FileReader } from '../types';
@@ -87,12 +87,35 @@ export function closeKernelFiles(): void {
 /** How many descriptors readKernelFile keeps open (tests). */
 export const keptKernelFiles = (): number => openFiles.size;
 
+const CHUNK_BYTES = 256 * 1024;
+
+/** A large kernel file (/proc/net/tcp) in 256 KiB chunks — large enough that a 100,000-line table is
+ *  ~60 reads, small enough to stay bounded — read synchronously on the calling thread, yielding to
+ *  its event loop between chunks. Each read makes the kernel format that many lines, seconds of CPU
+ *  for half a million sockets. A read stream would do that on libuv's thread pool, at the process's
+ *  normal priority, beside the thread that serves the window or HTTP; here it is done on the
+ *  collector's own thread, at nice +10 (docs/performance.md, "Half a million sockets"). */
+export async function* readChunksOnThisThread(path: string): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      // a fresh buffer per chunk: the parser may keep the tail of a line from it
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    closeQuietly(fd);
+  }
+}
+
 export const nodeFileReader: FileReader = {
   // small kernel files (sysctls, sockstat, snmp): a synchronous read is a few µs of syscalls, where the
   // promise API costs a thread-pool round trip per open/read/close — most of an idle tick's CPU
   readText: async (path) => (KEEP_OPEN.test(path) ? readKernelFile(path) : readFileSync(path, 'latin1')),
-  // 256 KiB chunks: large enough that a 100,000-line table is ~60 reads, small enough to stay bounded
-  readChunks: (path) => createReadStream(path, { highWaterMark: 256 * 1024 }),
+  readChunks: readChunksOnThisThread,
   readdir: (path) => readdir(path),
   readlink: (path) => readlink(path),
   readlinkSync: (path) => readlinkSync(path, 'latin1'),

@@ -5,11 +5,11 @@
 // kernel regenerates the text at each read — a counter moves between two reads of one descriptor.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeKernelFiles, keptKernelFiles, nodeFileReader, readKernelFile } from '../../../../electron/collector/sources/node-fs';
+import { closeKernelFiles, keptKernelFiles, nodeFileReader, readChunksOnThisThread, readKernelFile } from '../../../../electron/collector/sources/node-fs';
 import { parseSnmpTable } from '../../../../electron/collector/parse/kv-files';
 
 const dir = mkdtempSync(join(tmpdir(), 'wl-kernel-files-'));
@@ -78,5 +78,70 @@ describe('readKernelFile', () => {
     await nodeFileReader.readText(sysctl);
     await nodeFileReader.readText('/proc/self/stat');
     assert.equal(keptKernelFiles(), 2);
+  });
+});
+
+describe('readChunksOnThisThread (the /proc socket table read)', () => {
+  /** descriptors of this process open on `path` */
+  const openOn = (path: string) =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false; // the directory's own descriptor, gone by now
+      }
+    }).length;
+
+  it('returns the whole file in chunks of at most 256 KiB, yielding to the event loop between them', async () => {
+    const path = join(dir, 'big-table');
+    const body = Buffer.from(Array.from({ length: 9000 }, (_, i) => `${String(i).padStart(4)}: 0100007F:1F90 0100007F:C350 06 00000000:00000000 03:00001770 00000000     0        0 0\n`).join(''), 'latin1');
+    writeFileSync(path, body);
+    const chunks: Uint8Array[] = [];
+    let openWhileReading = 0;
+    let turns = 0;
+    let ticking = true;
+    const spin = () => {
+      if (!ticking) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    for await (const c of readChunksOnThisThread(path)) {
+      chunks.push(c);
+      openWhileReading = Math.max(openWhileReading, openOn(path));
+    }
+    ticking = false;
+    assert.ok(body.length > 3 * 256 * 1024, 'the file spans several chunks');
+    assert.ok(chunks.every((c) => c.length <= 256 * 1024));
+    assert.deepEqual(Buffer.concat(chunks), body);
+    assert.ok(turns >= chunks.length - 1, `the event loop ran ${turns} times during ${chunks.length} chunks`);
+    assert.equal(openWhileReading, 1, 'one descriptor while reading');
+    assert.equal(openOn(path), 0, 'and it is closed at the end');
+  });
+
+  it('closes its descriptor when the reader stops early, and throws ENOENT for a missing file', async () => {
+    const path = join(dir, 'big-table');
+    for await (const c of readChunksOnThisThread(path)) {
+      assert.ok(c.length > 0);
+      assert.equal(openOn(path), 1);
+      break;
+    }
+    assert.equal(openOn(path), 0);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of readChunksOnThisThread(join(dir, 'no-such-table'))) assert.fail('nothing to read');
+      })(),
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+    );
+  });
+
+  it('is what the collector reads /proc/net/tcp with, and agrees with one whole read of it', async () => {
+    assert.equal(nodeFileReader.readChunks, readChunksOnThisThread);
+    const chunks: Uint8Array[] = [];
+    for await (const c of nodeFileReader.readChunks('/proc/net/tcp')) chunks.push(c);
+    // the header line is fixed; the rows may change between the two reads
+    const text = Buffer.concat(chunks).toString('latin1');
+    assert.equal(text.split('\n')[0], readFileSync('/proc/net/tcp', 'latin1').split('\n')[0]);
+    assert.match(text.split('\n')[0], /^\s*sl\s+local_address\s+rem_address\s+st\b/);
   });
 });
