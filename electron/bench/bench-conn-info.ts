@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import type { ConnKey } from '../../shared/conn-info';
 import { createNetlinkSource } from '../collector/sources/netlink';
 import type { SocketTable } from '../collector/types';
-import { assertPrivateNetns, SOCKMAKER } from './bench-measure';
+import { assertPrivateNetns, serverPortsFor, SOCKMAKER } from './bench-measure';
 import { CommandTimer } from './command-timer';
 
 export interface ConnInfoSizeResult {
@@ -67,7 +67,7 @@ function keyOf(t: SocketTable, i: number): ConnKey {
 
 /** Makes about `n` sockets: TIME_WAIT mostly, and max(200, 1 %) held ESTABLISHED pairs. */
 async function makeSockets(n: number): Promise<ChildProcess> {
-  const ports = 8;
+  const ports = serverPortsFor(n);
   const est = Math.max(200, Math.round(n * 0.01));
   const tw = Math.max(0, n - 2 * est - 2 * ports);
   const child = spawn(SOCKMAKER, ['--time-wait', tw, '--established', est, '--ports', ports].map(String), { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -152,12 +152,14 @@ async function startMaker(args: string[]): Promise<{ child: ChildProcess; report
  *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
  *  minute-long measurement sees `n` sockets from start to end. Held sockets are one fd each: beyond
  *  what one process may open they are spread over several makers (their own listening ports). */
+/** Server ports for `n` sockets: at most ~16,000 connections per port. connect() looks for a local
+ *  port whose 4-tuple is free for that destination, and near the ~64,500 ports of the range each
+ *  search walks most of it. With 8 ports, 500,000 sockets took 70 s to make, and half of the
+ *  TIME_WAIT entries had expired before they were measured. */
+export const serverPortsFor = (n: number): number => Math.max(8, Math.ceil(n / 16_000));
+
 async function makeSockets(n: number, longLived = false): Promise<Maker> {
-  // at most ~16,000 connections per server port: connect() looks for a local port whose 4-tuple is
-  // free for that destination, and near the ~64,500 ports of the range each search walks most of it.
-  // With 8 ports, 500,000 sockets took 70 s to make, and half of the TIME_WAIT entries had expired
-  // before they were measured.
-  const ports = Math.max(8, Math.ceil(n / 16_000));
+  const ports = serverPortsFor(n);
   const tw6 = longLived ? 0 : Math.round(n * 0.02);
   const est = longLived ? Math.round((n - 2 * ports) * 0.45) : Math.round(n * 0.01);
   const cw = longLived ? Math.round((n - 2 * ports) * 0.05) : Math.round(n * 0.005);
@@ -220,6 +222,9 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
   const t0 = performance.now();
   const maker = await makeSockets(n);
   const makeS = (performance.now() - t0) / 1000;
+  // ss runs from a small shell, not forked from this process (command-timer.ts says why); started
+  // before the warm-up ticks, so its one fork's copy-on-write faults are not in a timed tick
+  const ssTimer = new CommandTimer();
   try {
     const ssOut = spawnSync('ss', ['-tanH'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     const ssRows = ssOut.stdout.split('\n').filter((l) => l.trim()).length;
@@ -228,13 +233,15 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     const t1 = performance.now();
     const first = await collector.tick();
     const firstTickMs = performance.now() - t1;
+    // untimed warm-up ticks, so the timed ones run compiled code as a running app's do (the first
+    // rounds at 10,000 sockets took 22 and 14 ms, the rest 5–7); one at half a million, where the
+    // TIME_WAIT entries measured expire 60 s after they were made
+    for (let k = n >= 200_000 ? 1 : 5; k > 0; k--) await collector.tick();
     let payloadMax = payloadBytes(first);
     // reusing its buffers, as the collector's source does: a fresh ~28 MB buffer per read at 500k
     // makes V8 collect garbage for "external memory pressure", and that work landed in the timed ticks
     const source = first.health.socketSource === 'netlink' ? createNetlinkSource({ reuseBuffers: true }) : createProcfsSource(nodeFileReader);
     const procSource = createProcfsSource(nodeFileReader);
-    // ss runs from a small shell, not forked from this process (command-timer.ts says why)
-    const ssTimer = new CommandTimer();
     const addon = first.health.socketSource === 'netlink' ? loadSockDiagAddon() : null;
     const fl: number[] = [];
     const w: number[] = [];
@@ -243,38 +250,34 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
     const pt: number[] = [];
     const src: number[] = [];
     let last = first;
-    try {
-      // TIME_WAIT entries live 60 s from when they were made: at half a million (made in ~12 s, a
-      // round taking ~3 s) the rounds stop once the first entries are 45 s old, after at least three
-      for (let r = 0; r < repeats; r++) {
-        if (r >= 3 && performance.now() - t0 > 45_000) break;
-        const a = performance.now();
-        const snap = await collector.tick();
-        w.push(performance.now() - a);
-        if (process.env.WAITLINE_BENCH_TRACE) log(`tick ${round(w[w.length - 1])} ms (round ${r + 1})`);
-        if (!snap.health.tableRead) throw new Error('a timed tick did not read the table');
-        payloadMax = Math.max(payloadMax, payloadBytes(snap));
-        last = snap;
-        s.push(await ssTimer.time(['ss', '-tan']));
-        p.push(timeProcRead());
-        const b = performance.now();
-        await source.read();
-        src.push(performance.now() - b);
-        if (addon?.countStates) {
-          const f = performance.now();
-          addon.countStates(ALL_TCP_STATES_MASK, 3);
-          fl.push(performance.now() - f);
-        }
-        // at the largest sizes parsing /proc takes seconds: once is enough (the TIME_WAIT sockets
-        // measured expire 60 s after they were made)
-        if (r === 0 || n < 200_000) {
-          const c = performance.now();
-          await procSource.read();
-          pt.push(performance.now() - c);
-        }
+    // TIME_WAIT entries live 60 s from when they were made: at half a million (made in ~12 s, a
+    // round taking ~3 s) the rounds stop once the first entries are 45 s old, after at least three
+    for (let r = 0; r < repeats; r++) {
+      if (r >= 3 && performance.now() - t0 > 45_000) break;
+      const a = performance.now();
+      const snap = await collector.tick();
+      w.push(performance.now() - a);
+      if (process.env.WAITLINE_BENCH_TRACE) log(`tick ${round(w[w.length - 1])} ms (round ${r + 1})`);
+      if (!snap.health.tableRead) throw new Error('a timed tick did not read the table');
+      payloadMax = Math.max(payloadMax, payloadBytes(snap));
+      last = snap;
+      s.push(await ssTimer.time(['ss', '-tan']));
+      p.push(timeProcRead());
+      const b = performance.now();
+      await source.read();
+      src.push(performance.now() - b);
+      if (addon?.countStates) {
+        const f = performance.now();
+        addon.countStates(ALL_TCP_STATES_MASK, 3);
+        fl.push(performance.now() - f);
       }
-    } finally {
-      await ssTimer.close();
+      // at the largest sizes parsing /proc takes seconds: once is enough (the TIME_WAIT sockets
+      // measured expire 60 s after they were made)
+      if (r === 0 || n < 200_000) {
+        const c = performance.now();
+        await procSource.read();
+        pt.push(performance.now() - c);
+      }
     }
     const waitlineMs = median(w);
     const ssMs = median(s);
@@ -301,6 +304,7 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
       payload_bytes_max: payloadMax,
     };
   } finally {
+    await ssTimer.close();
     await stopMaker(maker);
   }
 }
