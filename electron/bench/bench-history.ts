@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { rng } from './bench-render';
+import { rng } from './rng';
 import { HISTORY_RATE_SERIES } from '../../shared/history';
 import type { HistoryRateSeries } from '../../shared/api';
 import type { SocketRow } from '../../shared/snapshot';

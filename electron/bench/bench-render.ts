@@ -7,6 +7,7 @@
 // server's HistoryStore, and a 50,000-row socket table paged by the collector's own table query.
 // Plain Node; never imports `electron`.
 
+import { rng } from './rng';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -86,17 +87,6 @@ export const CHROMIUM_ARGS = [
 
 // ---- synthetic but realistic data ------------------------------------------------------------------
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run renders the same load. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticStates(i: number, r: () => number): Record<TcpState, number> {
   const s = emptyStateCounts();

@@ -6,18 +6,7 @@ import assert from 'node:assert/strict';
 import { aggregate, TripleMap } from '../../../../electron/collector/derive/aggregate';
 import { SocketTableBuilder } from '../../../../electron/collector/parse/socket-table';
 import type { SocketTable } from '../../../../electron/collector/types';
-
-/** a small deterministic generator (mulberry32) */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../../../electron/bench/rng';
 
 describe('TripleMap', () => {
   for (const addrs of [7, 300_000]) {
