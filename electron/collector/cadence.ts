@@ -18,6 +18,9 @@ export interface CadencePolicy {
   /** past tableMaxMs too: a table so costly (the /proc fallback at half a million sockets: seconds
    *  per read) is re-read no more often than keeps it under this share of a core */
   tableCeiling: number;
+  /** a due read also waits while the process has used more than tableCeiling of a core since the last
+   *  read began — at most this many times its interval (planTick) */
+  tableShareWaitFactor: number;
   ownersBudget: { demanded: number; idle: number };
   ownersMinMs: { demanded: number; idle: number };
   ownersMaxMs: { demanded: number; idle: number };
@@ -32,6 +35,7 @@ export const DEFAULT_CADENCE: CadencePolicy = {
   tableMinMs: 1000,
   tableMaxMs: { demanded: 5000, idle: 10_000 },
   tableCeiling: 0.2,
+  tableShareWaitFactor: 3,
   ownersBudget: { demanded: 0.05, idle: 0.003 },
   ownersMinMs: { demanded: 2000, idle: 10_000 },
   ownersMaxMs: { demanded: 10_000, idle: 60_000 },
@@ -62,6 +66,9 @@ export interface CadenceState {
   tableCostMs: number;
   ownersAt: number;
   ownersCostMs: number;
+  /** share of a core the process has used since the last table read began (its CPU over the wall
+   *  time), or null when unknown (no CPU clock, no read yet) */
+  cpuShareSinceTable?: number | null;
 }
 
 export interface TickPlan {
@@ -76,7 +83,17 @@ export interface TickPlan {
 export function planTick(now: number, s: CadenceState, demand: Demand, haveTable: boolean, p: CadencePolicy = DEFAULT_CADENCE): TickPlan {
   const ti = tableIntervalMs(s.tableCostMs, demand, p);
   const oi = ownersIntervalMs(s.ownersCostMs, demand, p);
-  const readTable = !haveTable || now - s.tableAt >= ti - p.slackMs;
+  let readTable = !haveTable || now - s.tableAt >= ti - p.slackMs;
+  // A read costs more CPU than is measured while it runs: its garbage is collected afterwards, on
+  // later ticks and on V8's helper threads (at half a million /proc rows about a third more). So a
+  // due read also waits while the process's share of a core since the last read began is over the
+  // ceiling; that holds the long-run share at the ceiling whatever the read leaves behind. Other work
+  // in the process counts too (serve's HTTP, owner scans): the wait is bounded, so it cannot starve
+  // the table (docs/performance.md, "Half a million sockets").
+  const share = s.cpuShareSinceTable;
+  if (readTable && haveTable && p.tableCeiling > 0 && share != null && share > p.tableCeiling && now - s.tableAt < p.tableShareWaitFactor * ti - p.slackMs) {
+    readTable = false;
+  }
   let scanOwners = now - s.ownersAt >= oi - p.slackMs;
   // never both in one tick when together they blow the tick budget — unless owners are overdue
   // (twice their interval), so a huge table cannot starve them

@@ -89,9 +89,10 @@ export interface CollectorOptions {
    *  thread (serve's collector worker), never on a main thread (the CLI) */
   lowerPriority?: boolean;
   /** CPU ms the process has used so far. A table read's cost, which spaces the next one (cadence.ts),
-   *  is the larger of its wall time and the CPU used meanwhile: the /proc fallback reads its files on
-   *  other threads while this one parses, so its CPU exceeds its wall time. Default:
-   *  process.cpuUsage() with the system clock; none (wall time only) with an injected clock. */
+   *  is the larger of its wall time and the CPU used meanwhile (V8's helper threads collect garbage
+   *  beside it, so its CPU can exceed its wall time); and a due read waits while the process's share
+   *  of a core since the last read began is over the cadence's ceiling. Default: process.cpuUsage()
+   *  with the system clock; none (wall time only) with an injected clock. */
   cpuMs?: (() => number) | null;
 }
 
@@ -135,6 +136,8 @@ export class Collector {
   private tableAt: number | null = null;
   private tableMono = -Infinity;
   private tableCostMs = 0;
+  /** the process's CPU ms when the last table read began */
+  private tableCpuMs = 0;
   private readonly cpuMs: (() => number) | null;
   private agg: Aggregates | null = null;
   private tableSkipped: Record<string, number> = {};
@@ -210,9 +213,11 @@ export class Collector {
     const reuse = this.reuseSettings(sysctls);
 
     // the full table, adaptively
+    const sinceRead = t0 - this.tableMono;
+    const cpuShareSinceTable = this.cpuMs && Number.isFinite(sinceRead) && sinceRead > 0 ? (this.cpuMs() - this.tableCpuMs) / sinceRead : null;
     const plan = planTick(
       t0,
-      { tableAt: this.tableMono, tableCostMs: this.tableCostMs, ownersAt: this.ownersMono, ownersCostMs: this.owners?.durationMs ?? 0 },
+      { tableAt: this.tableMono, tableCostMs: this.tableCostMs, ownersAt: this.ownersMono, ownersCostMs: this.owners?.durationMs ?? 0, cpuShareSinceTable },
       this.demand,
       this.table !== null,
       cadenceWithBounds(this.minTableMs, this.maxTableMs),
@@ -228,6 +233,7 @@ export class Collector {
         this.table = r.table;
         this.tableAt = now;
         this.tableMono = ts;
+        this.tableCpuMs = cpu0;
         this.tableSkipped = r.skipped;
         this.unknownStates = r.unknownStates;
         this.tableInterrupted = r.interrupted === true;

@@ -23,18 +23,25 @@ export interface OwnerScan {
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
-/** Where an owner was found: the fd too, so it can be re-validated by one readlink. */
-interface Found extends OwnerInfo {
-  fd: string;
-}
-
 async function listPids(reader: FileReader, procRoot: string): Promise<number[]> {
   const pids = (await reader.readdir(procRoot)).filter((d) => /^\d+$/.test(d)).map(Number);
   return pids.sort((a, b) => a - b);
 }
 
-async function walkAll(reader: FileReader, procRoot: string, pids: number[]): Promise<{ found: Map<number, Found>; unreadablePids: number }> {
-  const found = new Map<number, Found>();
+/** What a walk found: each socket's owner, and the fd it was found at (so it can be re-validated by
+ *  one readlink). Memory: one OwnerInfo per *process*, shared by all of its sockets, and two maps of
+ *  numbers — no object per socket. With half a million owned sockets, an object per socket (and a
+ *  fresh copy of each per scan) made V8's major collections mark a million objects; most of the
+ *  collector's CPU at that size went to that marking (docs/performance.md, "Half a million sockets"). */
+interface Walk {
+  found: Map<number, OwnerInfo>;
+  fds: Map<number, number>;
+  unreadablePids: number;
+}
+
+async function walkAll(reader: FileReader, procRoot: string, pids: number[]): Promise<Walk> {
+  const found = new Map<number, OwnerInfo>();
+  const fds = new Map<number, number>();
   let unreadablePids = 0;
   const linkSync = reader.readlinkSync?.bind(reader);
   // synchronous readlinks run in slices, yielding between them, so a walk of half a million fds never
@@ -54,19 +61,19 @@ async function walkAll(reader: FileReader, procRoot: string, pids: number[]): Pr
   async function worker(): Promise<void> {
     while (next < pids.length) {
       const pid = pids[next++];
-      let fds: string[];
+      let names: string[];
       try {
-        fds = await reader.readdir(`${procRoot}/${pid}/fd`);
+        names = await reader.readdir(`${procRoot}/${pid}/fd`);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EACCES' || code === 'EPERM') unreadablePids++;
         continue; // ENOENT: the process exited meanwhile
       }
-      let comm: string | null = null;
-      for (const fd of fds) {
+      let owner: OwnerInfo | null = null;
+      for (const name of names) {
         let link: string;
         try {
-          link = await readLink(`${procRoot}/${pid}/fd/${fd}`);
+          link = await readLink(`${procRoot}/${pid}/fd/${name}`);
         } catch {
           continue;
         }
@@ -76,32 +83,30 @@ async function walkAll(reader: FileReader, procRoot: string, pids: number[]): Pr
         const prev = found.get(inode);
         // several processes can hold one socket (fork, SCM_RIGHTS): the lowest pid, as ss -p lists first
         if (prev && prev.pid <= pid) continue;
-        if (comm === null) {
+        if (owner === null) {
+          let comm = '?';
           try {
             comm = (await reader.readText(`${procRoot}/${pid}/comm`)).trim();
           } catch {
-            comm = '?';
+            // exited, or not readable: the pid still identifies it
           }
+          owner = { pid, comm };
         }
-        found.set(inode, { pid, comm, fd });
+        found.set(inode, owner);
+        // /proc/PID/fd lists decimal fd numbers; anything else cannot be re-validated (-1: a walk finds it)
+        fds.set(inode, /^\d+$/.test(name) ? Number(name) : -1);
       }
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { found, unreadablePids };
+  return { found, fds, unreadablePids };
 }
-
-const toInfo = (m: Map<number, Found>): Map<number, OwnerInfo> => {
-  const out = new Map<number, OwnerInfo>();
-  for (const [inode, f] of m) out.set(inode, { pid: f.pid, comm: f.comm });
-  return out;
-};
 
 /** One full walk of every process's /proc/PID/fd (what `ss -p` does). */
 export async function scanOwners(reader: FileReader, procRoot: string, monotonic: () => number): Promise<OwnerScan> {
   const t0 = monotonic();
   const { found, unreadablePids } = await walkAll(reader, procRoot, await listPids(reader, procRoot));
-  return { byInode: toInfo(found), unreadablePids, durationMs: monotonic() - t0, kind: 'full' };
+  return { byInode: found, unreadablePids, durationMs: monotonic() - t0, kind: 'full' };
 }
 
 /** Owners kept across scans, so that a scan costs in proportion to what changed, not to every open
@@ -121,7 +126,13 @@ export async function scanOwners(reader: FileReader, procRoot: string, monotonic
  *  A long-lived process opening a new socket: its inode is new → walk → found. A socket closed: it
  *  leaves the table → dropped. Moved to another process: the readlink fails → walk → the new owner. */
 export class OwnerTracker {
-  private owners = new Map<number, Found>();
+  /** inode → owner (one shared object per process) */
+  private owners = new Map<number, OwnerInfo>();
+  /** inode → the fd it was found at */
+  private fds = new Map<number, number>();
+  /** the map the last scan handed out: never changed afterwards (a query may still hold it); a scan
+   *  that changes nothing hands it out again, so an idle scan allocates no copy */
+  private published: Map<number, OwnerInfo> | null = null;
   /** live inodes a full walk did not find (not re-searched until another walk) */
   private searched = new Set<number>();
   private unreadablePids = 0;
@@ -138,6 +149,12 @@ export class OwnerTracker {
   ) {}
   private rotation = 0;
 
+  private forget(inode: number): void {
+    this.owners.delete(inode);
+    this.fds.delete(inode);
+    this.published = null;
+  }
+
   /** `inodes`: the socket inodes of the current table (0 = no file, skipped). `validateMax`: remembered
    *  owners re-validated by this scan at most (default the tracker's; the collector passes a smaller
    *  number while nobody is looking at owners — docs/performance.md, "Idle CPU"). */
@@ -150,11 +167,7 @@ export class OwnerTracker {
     //    their remembered fd, unless a walk replaces them anyway)
     const pids = await listPids(this.reader, this.procRoot);
     const running = new Set(pids);
-    const known: [number, Found][] = [];
-    for (const [inode, f] of this.owners) {
-      if (live.has(inode) && running.has(f.pid)) known.push([inode, f]);
-      else this.owners.delete(inode);
-    }
+    for (const [inode, o] of this.owners) if (!live.has(inode) || !running.has(o.pid)) this.forget(inode);
     for (const inode of this.searched) if (!live.has(inode)) this.searched.delete(inode);
     // 2. a full walk when a socket appeared that no walk has looked for yet — checked before
     //    validating too: a walk replaces every owner anyway
@@ -165,65 +178,81 @@ export class OwnerTracker {
     let unknown = this.walkedAt === -Infinity || (this.searched.size > 0 && t0 - this.walkedAt >= this.researchMs) || anyUnknown();
     if (!unknown) {
       const before = this.owners.size;
-      await this.validate(known, validateMax);
+      await this.validate(validateMax);
       // an owner that failed validation leaves its socket unknown: the walk finds where it went
       unknown = this.owners.size < before;
     }
     if (unknown) {
-      const { found, unreadablePids } = await walkAll(this.reader, this.procRoot, pids);
+      const { found, fds, unreadablePids } = await walkAll(this.reader, this.procRoot, pids);
       this.owners = new Map();
-      for (const [inode, f] of found) if (live.has(inode)) this.owners.set(inode, f);
+      this.fds = new Map();
+      for (const [inode, o] of found) {
+        if (!live.has(inode)) continue;
+        this.owners.set(inode, o);
+        this.fds.set(inode, fds.get(inode)!);
+      }
       this.searched = new Set();
       for (const inode of live) if (!this.owners.has(inode)) this.searched.add(inode);
       this.unreadablePids = unreadablePids;
       this.walkedAt = t0;
+      this.published = null;
     }
-    return { byInode: toInfo(this.owners), unreadablePids: this.unreadablePids, durationMs: monotonic() - t0, kind: unknown ? 'full' : 'validate' };
+    this.published ??= new Map(this.owners);
+    return { byInode: this.published, unreadablePids: this.unreadablePids, durationMs: monotonic() - t0, kind: unknown ? 'full' : 'validate' };
   }
 
-  /** Re-validates remembered owners by one readlink each of the fd they were found at. */
-  private async validate(known: [number, Found][], validateMax: number): Promise<void> {
-    // at most `validateMax` readlinks per scan, in rotation: with half a million known sockets each
-    // is re-validated every few scans instead of 500,000 readlinks each time (a closed socket or a
-    // process gone is dropped at once above; only a socket handed to another process waits its turn)
-    let check = known;
-    if (known.length > validateMax) {
-      const from = this.rotation % known.length;
-      check = known.slice(from, from + validateMax);
-      if (check.length < validateMax) check = check.concat(known.slice(0, validateMax - check.length));
-      this.rotation = from + validateMax;
+  /** Re-validates remembered owners by one readlink each of the fd they were found at: at most
+   *  `validateMax` per scan, in rotation. With half a million known sockets each is re-validated
+   *  every few scans instead of 500,000 readlinks each time (a closed socket or a process gone is
+   *  dropped at once by scan(); only a socket handed to another process waits its turn). */
+  private async validate(validateMax: number): Promise<void> {
+    const n = this.owners.size;
+    if (n === 0) return;
+    const count = Math.min(n, validateMax);
+    const from = n > validateMax ? this.rotation % n : 0;
+    if (n > validateMax) this.rotation = from + validateMax;
+    // the inodes at positions [from, from + count) of the map's order, wrapping around to its start
+    const check: number[] = [];
+    const wrapped: number[] = [];
+    let k = 0;
+    for (const inode of this.owners.keys()) {
+      if (k >= from && k < from + count) check.push(inode);
+      else if (k + n < from + count) wrapped.push(inode);
+      k++;
     }
+    for (const inode of wrapped) check.push(inode);
+    const pathOf = (inode: number): string => `${this.procRoot}/${this.owners.get(inode)!.pid}/fd/${this.fds.get(inode)}`;
     const linkSync = this.reader.readlinkSync?.bind(this.reader);
     if (linkSync) {
       // at most validateMax synchronous readlinks (~5 µs each): no thread-pool round trip per socket
-      for (const [inode, f] of check) {
+      for (const inode of check) {
         let ok = false;
         try {
-          ok = linkSync(`${this.procRoot}/${f.pid}/fd/${f.fd}`) === `socket:[${inode}]`;
+          ok = linkSync(pathOf(inode)) === `socket:[${inode}]`;
         } catch {
           ok = false;
         }
-        if (!ok) this.owners.delete(inode);
+        if (!ok) this.forget(inode);
       }
+      return;
     }
     const BATCH = 64;
-    for (let k = 0; !linkSync && k < check.length; k += BATCH) {
-      await Promise.all(
-        check.slice(k, k + BATCH).map(async ([inode, f]) => {
-          let ok = false;
+    for (let b = 0; b < check.length; b += BATCH) {
+      const batch = check.slice(b, b + BATCH);
+      const oks = await Promise.all(
+        batch.map(async (inode) => {
           try {
-            ok = (await this.reader.readlink(`${this.procRoot}/${f.pid}/fd/${f.fd}`)) === `socket:[${inode}]`;
+            return (await this.reader.readlink(pathOf(inode))) === `socket:[${inode}]`;
           } catch {
-            ok = false;
+            return false;
           }
-          if (!ok) this.owners.delete(inode);
         }),
       );
+      batch.forEach((inode, j) => oks[j] || this.forget(inode));
     }
   }
 }
 
-/** One CLOSE_WAIT socket of the table, with the process found holding it (null: none found). */
 export interface CloseWaitSocket {
   inode: number;
   owner: OwnerInfo | null;

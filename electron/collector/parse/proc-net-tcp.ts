@@ -76,7 +76,11 @@ export class ProcNetTcpParser {
   private readonly littleEndian: boolean;
   private readonly maxRows: number;
   private readonly cache: Map<string | number, string>;
-  private readonly builder = new SocketTableBuilder(4096);
+  // addresses as indices into the table's distinct addresses, as the netlink source gives them: no
+  // per-row string column is built (docs/performance.md, "Half a million sockets")
+  private readonly builder = new SocketTableBuilder(4096, false, true);
+  /** this table's address indices by the hex the kernel printed (a number for IPv4) */
+  private readonly ids = new Map<string | number, number>();
   private carry: Uint8Array | null = null;
   private discardingLongLine = false;
   private skipped = 0;
@@ -203,7 +207,7 @@ export class ProcNetTcpParser {
     }
     const localAddr = this.address(b, fs[1]);
     const remoteAddr = this.address(b, fs[2]);
-    if (localAddr === null || remoteAddr === null) return this.bad(b, s, e);
+    if (localAddr < 0 || remoteAddr < 0) return this.bad(b, s, e);
 
     let state = st;
     if (st < 1 || st > 13) {
@@ -218,9 +222,9 @@ export class ProcNetTcpParser {
     const bl = this.builder;
     bl.family[r] = this.family;
     bl.state[r] = state;
-    bl.localAddr[r] = localAddr;
+    bl.localIdx[r] = localAddr;
     bl.localPort[r] = localPort;
-    bl.remoteAddr[r] = remoteAddr;
+    bl.remoteIdx[r] = remoteAddr;
     bl.remotePort[r] = remotePort;
     bl.txQueue[r] = Math.min(tx, 0xffffffff);
     bl.rxQueue[r] = Math.min(rx, 0xffffffff);
@@ -231,31 +235,41 @@ export class ProcNetTcpParser {
     bl.inode[r] = inode;
   }
 
-  /** Address text for the hex at b[s …]: interned through the cache. */
-  private address(b: Uint8Array, s: number): string | null {
+  /** The index, among this table's distinct addresses, of the address whose hex is at b[s …]; -1 if
+   *  the hex is not valid. Its text comes from the cache shared across reads, or is formatted once. */
+  private address(b: Uint8Array, s: number): number {
+    let key: string | number;
     if (this.family === 4) {
-      const v = parseHex(b, s, s + 8);
-      if (v < 0) return null;
-      const hit = this.cache.get(v);
-      if (hit !== undefined) return hit;
-      const a = this.addrBytes4;
-      wordToBytes(v, a, 0, this.littleEndian);
-      const text = formatAddressBytes(a);
-      this.cache.set(v, text);
-      return text;
+      key = parseHex(b, s, s + 8);
+      if (key < 0) return -1;
+    } else {
+      key = Buffer.from(b.buffer, b.byteOffset + s, 32).toString('latin1');
     }
-    const key = Buffer.from(b.buffer, b.byteOffset + s, 32).toString('latin1');
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit;
+    const id = this.ids.get(key);
+    if (id !== undefined) return id;
+    let text = this.cache.get(key);
+    if (text === undefined) {
+      const t = this.format(b, s, key);
+      if (t === null) return -1;
+      this.cache.set(key, (text = t));
+    }
+    const k = this.builder.intern(text);
+    this.ids.set(key, k);
+    return k;
+  }
+
+  private format(b: Uint8Array, s: number, key: string | number): string | null {
+    if (typeof key === 'number') {
+      wordToBytes(key, this.addrBytes4, 0, this.littleEndian);
+      return formatAddressBytes(this.addrBytes4);
+    }
     const a = this.addrBytes16;
     for (let w = 0; w < 4; w++) {
       const v = parseHex(b, s + w * 8, s + w * 8 + 8);
       if (v < 0) return null;
       wordToBytes(v, a, w * 4, this.littleEndian);
     }
-    const text = formatAddressBytes(a);
-    this.cache.set(key, text);
-    return text;
+    return formatAddressBytes(a);
   }
 }
 

@@ -3,6 +3,7 @@
 // distinct address is formatted once, so the per-row work left in JavaScript is two array fills.
 
 import { formatAddressBytes } from '../../../shared/address';
+import { indexedTable } from '../parse/socket-table';
 import type { PeerClosedAge, PeerClosedTiming, SocketTable } from '../types';
 
 export const SOCKDIAG_MAGIC = 0x44534c57; // "WLSD"
@@ -147,41 +148,26 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
     if (localIdx[i] >= naddrs || remoteIdx[i] >= naddrs) throw new SockDiagLayoutError(`sock_diag dump: row ${i} points past the address table`);
   }
 
-  // localAddr/remoteAddr are built on first use: a tick's aggregation keys on the address indices,
-  // and only what lists rows (the connections view, a query, an export) needs the strings — building
-  // them was a tenth of a 500,000-socket tick (docs/performance.md, "Addresses as numbers"). Accessors
-  // in the literal, not defineProperty afterwards, keep the object's shape fast for the per-row loops
-  // that read its columns. The indices live in the read's buffer, as valid as the other columns.
-  let local: string[] | null = null;
-  let remote: string[] | null = null;
-  const table: SocketTable = {
-    length: n,
-    family: new Uint8Array(buf, L.u8, n),
-    state: new Uint8Array(buf, L.u8 + n, n),
-    get localAddr(): string[] {
-      return (local ??= addressColumn(addrs, localIdx));
+  // localAddr/remoteAddr are built on first use (indexedTable). The indices live in the read's
+  // buffer, as valid as the other columns.
+  const table = indexedTable(
+    {
+      length: n,
+      family: new Uint8Array(buf, L.u8, n),
+      state: new Uint8Array(buf, L.u8 + n, n),
+      localPort: new Uint16Array(buf, L.u16, n),
+      remotePort: new Uint16Array(buf, L.u16 + 2 * n, n),
+      txQueue: new Uint32Array(buf, L.u32, n),
+      rxQueue: new Uint32Array(buf, L.u32 + 4 * n, n),
+      timer: new Uint8Array(buf, L.u8 + 2 * n, n),
+      timerLeftMs: new Uint32Array(buf, L.u32 + 2 * 4 * n, n),
+      retransmits: new Uint32Array(buf, L.u32 + 3 * 4 * n, n),
+      uid: new Uint32Array(buf, L.u32 + 4 * 4 * n, n),
+      inode: new Float64Array(buf, L.inode, n),
+      cookie: new BigUint64Array(buf, L.cookie, n),
     },
-    set localAddr(v: string[]) {
-      local = v;
-    },
-    localPort: new Uint16Array(buf, L.u16, n),
-    get remoteAddr(): string[] {
-      return (remote ??= addressColumn(addrs, remoteIdx));
-    },
-    set remoteAddr(v: string[]) {
-      remote = v;
-    },
-    remotePort: new Uint16Array(buf, L.u16 + 2 * n, n),
-    txQueue: new Uint32Array(buf, L.u32, n),
-    rxQueue: new Uint32Array(buf, L.u32 + 4 * n, n),
-    timer: new Uint8Array(buf, L.u8 + 2 * n, n),
-    timerLeftMs: new Uint32Array(buf, L.u32 + 2 * 4 * n, n),
-    retransmits: new Uint32Array(buf, L.u32 + 3 * 4 * n, n),
-    uid: new Uint32Array(buf, L.u32 + 4 * 4 * n, n),
-    inode: new Float64Array(buf, L.inode, n),
-    cookie: new BigUint64Array(buf, L.cookie, n),
-    addrIndex: { addrs, local: localIdx, remote: remoteIdx },
-  };
+    { addrs, local: localIdx, remote: remoteIdx },
+  );
   return {
     table,
     skipped: h[4],
@@ -190,13 +176,6 @@ export function decodeSockDiagDump(buf: ArrayBuffer): DecodedDump {
     ipv4Rows: h[7],
     peerClosed: decodeInfoEntries(buf, L.infoTable, ninfos, h[9], L.errText, errBytes),
   };
-}
-
-/** The strings of one address column, from its indices into the distinct addresses. */
-function addressColumn(addrs: readonly string[], idx: Uint32Array): string[] {
-  const out: string[] = new Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = addrs[idx[i]];
-  return out;
 }
 
 function decodeInfoEntries(buf: ArrayBuffer, at: number, count: number, flags: number, errAt: number, errBytes: number): PeerClosedTiming | null {

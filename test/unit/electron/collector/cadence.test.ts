@@ -63,6 +63,20 @@ describe('cadence rules', () => {
     const starving = planTick(70_000, { tableAt: 69_000, tableCostMs: 50_000, ownersAt: 0, ownersCostMs: 100 }, {}, true, cadenceWithBounds(0, 0));
     assert.deepEqual([starving.readTable, starving.scanOwners], [true, true]);
   });
+
+  it('a due read waits while the share of a core since the last read is over the ceiling, up to 3× its interval', () => {
+    // 3,000 ms read: interval 15 s (20 % ceiling)
+    const s = { tableAt: 0, tableCostMs: 3000, ownersAt: 0, ownersCostMs: 1 };
+    assert.equal(planTick(15_000, { ...s, cpuShareSinceTable: 0.2 }, {}, true).readTable, true, 'at the ceiling: reads');
+    assert.equal(planTick(15_000, { ...s, cpuShareSinceTable: 0.21 }, {}, true).readTable, false, 'over it: waits');
+    assert.equal(planTick(15_000, { ...s, cpuShareSinceTable: null }, {}, true).readTable, true, 'unknown share: the interval decides');
+    assert.equal(planTick(14_000, { ...s, cpuShareSinceTable: 0.01 }, {}, true).readTable, false, 'a low share does not make a read due early');
+    assert.equal(planTick(44_000, { ...s, cpuShareSinceTable: 0.9 }, {}, true).readTable, false, 'just under 3× the interval: still waits');
+    assert.equal(planTick(45_000, { ...s, cpuShareSinceTable: 0.9 }, {}, true).readTable, true, '3× the interval: reads anyway');
+    assert.equal(planTick(15_000, { ...s, cpuShareSinceTable: 0.9 }, {}, false).readTable, true, 'no table yet: reads');
+    // the bench's bounds (0/0: every tick) have no ceiling, so no wait
+    assert.equal(planTick(1000, { ...s, cpuShareSinceTable: 0.9 }, {}, true, cadenceWithBounds(0, 0)).readTable, true);
+  });
 });
 
 class FakeClock implements Clock {
@@ -109,18 +123,29 @@ function emptyProc(clock: FakeClock, scanMs: number): FileReader & { scans: numb
   return r;
 }
 
-async function run(ticks: number, costMs: number, scanMs: number, demand: { table?: boolean; owners?: boolean }, cpuPerReadMs?: number) {
+/** CPU the simulated process uses besides a read's own: `afterReadMs` over the tick after each read
+ *  (its garbage collected later), `perTickMs` at every tick (other work in the process). */
+interface ExtraCpu {
+  afterReadMs?: number;
+  perTickMs?: number;
+}
+
+async function run(ticks: number, costMs: number, scanMs: number, demand: { table?: boolean; owners?: boolean }, cpuPerReadMs?: number, extra: ExtraCpu = {}) {
   const clock = new FakeClock();
   const source = costlySource(clock, costMs);
   const reader = emptyProc(clock, scanMs);
   // CPU used by the process: grows by cpuPerReadMs over each table read (other threads' work)
   let cpu = 0;
-  const wrapped = cpuPerReadMs === undefined ? source : { ...source, read: async () => ((cpu += cpuPerReadMs), source.read()) };
+  let readLastTick = false;
+  const wrapped = cpuPerReadMs === undefined ? source : { ...source, read: async () => ((cpu += cpuPerReadMs), (readLastTick = true), source.read()) };
   const c = createCollector({ clock, reader, socketSource: wrapped as typeof source, ...(cpuPerReadMs === undefined ? {} : { cpuMs: () => cpu }) });
   c.setDemand(demand);
   const tableTicks: number[] = [];
   for (let k = 0; k < ticks; k++) {
     clock.t = k * 1000; // 1 Hz
+    cpu += extra.perTickMs ?? 0;
+    if (readLastTick) cpu += extra.afterReadMs ?? 0;
+    readLastTick = false;
     const s = await c.tick();
     if (s.health.tableRead) tableTicks.push(k);
   }
@@ -149,6 +174,26 @@ describe('collector cadence (simulated time)', () => {
     assert.deepEqual(big.tableTicks, [0, 15, 30]);
     // no CPU beyond the wall time: the wall time decides, as before
     assert.deepEqual((await run(20, 400, 1, {}, 0)).tableTicks, [0, 4, 8, 12, 16]);
+  });
+
+  it('a read that leaves CPU behind (its garbage collected later) waits until the share since it is back under 20 %', async () => {
+    // 2,000 ms of CPU during the read → due every 20 s at the 10 % idle budget? No: past the 10 s
+    // bound the 20 % ceiling gives 10 s. But 1,000 ms more follow it: 3,000 ms per cycle need 15 s.
+    const r = await run(50, 400, 1, {}, 2000, { afterReadMs: 1000 });
+    assert.deepEqual(r.tableTicks, [0, 15, 30, 45]);
+    // without the aftermath the interval rule alone decides
+    assert.deepEqual((await run(50, 400, 1, {}, 2000)).tableTicks, [0, 10, 20, 30, 40]);
+    // 1,000 ms after a 1,000 ms read: 2,000 ms per cycle → 10 s, the idle bound: no wait
+    assert.deepEqual((await run(25, 400, 1, {}, 1000, { afterReadMs: 1000 })).tableTicks, [0, 10, 20]);
+  });
+
+  it('other work in the process delays a due read by at most 3× its interval', async () => {
+    // 300 ms per tick of other work (30 % of a core, over the ceiling for good): a read due every
+    // 10 s waits, but never past 30 s
+    const r = await run(70, 400, 1, {}, 1000, { perTickMs: 300 });
+    assert.deepEqual(r.tableTicks, [0, 30, 60]);
+    // 100 ms per tick (10 %) plus the read's 1,000 ms: under 20 % at the 10 s mark — no wait
+    assert.deepEqual((await run(25, 400, 1, {}, 1000, { perTickMs: 100 })).tableTicks, [0, 10, 20]);
   });
 
   it('scans owners every 10 s idle, every 2 s while a view needs them', async () => {

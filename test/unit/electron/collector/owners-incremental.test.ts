@@ -125,4 +125,46 @@ describe('OwnerTracker', () => {
     s = await t.scan(inodes.filter((i) => i !== 3000), mono, 1);
     assert.equal(s.byInode.get(3007), undefined, 'its process exited');
   });
+
+  it('one owner object per process, not per socket; an unchanged scan hands out the same map, a change a new one and the old one stays as it was', async () => {
+    const fds = new Map<string, string>();
+    for (let i = 0; i < 50; i++) fds.set(String(10 + i), `socket:[${5000 + i}]`);
+    const procs = new Map([[500, { comm: 'many', fds }]]);
+    const { reader } = fakeProc(procs, true);
+    const t = new OwnerTracker(reader, '/proc');
+    const inodes = [...Array(50).keys()].map((i) => 5000 + i);
+    const first = await t.scan(inodes, mono);
+    assert.equal(first.byInode.size, 50);
+    const objects = new Set(first.byInode.values());
+    assert.equal(objects.size, 1, 'all 50 sockets share their process\'s owner object');
+    const again = await t.scan(inodes, mono);
+    assert.equal(again.kind, 'validate');
+    assert.equal(again.byInode, first.byInode, 'nothing changed: the same map');
+    // a socket closes: a new map; the one handed out before still has it (a query may hold it)
+    fds.delete('10');
+    const after = await t.scan(inodes.slice(1), mono);
+    assert.notEqual(after.byInode, first.byInode);
+    assert.equal(after.byInode.has(5000), false);
+    assert.equal(first.byInode.has(5000), true, 'a map once handed out is never changed');
+    assert.equal(after.byInode.size, 49);
+  });
+
+  it('sliced validation visits every remembered owner once per round, in rotation', async () => {
+    const fds = new Map<string, string>();
+    for (let i = 0; i < 10; i++) fds.set(String(10 + i), `socket:[${6000 + i}]`);
+    const procs = new Map([[600, { comm: 'rot', fds }]]);
+    const { reader } = fakeProc(procs, true);
+    const seen: string[] = [];
+    const sync = reader.readlinkSync!;
+    reader.readlinkSync = (p) => (seen.push(p), sync(p));
+    const t = new OwnerTracker(reader, '/proc');
+    const inodes = [...Array(10).keys()].map((i) => 6000 + i);
+    await t.scan(inodes, mono);
+    seen.length = 0;
+    // slices of 4 over 10 owners: 4 + 4 + 4 (wrapping) — the first 10 readlinks are 10 distinct fds
+    for (let k = 0; k < 3; k++) await t.scan(inodes, mono, 4);
+    assert.equal(seen.length, 12);
+    assert.equal(new Set(seen.slice(0, 10)).size, 10, `every fd once in a round: ${seen.slice(0, 10).join(' ')}`);
+    assert.deepEqual(seen.slice(10), seen.slice(0, 2), 'the next round starts over in the same order');
+  });
 });

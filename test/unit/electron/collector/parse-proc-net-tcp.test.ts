@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { formatAddressBytes, formatEndpoint } from '../../../../shared/address';
 import { STATE_BY_CODE } from '../../../../shared/tcp';
 import { parseProcNetTcp, ProcNetTcpParser } from '../../../../electron/collector/parse/proc-net-tcp';
+import { concatTables, SocketTableBuilder } from '../../../../electron/collector/parse/socket-table';
+import { aggregate } from '../../../../electron/collector/derive/aggregate';
 import type { SocketTable } from '../../../../electron/collector/types';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/${name}`);
@@ -54,6 +56,64 @@ describe('/proc/net/tcp parser: real files against ss', () => {
     assert.ok(new Set(raw6.map((l) => l.length)).size >= 1 && raw6.some((l) => l.length !== 149));
     const v6 = parseProcNetTcp(fixture('proc-net-tcp6.real'), { family: 6 });
     assert.ok(v6.table.localAddr.includes('::ffff:127.0.0.1'), 'v4-mapped dual-stack socket decoded');
+  });
+});
+
+/** The table with its address strings copied out and no index: what aggregation numbered itself before. */
+function plainCopy(t: SocketTable): SocketTable {
+  const { addrIndex: _, ...rest } = { ...t, localAddr: [...t.localAddr], remoteAddr: [...t.remoteAddr] };
+  return rest;
+}
+
+describe('/proc/net/tcp parser: addresses as indices', () => {
+  const v4 = () => parseProcNetTcp(fixture('proc-net-tcp.real'), { family: 4 }).table;
+  const v6 = () => parseProcNetTcp(fixture('proc-net-tcp6.real'), { family: 6 }).table;
+
+  it('numbers each distinct address once, and the strings read from the indices are the addresses', () => {
+    for (const t of [v4(), v6()]) {
+      const ix = t.addrIndex!;
+      assert.ok(ix, 'the parser gives an address index');
+      assert.equal(new Set(ix.addrs).size, ix.addrs.length, 'no address twice');
+      assert.equal(ix.local.length, t.length);
+      for (let i = 0; i < t.length; i++) {
+        assert.equal(t.localAddr[i], ix.addrs[ix.local[i]]);
+        assert.equal(t.remoteAddr[i], ix.addrs[ix.remote[i]]);
+      }
+      // every index is used (an address is interned only when a row has it)
+      const used = new Set([...ix.local, ...ix.remote]);
+      assert.equal(used.size, ix.addrs.length);
+    }
+  });
+
+  it('concatenating IPv4 and IPv6 merges the distinct addresses and shifts the second table\'s indices', () => {
+    const a = v4();
+    const b = v6();
+    const t = concatTables([a, b]);
+    assert.equal(t.length, a.length + b.length);
+    const ix = t.addrIndex!;
+    assert.equal(new Set(ix.addrs).size, ix.addrs.length);
+    assert.deepEqual(t.localAddr, [...a.localAddr, ...b.localAddr]);
+    assert.deepEqual(t.remoteAddr, [...a.remoteAddr, ...b.remoteAddr]);
+    // an address both tables hold keeps one index
+    const shared = new SocketTableBuilder(4, false, true);
+    const row = { family: 4 as const, state: 6, localPort: 1, remotePort: 2, txQueue: 0, rxQueue: 0, timer: 0, timerLeftMs: 0, retransmits: 0, uid: 0, inode: 0 };
+    shared.push({ ...row, localAddr: '10.0.0.1', remoteAddr: '10.0.0.2' });
+    const other = new SocketTableBuilder(4, false, true);
+    other.push({ ...row, localAddr: '10.0.0.3', remoteAddr: '10.0.0.1' });
+    const m = concatTables([shared.finish(), other.finish()]);
+    assert.deepEqual(m.addrIndex!.addrs, ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    assert.deepEqual([...m.addrIndex!.local], [0, 2]);
+    assert.deepEqual([...m.addrIndex!.remote], [1, 0]);
+    // a table without an index among them: strings throughout
+    const mixed = concatTables([plainCopy(a), b]);
+    assert.equal(mixed.addrIndex, undefined);
+    assert.deepEqual(mixed.localAddr, t.localAddr);
+  });
+
+  it('aggregates the same with the parser\'s indices as with plain strings', () => {
+    const t = concatTables([v4(), v6()]);
+    const opts = { ephemeral: { low: 32768, high: 60999, reserved: [] as [number, number][], usable: 28232 }, reuse: { reuse: 2, delayMs: 1000, timestamps: 1 } };
+    assert.deepEqual(aggregate(t, opts), aggregate(plainCopy(t), opts));
   });
 });
 
