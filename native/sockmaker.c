@@ -2,12 +2,15 @@
 // benchmark (run it inside a throwaway netns: it leaves up to --time-wait TIME_WAIT entries behind).
 //
 //   wl-sockmaker [--time-wait N] [--time-wait6 N] [--established N] [--close-wait N] [--ports P]
-//                [--base-port B]
+//                [--base-port B] [--hold-half-closed 1]
 //
 // --time-wait N      N client-closed connections over 127.0.0.1: the client side stays in TIME_WAIT
 // --time-wait6 N     the same over ::1 (skipped with a note if IPv6 loopback is unavailable)
 // --established N    N connections held open (2N ESTABLISHED sockets)
 // --close-wait N     N connections closed by the client only: server CLOSE_WAIT + client FIN_WAIT2
+// --hold-half-closed 1  the client of each of those shuts down its sending side and keeps its fd,
+//                    instead of closing it: an orphaned FIN_WAIT2 is destroyed after tcp_fin_timeout
+//                    (60 s), a held one stays, so a long measurement sees the same sockets throughout
 // --ports P          listening server ports (B … B+P-1); TIME_WAIT is spread over them so one
 //                    destination's ephemeral ports are not exhausted (docs/exhaustion.md, "What runs out")
 // Prints one JSON line when done, then holds the open sockets until stdin closes or SIGTERM.
@@ -132,6 +135,7 @@ int main(int argc, char **argv) {
   long cw = arg_value(argc, argv, "--close-wait", 0);
   int nports = (int)arg_value(argc, argv, "--ports", 8);
   int base = (int)arg_value(argc, argv, "--base-port", 20000);
+  int hold_half_closed = arg_value(argc, argv, "--hold-half-closed", 0) != 0;
   if (nports < 1 || nports > 1000 || base < 1 || base + nports > 65536) {
     fprintf(stderr, "wl-sockmaker: --ports must be 1..1000 and the ports must fit below 65536\n");
     return 2;
@@ -168,7 +172,7 @@ int main(int argc, char **argv) {
   long made_tw = make_time_wait(AF_INET, l4, nports, base, tw, &err4);
   long made_tw6 = v6ok ? make_time_wait(AF_INET6, l6, nports, base, tw6, &err6) : 0;
 
-  int *held = calloc((size_t)(2 * est + cw + 1), sizeof *held);
+  int *held = calloc((size_t)(2 * (est + cw) + 1), sizeof *held);
   long nheld = 0, made_est = 0, made_cw = 0;
   for (long i = 0; i < est; i++) {
     int k = (int)(i % nports), c, s;
@@ -186,7 +190,12 @@ int main(int argc, char **argv) {
       errcw = errno;
       break;
     }
-    close(c); /* client: FIN_WAIT2 (orphaned); server: CLOSE_WAIT until we exit */
+    if (hold_half_closed) {
+      shutdown(c, SHUT_WR); /* client: FIN_WAIT2, held; server: CLOSE_WAIT until we exit */
+      held[nheld++] = c;
+    } else {
+      close(c); /* client: FIN_WAIT2 (orphaned, gone after tcp_fin_timeout); server: CLOSE_WAIT until we exit */
+    }
     held[nheld++] = s;
     made_cw++;
   }

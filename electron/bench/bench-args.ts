@@ -14,7 +14,7 @@ options:
   --large N           long-lived sockets for the responsiveness run (collector in a worker, the
                       serving thread's event-loop delay, CPU under the adaptive cadence, memory;
                       netlink then the /proc fallback; default 500000; 0 skips it)
-  --large-seconds S   length of each of those two runs (default 30; 5..600)
+  --large-seconds S   length of each of those two runs (default 60; 5..600)
   --history-only      only history on disk and export (30-day query, bytes per day, 1,000,000-row
                       export; about 20 s, no root needed)
   --metrics-only      only the Prometheus exposition against the collector tick (20, 1,000 and
@@ -69,7 +69,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
     cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
     large: flags.large === '0' ? 0 : intFlag(flags.large, 'large', 500_000, 16, 500_000),
-    largeSeconds: intFlag(flags['large-seconds'], 'large-seconds', 30, 5, 600),
+    largeSeconds: intFlag(flags['large-seconds'], 'large-seconds', 60, 5, 600),
     json: flags.json === true,
     help: flags.help === true,
     historyOnly,

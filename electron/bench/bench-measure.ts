@@ -149,8 +149,8 @@ async function startMaker(args: string[]): Promise<{ child: ChildProcess; report
 
 /** Makes about `n` sockets: mostly TIME_WAIT, plus IPv6 TIME_WAIT, ESTABLISHED pairs and
  *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). `longLived`: no TIME_WAIT
- *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, so a
- *  minute-long measurement sees `n` sockets from start to end. Held sockets are one fd each: beyond
+ *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, both ends
+ *  held (--hold-half-closed), so a measurement of minutes sees `n` sockets from start to end. Held sockets are one fd each: beyond
  *  what one process may open they are spread over several makers (their own listening ports). */
 /** Server ports for `n` sockets: at most ~16,000 connections per port. connect() looks for a local
  *  port whose 4-tuple is free for that destination, and near the ~64,500 ports of the range each
@@ -175,6 +175,9 @@ async function makeSockets(n: number, longLived = false): Promise<Maker> {
         // several makers: listening ports below the ephemeral range (1024…), which the first maker's
         // clients would otherwise already hold
         '--ports', ports, '--base-port', makers === 1 ? 20000 : 100 + k * ports,
+        // long-lived: the FIN_WAIT2 half of each CLOSE_WAIT pair is held too; orphaned, it would be
+        // destroyed after tcp_fin_timeout (60 s), and the later runs would measure 5 % fewer sockets
+        ...(longLived ? ['--hold-half-closed', 1] : []),
       ].map(String);
       started.push(await startMaker(args));
     }
@@ -402,6 +405,10 @@ export interface LargeRun {
   owner_scans: number;
   /** CPU of the whole process (the collector worker; the main thread only receives snapshots) / wall */
   cpu_pct: number;
+  /** the same over whole cadence cycles only: from the start of the first table read in the window
+   *  to the start of the last (each cycle holds one read and what it left behind); null with fewer
+   *  than two reads. A fixed window holds a varying share of a cycle at its ends. */
+  cpu_pct_cycles: number | null;
   /** the serving thread's event-loop delay while the worker collects (monitorEventLoopDelay), ms */
   loop_delay_max_ms: number;
   loop_delay_p99_ms: number;
@@ -482,6 +489,8 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
       let reads = 0;
       const tableTicks: number[] = [];
       const readAt: number[] = [];
+      /** [wall ms, process CPU ms] when each tick that read the table began */
+      const readStart: [number, number][] = [];
       let scans = 0;
       let lastScan: number | null = firstSnap.owners?.scannedAt ?? null;
       let rows = firstSnap.totalSockets;
@@ -490,9 +499,12 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
       while (performance.now() - w0 < seconds * 1000) {
         const due = w0 + (ticks + 1) * 1000;
         await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+        const before = process.cpuUsage();
+        const beforeAt = performance.now();
         const snap = await wc.tick();
         ticks++;
         if (snap.health.tableRead) {
+          readStart.push([beforeAt, (before.user + before.system) / 1000]);
           reads++;
           tableTicks.push(snap.health.durationMs);
           readAt.push(performance.now());
@@ -522,6 +534,8 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
         table_interval_s: gaps.length ? round(gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000) : null,
         owner_scans: scans,
         cpu_pct: round(((cpu.user + cpu.system) / 1000 / wall) * 100, 2),
+        cpu_pct_cycles:
+          readStart.length >= 2 ? round(((readStart[readStart.length - 1][1] - readStart[0][1]) / (readStart[readStart.length - 1][0] - readStart[0][0])) * 100, 2) : null,
         loop_delay_max_ms: round(h.max / 1e6),
         loop_delay_p99_ms: round(h.percentile(99) / 1e6),
         timer_lag_max_ms: round(timerLag),

@@ -23,7 +23,7 @@ import { parseBenchArgs, USAGE, type BenchOptions } from './bench-args';
 import { benchConnInfo, connInfoReport } from './bench-conn-info';
 import { benchHistory, historyReport } from './bench-history';
 import { benchMetrics, metricsReport } from './bench-metrics';
-import { measureLarge, measureSize, measureSteady, SOCKMAKER, type LargeResult, type SizeResult, type SteadyResult } from './bench-measure';
+import { measureLarge, measureSize, measureSteady, SOCKMAKER, type LargeResult, type LargeRun, type SizeResult, type SteadyResult } from './bench-measure';
 
 const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
 
@@ -180,8 +180,10 @@ async function main(argv: string[]): Promise<number> {
   const pf = large?.runs.find((r) => r.source === 'procfs') ?? null;
   judge('serving_thread_blocked_le_50ms_500k', nl ? Math.max(nl.loop_delay_max_ms, nl.timer_lag_max_ms) : null, 50);
   judge('serving_thread_blocked_le_50ms_500k_procfs', pf ? Math.max(pf.loop_delay_max_ms, pf.timer_lag_max_ms) : null, 50);
-  judge('collector_cpu_le_20pct_500k', nl?.cpu_pct ?? null, 20);
-  judge('collector_cpu_le_20pct_500k_procfs', pf?.cpu_pct ?? null, 20);
+  // the larger of the window's share and the share over whole cadence cycles
+  const cpuOf = (r: LargeRun | null) => (r ? Math.max(r.cpu_pct, r.cpu_pct_cycles ?? 0) : null);
+  judge('collector_cpu_le_20pct_500k', cpuOf(nl), 20);
+  judge('collector_cpu_le_20pct_500k_procfs', cpuOf(pf), 20);
   targets.history_30d_query_le_50ms = { value: history.query_30d_ms_median, limit: 50, met: history.targets.history_30d_query_le_50ms };
   targets.metrics_render_le_quarter_tick_10k = { value: metrics.render_over_tick_10k, limit: 0.25, met: metrics.targets.metrics_render_le_quarter_tick_10k };
   targets.metrics_size_flat_beyond_k = { value: null, limit: 'flat', met: metrics.targets.metrics_size_flat_beyond_k };
@@ -234,7 +236,7 @@ async function main(argv: string[]): Promise<number> {
   for (const r of large?.runs ?? []) {
     console.log(
       `${large!.sockets_requested} long-lived sockets, ${r.source}, collector in a worker at 1 Hz for ${r.seconds} s: serving thread delayed ≤ ${r.loop_delay_max_ms} ms ` +
-        `(p99 ${r.loop_delay_p99_ms} ms, timer lag ≤ ${r.timer_lag_max_ms} ms); CPU ${r.cpu_pct} % of a core; ${r.table_reads} table reads ` +
+        `(p99 ${r.loop_delay_p99_ms} ms, timer lag ≤ ${r.timer_lag_max_ms} ms); CPU ${r.cpu_pct} % of a core (${r.cpu_pct_cycles ?? '–'} % over whole read cycles); ${r.table_reads} table reads ` +
         `(${r.table_tick_ms} ms each, every ${r.table_interval_s ?? '–'} s); ${r.owner_scans} owner scans; rss ≤ ${r.rss_mb_max} MB; first tick ${r.first_tick_ms} ms`,
     );
   }
