@@ -25,6 +25,10 @@ export type TcpState = (typeof TCP_STATES)[number];
 /** Kernel state code (1..13) → name. Index 0 is unused. */
 export const STATE_BY_CODE: readonly (TcpState | undefined)[] = [undefined, ...TCP_STATES];
 
+/** The kernel's code of CLOSE_WAIT (include/net/tcp_states.h: TCP_CLOSE_WAIT), the one code the
+ *  collector tests per row in several places. */
+export const CLOSE_WAIT_CODE = 8;
+
 export function stateCode(state: TcpState): number {
   return TCP_STATES.indexOf(state) + 1;
 }

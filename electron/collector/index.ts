@@ -23,7 +23,7 @@ import {
   type SysctlValue,
 } from '../../shared/snapshot';
 import { SYSCTL_CATALOG, sysctlPath, sysctlRead } from '../../shared/sysctl-catalog';
-import { emptyStateCounts, STATE_BY_CODE } from '../../shared/tcp';
+import { CLOSE_WAIT_CODE, emptyStateCounts, STATE_BY_CODE } from '../../shared/tcp';
 import { aggregate, type Aggregates, type EphemeralRange } from './derive/aggregate';
 import { emptyBudgetRest, type ReuseSettings } from '../../shared/port-budget';
 import { AlertEngine, type AlertSettings } from '../../shared/alerts';
@@ -96,8 +96,6 @@ export interface CollectorOptions {
   cpuMs?: (() => number) | null;
 }
 
-/** the kernel's state code of CLOSE_WAIT (8) */
-const CLOSE_WAIT_CODE = STATE_BY_CODE.indexOf('CLOSE_WAIT');
 const processCpuMs = (): number => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;

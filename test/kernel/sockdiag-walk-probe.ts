@@ -9,7 +9,8 @@
 //           CLOSE_WAIT rows, infoInodes: inodes with a tcp_info entry, flags: header word 9 }
 import { createNetlinkSource, loadSockDiagAddon } from '../../electron/collector/sources/netlink';
 import type { SocketTable } from '../../electron/collector/types';
-import { ALL_TCP_STATES_MASK, decodeSockDiagDump, stateBit, TCP_CLOSE_WAIT } from '../../electron/collector/sources/sockdiag-layout';
+import { ALL_TCP_STATES_MASK, decodeSockDiagDump, stateBit } from '../../electron/collector/sources/sockdiag-layout';
+import { CLOSE_WAIT_CODE } from '../../shared/tcp';
 
 function describeDump(buf: ArrayBuffer) {
   const d = decodeSockDiagDump(buf);
@@ -47,10 +48,10 @@ async function main(): Promise<void> {
     const fresh = describeDump(addon.dump(ALL_TCP_STATES_MASK, 3));
     process.stdout.write(JSON.stringify({ sameBuffer: third.state.buffer === first.state.buffer, third: tableRows(third), fresh: fresh.rows }) + '\n');
   } else if (cmd === 'info') {
-    const buf = addon.dump(ALL_TCP_STATES_MASK, 3, stateBit(TCP_CLOSE_WAIT));
+    const buf = addon.dump(ALL_TCP_STATES_MASK, 3, stateBit(CLOSE_WAIT_CODE));
     const d = decodeSockDiagDump(buf);
     const closeWait: number[] = [];
-    for (let i = 0; i < d.table.length; i++) if (d.table.state[i] === TCP_CLOSE_WAIT) closeWait.push(d.table.inode[i]);
+    for (let i = 0; i < d.table.length; i++) if (d.table.state[i] === CLOSE_WAIT_CODE) closeWait.push(d.table.inode[i]);
     const infoInodes = [...(d.peerClosed?.byInode.keys() ?? [])];
     process.stdout.write(JSON.stringify({ closeWait, infoInodes, flags: new Uint32Array(buf, 0, 16)[9], error: d.peerClosed?.error ?? null }) + '\n');
   } else {

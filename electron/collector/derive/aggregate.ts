@@ -11,7 +11,7 @@ import {
   type PortBudgetRest,
   type TimeWaitTimers,
 } from '../../../shared/snapshot';
-import { emptyStateCounts, STATE_BY_CODE, TIME_WAIT_SECONDS, type StateCounts } from '../../../shared/tcp';
+import { CLOSE_WAIT_CODE, emptyStateCounts, STATE_BY_CODE, TIME_WAIT_SECONDS, type StateCounts } from '../../../shared/tcp';
 
 
 /** Remembers destinations across table reads (growth of open connections, exhausted since when). */
@@ -27,7 +27,6 @@ const SYN_SENT = 2;
 const FIN_WAIT1 = 4;
 const FIN_WAIT2 = 5;
 const TIME_WAIT = 6;
-const CLOSE_WAIT = 8;
 const LAST_ACK = 9;
 const LISTEN = 10;
 const CLOSING = 11;
@@ -35,7 +34,7 @@ const TIMER_TIMEWAIT = 3;
 
 /** states that hold a client's ephemeral port (see PORT_HOLDING_STATES) */
 const HOLDS_PORT = new Uint8Array(16);
-for (const s of [ESTABLISHED, SYN_SENT, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING]) HOLDS_PORT[s] = 1;
+for (const s of [ESTABLISHED, SYN_SENT, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE_WAIT_CODE, LAST_ACK, CLOSING]) HOLDS_PORT[s] = 1;
 
 export interface EphemeralRange {
   low: number;
@@ -108,22 +107,19 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
   const twLenMs = TIME_WAIT_SECONDS * 1000;
   const nBuckets = Math.ceil(TIME_WAIT_SECONDS / bucketS);
 
-  // pass 1: listening ports (to tell inbound from outbound)
-  const listeningPorts = new Set<number>();
+  // pass 1: listening ports (to tell inbound from outbound); each distinct one inside the usable
+  // ephemeral range is counted once, when its flag is first set
   const listening = new Uint8Array(65536);
+  const e = opts.ephemeral;
+  let boundInRange = 0;
   for (let i = 0; i < n; i++) {
-    if (t.state[i] === LISTEN) {
-      listeningPorts.add(t.localPort[i]);
-      listening[t.localPort[i]] = 1;
-    }
+    if (t.state[i] !== LISTEN) continue;
+    const p = t.localPort[i];
+    if (listening[p] === 1) continue;
+    listening[p] = 1;
+    if (e && p >= e.low && p <= e.high && !isReserved(e.reserved, p)) boundInRange++;
   }
   const { addrs, local, remote } = addressIndex(t);
-
-  let boundInRange = 0;
-  if (opts.ephemeral) {
-    const e = opts.ephemeral;
-    for (const p of listeningPorts) if (p >= e.low && p <= e.high && !isReserved(e.reserved, p)) boundInRange++;
-  }
 
   const byCode4 = new Float64Array(16);
   const byCode6 = new Float64Array(16);
@@ -155,7 +151,7 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
       if (left <= 10_000) freedNext10s++;
       young = twLenMs - left <= windowMs;
       addGroup(twGroups, t, i, inbound, addrs, local[i], remote[i]);
-    } else if (st === CLOSE_WAIT) {
+    } else if (st === CLOSE_WAIT_CODE) {
       addGroup(cwGroups, t, i, inbound, addrs, local[i], remote[i]);
     } else if (st === FIN_WAIT2 && t.timer[i] === TIMER_TIMEWAIT) {
       fw2tw++;

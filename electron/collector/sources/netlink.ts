@@ -5,10 +5,11 @@
 
 import { existsSync } from 'node:fs';
 import { nativeFileCandidates } from '../../native/find-addon';
+import { CLOSE_WAIT_CODE } from '../../../shared/tcp';
 import type { ConnInfoReply, ConnKey } from '../../../shared/conn-info';
 import { readConnInfo } from '../conn-info';
 import type { SocketSource, SocketTableResult } from '../types';
-import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, stateBit, TCP_CLOSE_WAIT } from './sockdiag-layout';
+import { ALL_TCP_STATES_MASK, decodeSockDiagDump, SOCKDIAG_LAYOUT_VERSION, stateBit } from './sockdiag-layout';
 
 /** What the addon exports. */
 export interface SockDiagAddon {
@@ -110,7 +111,7 @@ export function createNetlinkSource(opts: NetlinkSourceOptions = {}): NetlinkSou
     throw new RangeError(`netlink states mask must be a 32-bit unsigned integer, got ${states}`);
   }
   const families = (opts.ipv4 === false ? 0 : 1) | (opts.ipv6 === false ? 0 : 2);
-  const infoStates = opts.closeWaitTiming === false ? 0 : states & stateBit(TCP_CLOSE_WAIT);
+  const infoStates = opts.closeWaitTiming === false ? 0 : states & stateBit(CLOSE_WAIT_CODE);
   const addon = opts.addon ?? loadSockDiagAddon();
   try {
     decodeSockDiagDump(addon.dump(0, families)); // states 0: the kernel answers at once with nothing

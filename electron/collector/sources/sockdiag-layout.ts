@@ -3,6 +3,7 @@
 // distinct address is formatted once, so the per-row work left in JavaScript is two array fills.
 
 import { formatAddressBytes } from '../../../shared/address';
+import { CLOSE_WAIT_CODE } from '../../../shared/tcp';
 import { indexedTable } from '../parse/socket-table';
 import type { PeerClosedAge, PeerClosedTiming, SocketTable } from '../types';
 
@@ -13,8 +14,6 @@ export const SOCKDIAG_ADDR_ENTRY_BYTES = 20;
 /** one tcp_info entry: u64 cookie, u32 inode, u32 payload length, the first 64 bytes of tcp_info */
 export const SOCKDIAG_INFO_ENTRY_BYTES = 80;
 export const SOCKDIAG_INFO_PREFIX_BYTES = 64;
-/** kernel state code of CLOSE_WAIT */
-export const TCP_CLOSE_WAIT = 8;
 
 /** idiag_states bit of each kernel state code: bit n = state n (docs/kernel.md, "Reading sockets through
  *  sock_diag"). */
@@ -75,7 +74,7 @@ export function decodeTcpInfoTimes(bytes: Uint8Array, len: number = bytes.length
  *  came with or after the last data, so tcpi_last_data_recv ≥ it. Null when the socket was not in
  *  CLOSE_WAIT when asked. */
 export function peerClosedBounds(t: TcpInfoTimes): PeerClosedAge | null {
-  if (t.state !== TCP_CLOSE_WAIT) return null;
+  if (t.state !== CLOSE_WAIT_CODE) return null;
   return { minMs: t.lastAckRecvMs, maxMs: Math.max(t.lastAckRecvMs, t.lastDataRecvMs) };
 }
 

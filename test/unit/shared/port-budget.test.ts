@@ -209,6 +209,14 @@ describe('budgets from a socket table', () => {
     assert.ok(Math.abs(r.portBudgets[0].firstFreeS! - 0.5) < 1e-9, 'the 0.5 s old entry becomes reusable 1 s after it was made');
   });
 
+  it('counts each listening port inside the usable range once: both ends of the range, not reserved ones, not one port twice', () => {
+    const b = new SocketTableBuilder();
+    for (const p of [40000, 40099, 40005, 40005, 40055, 39999, 40100, 30000]) row(b, 10, p, 0);
+    const eph = { low: 40000, high: 40099, reserved: [[40050, 40059]] as [number, number][], usable: 90 };
+    // 40000, 40099 and 40005 (listening on two addresses, one port): 3; 40055 is reserved, the rest outside
+    assert.equal(aggregate(b.finish(), { ephemeral: eph, reuse: OFF, rateWindowS: 10 }).boundInRange, 3);
+  });
+
   it('an entry whose 60 s are up but whose timer has not run (0 ms left) still holds its port without reuse', () => {
     const b = new SocketTableBuilder();
     // 4 ports: two overdue TIME_WAIT entries, one with 1.5 s left, one open connection

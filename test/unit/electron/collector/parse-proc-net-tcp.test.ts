@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { formatAddressBytes, formatEndpoint } from '../../../../shared/address';
-import { STATE_BY_CODE } from '../../../../shared/tcp';
+import { CLOSE_WAIT_CODE, STATE_BY_CODE } from '../../../../shared/tcp';
 import { parseProcNetTcp, ProcNetTcpParser } from '../../../../electron/collector/parse/proc-net-tcp';
 import { concatTables, SocketTableBuilder } from '../../../../electron/collector/parse/socket-table';
 import { aggregate } from '../../../../electron/collector/derive/aggregate';
@@ -47,6 +47,9 @@ describe('/proc/net/tcp parser: real files against ss', () => {
     assert.equal(v4.skipped + v6.skipped, 0);
     const ours = [...rowsOf(v4.table), ...rowsOf(v6.table)].sort();
     assert.deepEqual(ours, ssRows(readFileSync('test/fixtures/ss-tan.real', 'utf8')));
+    // the one state code the collector tests per row by number
+    assert.equal(STATE_BY_CODE[CLOSE_WAIT_CODE], 'CLOSE_WAIT');
+    assert.ok(ours.some((r) => r.startsWith('CLOSE_WAIT ')), 'the fixture holds a CLOSE_WAIT socket');
   });
 
   it('keeps IPv4 lines padded to 150 bytes and unpadded IPv6 lines alike', () => {
