@@ -30,7 +30,7 @@ import { AlertEngine, type AlertSettings } from '../../shared/alerts';
 import { BudgetTrends } from './derive/budget-trends';
 import { counterRates } from './derive/rates';
 import { parsePortRange, parseReservedPorts, parseSnmpTable, parseSockstat, reservedInside } from './parse/kv-files';
-import { CloseWaitTracker, OwnerTracker, type CloseWaitSocket, type OwnerScan } from './owners';
+import { CloseWaitTracker, OwnerTracker, type CloseWaitSocket, type OwnerInfo, type OwnerScan } from './owners';
 import { cadenceWithBounds, planTick, type Demand } from './cadence';
 import { loadNetlinkSource } from './sources/netlink-loader';
 import { nodeFileReader, systemClock } from './sources/node-fs';
@@ -459,14 +459,16 @@ export class Collector {
   // ------------------------------------------------------------------ owners
 
   private summarizeOwners(t: SocketTable, scan: OwnerScan, now: number): Owners {
-    const perPid = new Map<number, ProcessSockets>();
+    // per process: a count per state code, named only at the end (a string-keyed count per row was
+    // most of this loop at half a million owned sockets). Rows of one process tend to come together,
+    // and a process's sockets share one OwnerInfo (owners.ts): the last one found is kept at hand.
+    const perPid = new Map<number, { pid: number; comm: string; total: number; byCode: Uint32Array }>();
+    let lastOwner: OwnerInfo | undefined;
+    let last: { pid: number; comm: string; total: number; byCode: Uint32Array } | undefined;
     let withInode = 0;
     let attributed = 0;
     let kernelOwned = 0;
     const closeWaitSockets: CloseWaitSocket[] = [];
-    // per row only numbers: the state's name is looked up for attributed rows alone (a 500,000-socket
-    // table is mostly TIME_WAIT, which has no inode)
-    const names = STATE_BY_CODE;
     const byInode = scan.byInode;
     const { inode: inodes, state: codes } = t;
     for (let i = 0; i < t.length; i++) {
@@ -483,11 +485,22 @@ export class Collector {
       if (code === CLOSE_WAIT_CODE) closeWaitSockets.push({ inode, owner: o ?? null });
       if (!o) continue;
       attributed++;
-      let p = perPid.get(o.pid);
-      if (!p) perPid.set(o.pid, (p = { pid: o.pid, comm: o.comm, total: 0, states: {} }));
-      p.total++;
-      const state = names[code];
-      if (state) p.states[state] = (p.states[state] ?? 0) + 1;
+      if (o !== lastOwner) {
+        last = perPid.get(o.pid);
+        if (!last) perPid.set(o.pid, (last = { pid: o.pid, comm: o.comm, total: 0, byCode: new Uint32Array(STATE_BY_CODE.length) }));
+        lastOwner = o;
+      }
+      last!.total++;
+      last!.byCode[code]++;
+    }
+    const processes: ProcessSockets[] = [];
+    for (const p of perPid.values()) {
+      const states: ProcessSockets['states'] = {};
+      for (let c = 1; c < p.byCode.length; c++) {
+        const name = STATE_BY_CODE[c];
+        if (p.byCode[c] > 0 && name) states[name] = p.byCode[c];
+      }
+      processes.push({ pid: p.pid, comm: p.comm, total: p.total, states });
     }
     const cw = this.closeWait.summarize({
       sockets: closeWaitSockets,
@@ -497,7 +510,7 @@ export class Collector {
       now,
       limit: this.listLimit ?? SNAPSHOT_LIMITS.closeWaitProcesses,
     });
-    const byTotal = [...perPid.values()].sort((a, b) => b.total - a.total || a.pid - b.pid);
+    const byTotal = processes.sort((a, b) => b.total - a.total || a.pid - b.pid);
     return {
       scannedAt: this.ownersAt ?? now,
       attributed,

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { Snapshot, SocketPage } from '../../shared/snapshot';
-import { createNetns, nonZero, requireRoot, ssStateCounts, type Netns } from './netns';
+import { createNetns, nonZero, parseSsStates, requireRoot, ssStateCounts, type Netns } from './netns';
 import { LineReader } from './lines';
 
 const FACTORY = 'test/kernel/socket-factory.mjs';
@@ -104,6 +104,22 @@ describe('collector on real sockets (private network namespace)', { concurrency:
     assert.equal(cw.count, ssCount, 'CLOSE_WAIT count per process vs ss -p');
     assert.equal(cw.count, GROUPS.reduce((s, g) => s + g.halfClosed, 0));
     assert.ok(snap.owners!.kernelOwned >= snap.states.TIME_WAIT, 'TIME_WAIT sockets are kernel-owned');
+  });
+
+  it('counts each process\'s sockets per state as ss -p attributes them', async (t) => {
+    if (!requireRoot(t)) return;
+    const snap = await tick();
+    const mine = snap.owners?.topProcesses.find((p) => p.pid === report.pid);
+    assert.ok(mine, `factory pid ${report.pid} not in ${JSON.stringify(snap.owners?.topProcesses)}`);
+    const ssp = await ns!.exec('ss', ['-tanpH']);
+    const lines = ssp.stdout.split('\n').filter((l) => l.includes(`pid=${report.pid},`));
+    const oracle = nonZero(parseSsStates(lines.join('\n')));
+    assert.deepEqual(nonZero(mine.states as Parameters<typeof nonZero>[0]), oracle, 'per-state counts of the factory vs ss -tanp');
+    assert.equal(mine.total, lines.length);
+    // what we made: every held socket (both ends of each pair, the CLOSE_WAIT ends, the FIN_WAIT2 ends
+    // it still holds, the listeners) is the factory's; TIME_WAIT entries have no owner
+    assert.equal(mine.states.TIME_WAIT, undefined);
+    assert.equal(mine.states.LISTEN, GROUPS.length);
   });
 
   it('counts the sockets holding ephemeral ports toward the server in its port budget', async (t) => {
