@@ -12,7 +12,9 @@ export type { Demand };
 export interface CadencePolicy {
   /** average share of one core the table work may take: while a view shows the table / otherwise */
   tableBudget: { demanded: number; idle: number };
-  /** bounds on the time between table reads (ms): never more often than min, never staler than max */
+  /** bounds on the time between table reads (ms): never more often than min, never staler than max
+   *  — except while the process is over tableCeiling of a core, when a read waits up to
+   *  tableShareWaitFactor × its interval (planTick) */
   tableMinMs: number;
   tableMaxMs: { demanded: number; idle: number };
   /** past tableMaxMs too: a table so costly (the /proc fallback at half a million sockets: seconds

@@ -211,7 +211,8 @@ export class Collector {
     const reuse = this.reuseSettings(sysctls);
 
     // the full table, adaptively
-    const sinceRead = t0 - this.tableMono;
+    // the CPU and the wall time read at the same moment (after this tick's small files)
+    const sinceRead = this.clock.monotonic() - this.tableMono;
     const cpuShareSinceTable = this.cpuMs && Number.isFinite(sinceRead) && sinceRead > 0 ? (this.cpuMs() - this.tableCpuMs) / sinceRead : null;
     const plan = planTick(
       t0,

@@ -91,6 +91,9 @@ async function walkAll(reader: FileReader, procRoot: string, pids: number[]): Pr
             // exited, or not readable: the pid still identifies it
           }
           owner = { pid, comm };
+          // another worker may have found this socket in a lower pid while comm was read
+          const now = found.get(inode);
+          if (now && now.pid <= pid) continue;
         }
         found.set(inode, owner);
         // /proc/PID/fd lists decimal fd numbers; anything else cannot be re-validated (-1: a walk finds it)

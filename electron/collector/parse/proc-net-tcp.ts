@@ -205,9 +205,9 @@ export class ProcNetTcpParser {
     if (st < 0 || tx < 0 || rx < 0 || tr < 0 || when < 0 || retr < 0 || uid < 0 || inode < 0) {
       return this.bad(b, s, e);
     }
-    const localAddr = this.address(b, fs[1]);
-    const remoteAddr = this.address(b, fs[2]);
-    if (localAddr < 0 || remoteAddr < 0) return this.bad(b, s, e);
+    const localKey = this.addressKey(b, fs[1]);
+    const remoteKey = this.addressKey(b, fs[2]);
+    if (localKey === null || remoteKey === null) return this.bad(b, s, e);
 
     let state = st;
     if (st < 1 || st > 13) {
@@ -218,6 +218,9 @@ export class ProcNetTcpParser {
       this.truncated++;
       return;
     }
+    // interned only for a row that is stored: a bad line or a row over maxRows adds no address
+    const localAddr = this.address(b, fs[1], localKey);
+    const remoteAddr = this.address(b, fs[2], remoteKey);
     const r = this.builder.reserve();
     const bl = this.builder;
     bl.family[r] = this.family;
@@ -235,40 +238,38 @@ export class ProcNetTcpParser {
     bl.inode[r] = inode;
   }
 
-  /** The index, among this table's distinct addresses, of the address whose hex is at b[s …]; -1 if
-   *  the hex is not valid. Its text comes from the cache shared across reads, or is formatted once. */
-  private address(b: Uint8Array, s: number): number {
-    let key: string | number;
+  /** The key of the address whose hex is at b[s …] (a number for IPv4, the hex text for IPv6), or
+   *  null if the hex is not valid. */
+  private addressKey(b: Uint8Array, s: number): string | number | null {
     if (this.family === 4) {
-      key = parseHex(b, s, s + 8);
-      if (key < 0) return -1;
-    } else {
-      key = Buffer.from(b.buffer, b.byteOffset + s, 32).toString('latin1');
+      const v = parseHex(b, s, s + 8);
+      return v < 0 ? null : v;
     }
+    const key = Buffer.from(b.buffer, b.byteOffset + s, 32).toString('latin1');
+    if (this.ids.has(key) || this.cache.has(key)) return key;
+    for (let w = 0; w < 4; w++) if (parseHex(b, s + w * 8, s + w * 8 + 8) < 0) return null;
+    return key;
+  }
+
+  /** The index, among this table's distinct addresses, of the address with this (valid) key. Its text
+   *  comes from the cache shared across reads, or is formatted once. */
+  private address(b: Uint8Array, s: number, key: string | number): number {
     const id = this.ids.get(key);
     if (id !== undefined) return id;
     let text = this.cache.get(key);
-    if (text === undefined) {
-      const t = this.format(b, s, key);
-      if (t === null) return -1;
-      this.cache.set(key, (text = t));
-    }
+    if (text === undefined) this.cache.set(key, (text = this.format(b, s, key)));
     const k = this.builder.intern(text);
     this.ids.set(key, k);
     return k;
   }
 
-  private format(b: Uint8Array, s: number, key: string | number): string | null {
+  private format(b: Uint8Array, s: number, key: string | number): string {
     if (typeof key === 'number') {
       wordToBytes(key, this.addrBytes4, 0, this.littleEndian);
       return formatAddressBytes(this.addrBytes4);
     }
     const a = this.addrBytes16;
-    for (let w = 0; w < 4; w++) {
-      const v = parseHex(b, s + w * 8, s + w * 8 + 8);
-      if (v < 0) return null;
-      wordToBytes(v, a, w * 4, this.littleEndian);
-    }
+    for (let w = 0; w < 4; w++) wordToBytes(parseHex(b, s + w * 8, s + w * 8 + 8), a, w * 4, this.littleEndian);
     return formatAddressBytes(a);
   }
 }

@@ -88,6 +88,20 @@ describe('/proc/net/tcp parser: addresses as indices', () => {
     }
   });
 
+  it('a bad line or a row over maxRows adds no address', () => {
+    const line = (local: string, remote: string) => `   0: ${local}:0050 ${remote}:9791 01 00000000:00000000 00:00000000 00000000     0        0 123 1 0000000000000000\n`;
+    const bad = parseProcNetTcp(line('0100007F', '0200007F') + line('0300007F', 'ZZZZZZZZ') + line('ZZZZZZZZ', '0400007F'), { family: 4 });
+    assert.equal(bad.skipped, 2);
+    assert.deepEqual(bad.table.addrIndex!.addrs, ['127.0.0.1', '127.0.0.2']);
+    const over = parseProcNetTcp(line('0100007F', '0200007F') + line('0500007F', '0600007F'), { family: 4, maxRows: 1 });
+    assert.equal(over.truncated, 1);
+    assert.deepEqual(over.table.addrIndex!.addrs, ['127.0.0.1', '127.0.0.2']);
+    const six = (hex: string) => `   0: ${hex}:0050 00000000000000000000000001000000:9791 01 00000000:00000000 00:00000000 00000000     0        0 9 1 0000000000000000\n`;
+    const v6 = parseProcNetTcp(six('0000000000000000000000000100000G') + six('00000000000000000000000001000000'), { family: 6 });
+    assert.equal(v6.skipped, 1, 'a non-hex digit in the last word of an IPv6 address is a bad line');
+    assert.deepEqual(v6.table.addrIndex!.addrs, ['::1']);
+  });
+
   it('concatenating IPv4 and IPv6 merges the distinct addresses and shifts the second table\'s indices', () => {
     const a = v4();
     const b = v6();
