@@ -147,17 +147,18 @@ async function startMaker(args: string[]): Promise<{ child: ChildProcess; report
   return { child, report };
 }
 
-/** Makes about `n` sockets: mostly TIME_WAIT, plus IPv6 TIME_WAIT, ESTABLISHED pairs and
- *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). `longLived`: no TIME_WAIT
- *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, both ends
- *  held (--hold-half-closed), so a measurement of minutes sees `n` sockets from start to end. Held sockets are one fd each: beyond
- *  what one process may open they are spread over several makers (their own listening ports). */
 /** Server ports for `n` sockets: at most ~16,000 connections per port. connect() looks for a local
  *  port whose 4-tuple is free for that destination, and near the ~64,500 ports of the range each
  *  search walks most of it. With 8 ports, 500,000 sockets took 70 s to make, and half of the
  *  TIME_WAIT entries had expired before they were measured. */
 export const serverPortsFor = (n: number): number => Math.max(8, Math.ceil(n / 16_000));
 
+/** Makes about `n` sockets: mostly TIME_WAIT, plus IPv6 TIME_WAIT, ESTABLISHED pairs and
+ *  CLOSE_WAIT/FIN_WAIT2 pairs held open by the maker until stopMaker(). `longLived`: no TIME_WAIT
+ *  (it would expire within 60 s), only held ESTABLISHED and CLOSE_WAIT/FIN_WAIT2 pairs, both ends
+ *  held (--hold-half-closed), so a measurement of minutes sees `n` sockets from start to end. Held
+ *  sockets are one fd each: beyond what one process may open they are spread over several makers
+ *  (their own listening ports). */
 async function makeSockets(n: number, longLived = false): Promise<Maker> {
   const ports = serverPortsFor(n);
   const tw6 = longLived ? 0 : Math.round(n * 0.02);
@@ -488,7 +489,6 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
       let ticks = 0;
       let reads = 0;
       const tableTicks: number[] = [];
-      const readAt: number[] = [];
       /** [wall ms, process CPU ms] when each tick that read the table began */
       const readStart: [number, number][] = [];
       let scans = 0;
@@ -507,7 +507,6 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
           readStart.push([beforeAt, (before.user + before.system) / 1000]);
           reads++;
           tableTicks.push(snap.health.durationMs);
-          readAt.push(performance.now());
           rows = snap.totalSockets;
         }
         if (snap.owners && snap.owners.scannedAt !== lastScan) {
@@ -524,7 +523,7 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
       h.disable();
       clearInterval(lagTimer);
       await wc.close();
-      const gaps = readAt.slice(1).map((t, i) => t - readAt[i]);
+      const gaps = readStart.slice(1).map(([t], i) => t - readStart[i][0]);
       const run: LargeRun = {
         source,
         seconds: round(wall / 1000),
@@ -534,8 +533,7 @@ export async function measureLarge(n: number, seconds: number): Promise<LargeRes
         table_interval_s: gaps.length ? round(gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000) : null,
         owner_scans: scans,
         cpu_pct: round(((cpu.user + cpu.system) / 1000 / wall) * 100, 2),
-        cpu_pct_cycles:
-          readStart.length >= 2 ? round(((readStart[readStart.length - 1][1] - readStart[0][1]) / (readStart[readStart.length - 1][0] - readStart[0][0])) * 100, 2) : null,
+        cpu_pct_cycles: readStart.length >= 2 ? round(((readStart.at(-1)![1] - readStart[0][1]) / (readStart.at(-1)![0] - readStart[0][0])) * 100, 2) : null,
         loop_delay_max_ms: round(h.max / 1e6),
         loop_delay_p99_ms: round(h.percentile(99) / 1e6),
         timer_lag_max_ms: round(timerLag),

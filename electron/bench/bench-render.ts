@@ -87,7 +87,6 @@ export const CHROMIUM_ARGS = [
 
 // ---- synthetic but realistic data ------------------------------------------------------------------
 
-
 function syntheticStates(i: number, r: () => number): Record<TcpState, number> {
   const s = emptyStateCounts();
   // a daily load curve with bursts

@@ -256,6 +256,7 @@ export class OwnerTracker {
   }
 }
 
+/** One CLOSE_WAIT socket of the table, with the process found holding it (null: none found). */
 export interface CloseWaitSocket {
   inode: number;
   owner: OwnerInfo | null;

@@ -19,6 +19,7 @@ export interface BudgetTrendSource {
   trend(acc: DestinationCounts): BudgetTrend;
   settle(budgets: readonly PortBudget[]): void;
 }
+import { AddressInterner } from '../parse/socket-table';
 import type { AddressIndex, SocketTable } from '../types';
 
 // kernel state codes (docs/kernel.md, "/proc/net/tcp: columns, states and timers")
@@ -226,30 +227,20 @@ export function aggregate(t: SocketTable, opts: AggregateOptions): Aggregates {
 }
 
 /** The table's distinct addresses and each row's pair of indices into them: the source's own (netlink
- *  interns addresses in the addon), or numbered here in one pass (the /proc source). */
+ *  and /proc both give them), or numbered here in one pass (a table built from strings: tests). */
 function addressIndex(t: SocketTable): AddressIndex {
   if (t.addrIndex) return t.addrIndex;
   const n = t.length;
-  const ids = new Map<string, number>();
-  const addrs: string[] = [];
-  const id = (a: string): number => {
-    let k = ids.get(a);
-    if (k === undefined) {
-      k = addrs.length;
-      ids.set(a, k);
-      addrs.push(a);
-    }
-    return k;
-  };
+  const ids = new AddressInterner();
   const local = new Uint32Array(n);
   const remote = new Uint32Array(n);
   const la = t.localAddr;
   const ra = t.remoteAddr;
   for (let i = 0; i < n; i++) {
-    local[i] = id(la[i]);
-    remote[i] = id(ra[i]);
+    local[i] = ids.id(la[i]);
+    remote[i] = ids.id(ra[i]);
   }
-  return { addrs, local, remote };
+  return { addrs: ids.addrs, local, remote };
 }
 
 /** A map keyed by (address index, address index, small integer below `cMax`). With `addrs` distinct

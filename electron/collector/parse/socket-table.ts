@@ -8,8 +8,24 @@ import type { AddressIndex, SocketTable } from '../types';
 /** A table's columns other than the address strings. */
 export type IndexedColumns = Omit<SocketTable, 'localAddr' | 'remoteAddr' | 'addrIndex'>;
 
+/** Numbers distinct addresses in the order they are first seen: `id(a)` is `a`'s index in `addrs`. */
+export class AddressInterner {
+  readonly addrs: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(a: string): number {
+    let k = this.ids.get(a);
+    if (k === undefined) {
+      k = this.addrs.length;
+      this.ids.set(a, k);
+      this.addrs.push(a);
+    }
+    return k;
+  }
+}
+
 /** The strings of one address column, from its indices into the distinct addresses. */
-export function addressColumn(addrs: readonly string[], idx: Uint32Array): string[] {
+function addressColumn(addrs: readonly string[], idx: Uint32Array): string[] {
   const out: string[] = new Array(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = addrs[idx[i]];
   return out;
@@ -91,8 +107,7 @@ export class SocketTableBuilder {
   /** indexed mode: each row's addresses as indices into `addrs` */
   localIdx: Uint32Array;
   remoteIdx: Uint32Array;
-  readonly addrs: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly interner = new AddressInterner();
   readonly indexed: boolean;
 
   constructor(initialCapacity = 1024, withCookies = false, indexed = false) {
@@ -117,13 +132,7 @@ export class SocketTableBuilder {
 
   /** The index of address `a` among this table's distinct addresses (indexed mode). */
   intern(a: string): number {
-    let k = this.ids.get(a);
-    if (k === undefined) {
-      k = this.addrs.length;
-      this.ids.set(a, k);
-      this.addrs.push(a);
-    }
-    return k;
+    return this.interner.id(a);
   }
 
   /** Makes room for one more row and returns its index. */
@@ -188,7 +197,7 @@ export class SocketTableBuilder {
   finish(): SocketTable {
     const n = this.length;
     if (this.indexed) {
-      return indexedTable(this.columns(n), { addrs: this.addrs, local: this.localIdx.subarray(0, n), remote: this.remoteIdx.subarray(0, n) });
+      return indexedTable(this.columns(n), { addrs: this.interner.addrs, local: this.localIdx.subarray(0, n), remote: this.remoteIdx.subarray(0, n) });
     }
     return { ...this.columns(n), localAddr: this.localAddr, remoteAddr: this.remoteAddr };
   }
