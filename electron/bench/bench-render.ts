@@ -5,6 +5,8 @@
 // The page is the production build served by the real `waitline serve` server; only its data source
 // is synthetic so the load is exact and repeatable: 24 h of 1 s history (86,400 samples) in the
 // server's HistoryStore, and a 50,000-row socket table paged by the collector's own table query.
+// Last, the same measure on the Tuning view, where a tick changes only a few text nodes: the floor
+// every view pays (reported beside the views, as the collector's floor is beside the snapshot).
 // Plain Node; never imports `electron`.
 
 import { rng } from './rng';
@@ -31,7 +33,7 @@ export interface BenchRenderOptions {
   /** history samples (default 86,400 = 24 h at 1 s) */
   historySamples?: number;
   /** measurement aid: when set, each scenario's measured ticks are CPU-profiled (CDP Profiler) into
-   *  <profileDir>/<n>.cpuprofile, n = 1 … 5 in scenario order (1 min, 1 h, 24 h, TIME_WAIT, table;
+   *  <profileDir>/<n>.cpuprofile, n = 1 … 6 in scenario order (1 min, 1 h, 24 h, TIME_WAIT, table, floor;
    *  open in Chromium DevTools). Profiling slows the page: figures from such a run are not comparable. */
   profileDir?: string;
   /** with profileDir: record a Chromium trace (<n>.trace.json: style, layout, paint …) instead of a
@@ -68,6 +70,15 @@ export interface BenchRenderResult {
   historyRefreshMs: number;
   /** ticks between two 24 h refreshes (one per pixel of movement) */
   ticksPerHistoryRefresh: number;
+  /** The reference a view's cost is measured against (reported, not judged): the Tuning view, where
+   *  a tick changes only a few text nodes (the header's status line, the tuning preview), so its cost
+   *  is the store update, React's pass over the header, and the browser's style, layout and paint of
+   *  a frame whose text changed — what every view pays before drawing anything of its own. */
+  floor: RenderStats;
+  /** floor.mean */
+  floorMsPerTick: number;
+  /** each view's mean per tick minus the floor's: what the view itself adds, ms */
+  aboveFloorMs: { overview1m: number; overview1h: number; overview24h: number; timeWait: number; table50k: number };
   /** the 4 ms per tick goal */
   goalMs: number;
   chromium: string;
@@ -469,6 +480,13 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
       return perTick(await collect(page, ticks, timeout), ['waitline:table']);
     });
 
+    const floor = await scenario('floor: the Tuning view (a few text nodes change per tick)', async () => {
+      await page.click('[data-testid="nav-tuning"]');
+      await waitInPage(page, 'the Tuning view', () => !!(globalThis as PageGlobal).document.querySelector('[data-testid^="knob-"]'), null, 20_000);
+      return perTick(await collect(page, ticks, timeout), []);
+    });
+    const above = (x: RenderStats) => Math.round((x.mean - floor.mean) * 1000) / 1000;
+
     return {
       perTickMs24h: overview24h.mean,
       perTickMsTable50k: table50k.mean,
@@ -482,6 +500,9 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
       overview1m,
       historyRefreshMs,
       ticksPerHistoryRefresh: ticksPerRefresh,
+      floor,
+      floorMsPerTick: floor.mean,
+      aboveFloorMs: { overview1m: above(overview1m), overview1h: above(overview1h), overview24h: above(overview24h), timeWait: above(timeWait), table50k: above(table50k) },
       goalMs: 4,
       chromium: chromiumVersion,
       historySamples,

@@ -229,6 +229,13 @@ async function main(argv: string[]): Promise<number> {
   console.log(`memory over ${steady.ticks_simulated} simulated ticks (${steady.sim_wall_s} s): heap ${steady.heap_mb_after_warmup} → ${steady.heap_mb_end} MB (max ${steady.heap_mb_max}), rss ${steady.rss_mb_after_warmup} → ${steady.rss_mb_end} MB — ${steady.memory_flat ? 'flat' : 'GROWING'}`);
   console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);
   console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/bench/bench-render.ts is not there)' : JSON.stringify(render)}`);
+  if (render !== null && !renderError && typeof (render as { floorMsPerTick?: unknown }).floorMsPerTick === 'number') {
+    const r = render as { floorMsPerTick: number; aboveFloorMs: Record<string, number> };
+    console.log(
+      `renderer floor (the Tuning view, a few text nodes per tick): ${r.floorMsPerTick} ms per tick; each view above it: ` +
+        Object.entries(r.aboveFloorMs).map(([k, v]) => `${k} +${v}`).join(', ') + ' ms',
+    );
+  }
   console.log(historyReport(history).join('\n'));
   console.log(metricsReport(metrics).join('\n'));
   console.log(connInfoReport(connInfo).join('\n'));

@@ -63,8 +63,10 @@ const HistogramBars = memo(function HistogramBars({
   return (
     <svg className="fast-series" width={width} height={HEIGHT} aria-hidden>
       <g className="tw-grid">
-        {yTicks.map((v) => (
-          <line key={v} stroke="var(--grid)" fill="none" x1={plot.x} y1={yOf(v)} x2={plot.x + plot.width} y2={yOf(v)} />
+        {/* keyed by position: when the counts' scale changes, the lines move instead of being
+            replaced (fewer DOM nodes made per tick) */}
+        {yTicks.map((v, i) => (
+          <line key={i} stroke="var(--grid)" fill="none" x1={plot.x} y1={yOf(v)} x2={plot.x + plot.width} y2={yOf(v)} />
         ))}
       </g>
       {data.map((d, i) => {
@@ -76,8 +78,8 @@ const HistogramBars = memo(function HistogramBars({
       <line stroke="var(--axis)" fill="none" x1={plot.x} y1={bottom} x2={plot.x + plot.width} y2={bottom} />
       <line stroke="var(--axis)" fill="none" x1={plot.x} y1={plot.y} x2={plot.x} y2={bottom} />
       <g className="tw-y-axis" fontSize={11}>
-        {yTicks.map((v) => (
-          <g key={v}>
+        {yTicks.map((v, i) => (
+          <g key={i}>
             <line stroke="var(--axis)" fill="none" x1={plot.x - 6} y1={yOf(v)} x2={plot.x} y2={yOf(v)} />
             <text stroke="none" fill="var(--axis)" x={plot.x - 8} y={yOf(v)} textAnchor="end">
               <tspan x={plot.x - 8} dy="0.355em">
