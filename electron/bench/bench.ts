@@ -233,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
     const r = render as { floorMsPerTick: number; aboveFloorMs: Record<string, number> };
     console.log(
       `renderer floor (the Tuning view, a few text nodes per tick): ${r.floorMsPerTick} ms per tick; each view above it: ` +
-        Object.entries(r.aboveFloorMs).map(([k, v]) => `${k} +${v}`).join(', ') + ' ms',
+        Object.entries(r.aboveFloorMs).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v}`).join(', ') + ' ms',
     );
   }
   console.log(historyReport(history).join('\n'));

@@ -86,7 +86,7 @@ export const FastSeries = memo(function FastSeries({
   // put for eight window spans and the whole axis is shifted, so a tick that stays on screen keeps
   // its attributes: one transform changes per tick instead of three attributes of every tick (each
   // moved <text> is laid out again; docs/performance.md, "The renderer").
-  const axisPeriod = 8 * Math.max(1e-9, x1 - x0);
+  const axisPeriod = 8 * Math.max(1, x1 - x0);
   const axisAnchor = Math.floor(x0 / axisPeriod) * axisPeriod;
   const axisShift = plot.x + (axisAnchor - x0) * kx;
   const X = times.map((t) => fmt(plot.x + (t - x0) * kx));
