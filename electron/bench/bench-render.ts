@@ -5,8 +5,8 @@
 // The page is the production build served by the real `waitline serve` server; only its data source
 // is synthetic so the load is exact and repeatable: 24 h of 1 s history (86,400 samples) in the
 // server's HistoryStore, and a 50,000-row socket table paged by the collector's own table query.
-// Last, the same measure on the Tuning view, where a tick changes only a few text nodes: the floor
-// every view pays (reported beside the views, as the collector's floor is beside the snapshot).
+// Last, the same measure on the Tuning view, where a tick changes only a few text nodes: a floor to
+// read the views against (reported beside them, as the collector's floor is beside the snapshot).
 // Plain Node; never imports `electron`.
 
 import { rng } from './rng';
@@ -73,7 +73,8 @@ export interface BenchRenderResult {
   /** The reference a view's cost is measured against (reported, not judged): the Tuning view, where
    *  a tick changes only a few text nodes (the header's status line, the tuning preview), so its cost
    *  is the store update, React's pass over the header, and the browser's style, layout and paint of
-   *  a frame whose text changed — what every view pays before drawing anything of its own. */
+   *  a frame whose text changed: roughly what any view pays before drawing anything of its own (a
+   *  reference point, not a proven lower bound). */
   floor: RenderStats;
   /** floor.mean */
   floorMsPerTick: number;
