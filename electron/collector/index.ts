@@ -464,9 +464,10 @@ export class Collector {
     // string-keyed count per row. Rows of one process tend to come together, and a process's sockets
     // share one OwnerInfo (owners.ts): the last one found is kept at hand. At half a million owned
     // sockets the loop's cost is mostly the owner map's lookups (~46 ms of ~140 ms, measured).
-    const perPid = new Map<number, { pid: number; comm: string; total: number; byCode: Uint32Array }>();
+    type PidCounts = { pid: number; comm: string; total: number; byCode: Uint32Array };
+    const perPid = new Map<number, PidCounts>();
     let lastOwner: OwnerInfo | undefined;
-    let last: { pid: number; comm: string; total: number; byCode: Uint32Array } | undefined;
+    let last: PidCounts | undefined;
     let withInode = 0;
     let attributed = 0;
     let kernelOwned = 0;

@@ -12,15 +12,14 @@ import {
   type TimeWaitTimers,
 } from '../../../shared/snapshot';
 import { CLOSE_WAIT_CODE, emptyStateCounts, STATE_BY_CODE, TIME_WAIT_SECONDS, type StateCounts } from '../../../shared/tcp';
-
+import { AddressInterner } from '../parse/socket-table';
+import type { AddressIndex, SocketTable } from '../types';
 
 /** Remembers destinations across table reads (growth of open connections, exhausted since when). */
 export interface BudgetTrendSource {
   trend(acc: DestinationCounts): BudgetTrend;
   settle(budgets: readonly PortBudget[]): void;
 }
-import { AddressInterner } from '../parse/socket-table';
-import type { AddressIndex, SocketTable } from '../types';
 
 // kernel state codes (docs/kernel.md, "/proc/net/tcp: columns, states and timers")
 const ESTABLISHED = 1;
