@@ -11,6 +11,9 @@ options:
   --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
   --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
   --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
+  --cpu-warmup S      how long the collector runs before that window (default 120; 5..900): V8
+                      compiles the tick's functions over the first ~2 minutes; a window from 5 s
+                      on is reported beside it
   --large N           long-lived sockets for the responsiveness run (collector in a worker, the
                       serving thread's event-loop delay, CPU under the adaptive cadence, memory;
                       netlink then the /proc fallback; default 500000; 0 skips it)
@@ -27,6 +30,7 @@ export interface BenchOptions {
   repeats: number;
   ticks: number;
   cpuSeconds: number;
+  cpuWarmup: number;
   large: number;
   largeSeconds: number;
   json: boolean;
@@ -50,7 +54,7 @@ function intFlag(v: string | true | undefined, name: string, dflt: number, min: 
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const { flags } = parseArgs(argv, {
     booleans: ['json', 'help', 'history-only', 'metrics-only'],
-    values: ['sockets', 'repeats', 'ticks', 'cpu-seconds', 'inner', 'large', 'large-seconds'],
+    values: ['sockets', 'repeats', 'ticks', 'cpu-seconds', 'cpu-warmup', 'inner', 'large', 'large-seconds'],
   });
   let sockets = [1000, 10_000, 100_000, 500_000];
   if (flags.sockets !== undefined) {
@@ -68,6 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     repeats: intFlag(flags.repeats, 'repeats', 7, 1, 101),
     ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
     cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
+    cpuWarmup: intFlag(flags['cpu-warmup'], 'cpu-warmup', 120, 5, 900),
     large: flags.large === '0' ? 0 : intFlag(flags.large, 'large', 500_000, 16, 500_000),
     largeSeconds: intFlag(flags['large-seconds'], 'large-seconds', 60, 5, 600),
     json: flags.json === true,

@@ -58,9 +58,16 @@ export interface SteadyResult {
   cpu_process: string;
   cpu_seconds: number;
   ticks_1hz: number;
-  /** CPU (user+sys) of the collector process over the window / wall time, % of one core */
+  /** CPU (user+sys) of the collector process over the window at rest / wall time, % of one core */
   cpu_pct_1hz: number;
   cpu_ms_per_tick: number;
+  /** seconds the collector process ran before the window at rest (V8 compiles the tick's functions
+   *  over the first ~2 minutes at 1 Hz: bench-host.ts) */
+  cpu_warmup_s: number;
+  /** the same measure from 5 s after start, JIT warm-up included (null: the warm-up was too short) */
+  cpu_pct_1hz_start: number | null;
+  cpu_ms_per_tick_start: number | null;
+  cpu_start_seconds: number | null;
   /** /proc/PID/fd owner scans that fell inside the window (their cost is in cpu_pct_1hz) */
   owner_scans_in_window: number;
   /** largest snapshot as serialized for the renderer's MessagePort (v8.serialize), bytes */
@@ -316,15 +323,18 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const mb = (b: number): number => round(b / 1048576, 2);
 
-export async function measureSteady(n: number, cpuSeconds: number, ticks: number): Promise<SteadyResult> {
+export async function measureSteady(n: number, cpuSeconds: number, ticks: number, cpuWarmupS = 120): Promise<SteadyResult> {
   setupNamespace();
   const maker = await makeSockets(n, true);
   try {
     // 1) CPU at 1 Hz, the collector as the app runs it: the built collector process (bench-host.ts),
-    //    adaptive cadence, owners on their timer, after start-up; the owner scans that fall in the window
-    //    are included
-    const host = await measureHostCpu(cpuSeconds);
-    log(`CPU at 1 Hz (the collector process): ${host.cpu_pct} % of a core over ${host.seconds} s, ${host.ticks} ticks, ${host.owner_scans_in_window} owner scans`);
+    //    adaptive cadence, owners on their timer; the owner scans that fall in the window are included.
+    //    At rest (after the warm-up), and right after start-up
+    const host = await measureHostCpu(cpuSeconds, cpuWarmupS);
+    log(
+      `CPU at 1 Hz (the collector process): ${host.cpu_pct} % of a core over ${host.seconds} s at rest, ${host.ticks} ticks, ${host.owner_scans_in_window} owner scans` +
+        (host.start ? `; ${host.start.cpu_pct} % over ${host.start.seconds} s from ${host.start.from_s} s after start` : ''),
+    );
     const collector = createCollector();
     let payloadMax = payloadBytes(await collector.tick());
 
@@ -372,6 +382,10 @@ export async function measureSteady(n: number, cpuSeconds: number, ticks: number
       ticks_1hz: host.ticks,
       cpu_pct_1hz: host.cpu_pct,
       cpu_ms_per_tick: host.cpu_ms_per_tick,
+      cpu_warmup_s: host.warmup_s,
+      cpu_pct_1hz_start: host.start?.cpu_pct ?? null,
+      cpu_ms_per_tick_start: host.start?.cpu_ms_per_tick ?? null,
+      cpu_start_seconds: host.start?.seconds ?? null,
       owner_scans_in_window: host.owner_scans_in_window,
       serialized_bytes_max: host.serialized_bytes_max,
       host_rss_mb: host.rss_mb,

@@ -108,6 +108,9 @@ const processCpuMs = (): number => {
  *  every scan. docs/performance.md, "Idle CPU". */
 export const IDLE_OWNER_VALIDATE_MAX = 128;
 
+/** The columns of /proc/net/snmp and netstat a tick keeps (parseSnmpTable converts only these). */
+const COUNTERS_READ: ReadonlySet<string> = new Set<string>([...COUNTER_NAMES, 'Tcp.CurrEstab']);
+
 const SYSCTL_KEYS_FOR_BUDGET = {
   range: 'net.ipv4.ip_local_port_range',
   reserved: 'net.ipv4.ip_local_reserved_ports',
@@ -381,7 +384,7 @@ export class Collector {
     for (const file of ['snmp', 'netstat']) {
       const path = `${this.procRoot}/net/${file}`;
       try {
-        const r = parseSnmpTable(await this.reader.readText(path));
+        const r = parseSnmpTable(await this.reader.readText(path), COUNTERS_READ);
         if (r.skipped) skipped[path] = r.skipped;
         for (const name of COUNTER_NAMES) if (r.value[name] !== undefined) totals[name] = r.value[name];
         if (r.value['Tcp.CurrEstab'] !== undefined) currEstab = r.value['Tcp.CurrEstab'];

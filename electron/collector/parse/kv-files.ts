@@ -71,6 +71,8 @@ interface SnmpHeader {
   prefix: string;
   /** "Prefix.Name" per column; null when a name is a number (the line is not a header) */
   keys: string[] | null;
+  /** the columns kept for the `only` set named (the last one asked with), by column */
+  wanted: { only: ReadonlySet<string>; keep: boolean[] } | null;
 }
 const snmpHeaders = new Map<string, SnmpHeader>();
 
@@ -79,17 +81,50 @@ function snmpHeader(head: string, colon: number): SnmpHeader {
   if (h === undefined) {
     const prefix = head.slice(0, colon);
     const names = head.slice(colon + 1).trim().split(/\s+/);
-    h = { prefix, keys: names.some((n) => /^-?\d+$/.test(n)) ? null : names.map((n) => `${prefix}.${n}`) };
+    h = { prefix, keys: names.some((n) => /^-?\d+$/.test(n)) ? null : names.map((n) => `${prefix}.${n}`), wanted: null };
     if (snmpHeaders.size >= 64) snmpHeaders.clear(); // bounded: a kernel has a dozen such lines
     snmpHeaders.set(head, h);
   }
   return h;
 }
 
+const isBlank = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/** The blank-separated tokens of `line` from `from` on, into `out`: each token that is an integer
+ *  (/^-?\d+$/) as its Number, any other token as NaN. Returns how many tokens there were. One pass
+ *  over the characters, no string per token: netstat's value line has ~120 of them, every tick. */
+function integerTokens(line: string, from: number, out: number[]): number {
+  const len = line.length;
+  let n = 0;
+  let i = from;
+  for (;;) {
+    while (i < len && isBlank(line.charCodeAt(i))) i++;
+    if (i >= len) return n;
+    const start = i;
+    const neg = line.charCodeAt(i) === 45; // '-'
+    if (neg) i++;
+    let v = 0;
+    let digits = 0;
+    let bad = false;
+    for (; i < len; i++) {
+      const c = line.charCodeAt(i);
+      if (isBlank(c)) break;
+      if (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        digits++;
+      } else bad = true;
+    }
+    // beyond 15 digits the running sum may round differently from Number(): read those as Number does
+    out[n++] = bad || digits === 0 ? NaN : digits > 15 ? Number(line.slice(start, i)) : neg ? -v : v;
+  }
+}
+const tokenScratch: number[] = [];
+
 /** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
- *  Returns "Prefix.Name" → value (a null-prototype record). A header/value pair whose lengths
- *  differ is skipped. */
-export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
+ *  Returns "Prefix.Name" → value (a null-prototype record): every column, or only those named in
+ *  `only` (the collector reads a dozen of netstat's ~120 every tick). A header/value pair whose
+ *  lengths differ is skipped; a value that is not an integer is skipped and counted, in any column. */
+export function parseSnmpTable(text: string, only?: ReadonlySet<string>): Parsed<Record<string, number>> {
   const out = keyedByInput<number>();
   let skipped = 0;
   const lines = text.split('\n').filter((l) => l.trim() !== '');
@@ -100,24 +135,29 @@ export function parseSnmpTable(text: string): Parsed<Record<string, number>> {
       skipped++;
       continue;
     }
-    const { prefix, keys } = snmpHeader(head, colon);
+    const h = snmpHeader(head, colon);
+    const { prefix, keys } = h;
     const next = lines[i + 1];
     if (next === undefined || !next.startsWith(prefix + ':')) {
       skipped++;
       continue;
     }
-    const values = next.slice(colon + 1).trim().split(/\s+/);
+    const values = tokenScratch;
+    const count = integerTokens(next, colon + 1, values);
     i++;
-    if (keys === null || values.length !== keys.length) {
+    if (keys === null || count !== keys.length) {
       skipped += 2;
       continue;
     }
-    for (let k = 0; k < keys.length; k++) {
-      if (!/^-?\d+$/.test(values[k])) {
-        skipped++;
-        continue;
-      }
-      out[keys[k]] = Number(values[k]);
+    let keep: boolean[] | null = null;
+    if (only !== undefined) {
+      if (h.wanted === null || h.wanted.only !== only) h.wanted = { only, keep: keys.map((k) => only.has(k)) };
+      keep = h.wanted.keep;
+    }
+    for (let k = 0; k < count; k++) {
+      const v = values[k];
+      if (Number.isNaN(v)) skipped++;
+      else if (keep === null || keep[k]) out[keys[k]] = v;
     }
   }
   return { value: out, skipped };

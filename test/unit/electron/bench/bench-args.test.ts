@@ -12,6 +12,9 @@ describe('npm run bench arguments', () => {
     assert.equal(o.large, 500_000);
     assert.equal(parseBenchArgs(["--large", "0"]).large, 0);
     assert.equal(o.repeats, 7);
+    assert.equal(o.cpuSeconds, 60);
+    // the window at rest starts after V8 has compiled the tick's functions (bench-host.ts)
+    assert.equal(o.cpuWarmup, 120);
     assert.equal(o.historyOnly, false);
     assert.equal(o.metricsOnly, false);
     assert.equal(o.json, false);
@@ -45,6 +48,10 @@ describe('npm run bench arguments', () => {
     assert.throws(() => parseBenchArgs(['--sockets', '8']), UsageError);
     assert.throws(() => parseBenchArgs(['--repeats', '0']), UsageError);
     assert.throws(() => parseBenchArgs(['--inner', 'other:1']), UsageError);
+    assert.equal(parseBenchArgs(['--cpu-warmup', '5']).cpuWarmup, 5);
+    assert.equal(parseBenchArgs(['--cpu-warmup', '900']).cpuWarmup, 900);
+    assert.throws(() => parseBenchArgs(['--cpu-warmup', '4']), UsageError);
+    assert.throws(() => parseBenchArgs(['--cpu-warmup', '901']), UsageError);
   });
 
   it('the usage text lists --metrics-only', () => {
