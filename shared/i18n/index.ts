@@ -8,6 +8,7 @@
 
 import i18next, { type i18n as I18n, type TFunction as I18nextT } from 'i18next';
 import { CATALOGS, type Catalog } from './catalog';
+import { fastT } from './fast';
 
 export type { Catalog } from './catalog';
 
@@ -131,12 +132,15 @@ export function createI18n(locale: Locale): I18n {
   return inst;
 }
 
-let english: I18n | null = null;
+let english: Translate | null = null;
 
-/** English, for the stable `message` fields of machine output. */
+/** English, for the stable `message` fields of machine output: the catalog's strings rendered by
+ *  fastT (the same text as i18next's, test/unit/shared/i18n-fast.test.ts), i18next for the rest. The
+ *  collector words its alerts with it every tick; through i18next one sentence cost 0.45–0.85 ms at
+ *  one call a second (docs/performance.md, "Idle CPU"). */
 export function enT(): Translate {
-  english ??= createI18n('en');
-  return typedT(english.t);
+  english ??= fastT('en', typedT(createI18n('en').t));
+  return english;
 }
 
 /** A Msg in the given instance's language. */

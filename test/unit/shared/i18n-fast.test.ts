@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CATALOGS } from '../../../shared/i18n/catalog';
 import { fastT } from '../../../shared/i18n/fast';
-import { createI18n, LOCALES, typedT, type MsgKey, type TParams, type Translate } from '../../../shared/i18n';
+import { createI18n, enT, LOCALES, msg, msgText, typedT, type MsgKey, type TParams, type Translate } from '../../../shared/i18n';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -117,6 +117,25 @@ describe('fast t equals i18next', () => {
     });
   }
 
+  for (const loc of LOCALES) {
+    it(`whole numbers in ${loc} (written without Intl when safe): grouping, signs, -0 and beyond 2^53 as i18next`, () => {
+      const slowT = typedT(createI18n(loc).t);
+      const fast = fastT(loc, slowT);
+      const WHOLE = [-0, 5, 999, 1000, -1000, 12_345, 123_456, 1_234_567, -1_234_567, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53 + 2, 1e21];
+      let compared = 0;
+      for (const [key, vars] of keys) {
+        if (![...(leaves(CATALOGS.en).entries())].some(([k, v]) => k.replace(PLURAL, '') === key && v.includes(', number'))) continue;
+        for (const n of WHOLE) {
+          const p: TParams = {};
+          for (const v of vars) p[v] = v === 'count' ? 3 : n;
+          assert.equal(fast(key as MsgKey, p), slowT(key as MsgKey, p), `${loc} ${key} ${n}`);
+          compared++;
+        }
+      }
+      assert.ok(compared >= WHOLE.length * 10, `compared ${compared}`);
+    });
+  }
+
   it('hands to i18next what it does not model, and the answer is still i18next’s', () => {
     const slowT = typedT(createI18n('zh-CN').t);
     const fallback = counted(slowT);
@@ -162,5 +181,27 @@ describe('fast t equals i18next', () => {
       assert.ok(fast('app.header.host', p).startsWith(host), JSON.stringify(host));
     }
     assert.deepEqual(fallback.calls, []);
+  });
+});
+
+describe('enT, the English of machine output', () => {
+  it('is the fast t: the alerts’ sentences come out as i18next words them, every key', () => {
+    const slowT = typedT(createI18n('en').t);
+    const t = enT();
+    assert.equal(enT(), t, 'one t, built once');
+    let compared = 0;
+    for (const [key, vars] of variables()) {
+      for (const n of [0, 1, 49, 1234.5678, -3.5]) {
+        const p: TParams = {};
+        for (const v of vars) p[v] = n;
+        assert.equal(t(key as MsgKey, p), slowT(key as MsgKey, p), `${key} ${JSON.stringify(p)}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 1000, `compared ${compared}`);
+    // what the collector words every tick while an alert is up
+    const leak = msg('alerts.message.close_wait_leak', { subject: 'app (pid 7)', sockets: 49, seconds: 130 });
+    assert.equal(msgText(leak), slowT('alerts.message.close_wait_leak', leak.params));
+    assert.match(msgText(leak), /^app \(pid 7\) holds 49 CLOSE_WAIT sockets/);
   });
 });
