@@ -11,9 +11,9 @@ options:
   --repeats R         timed repetitions per count, medians reported (default 7; 1..101)
   --ticks T           simulated 1 s ticks for the memory run (default 86400; 100..1000000)
   --cpu-seconds S     length of the real 1 Hz CPU run (default 60; 3..600)
-  --cpu-warmup S      how long the collector runs before that window (default 120; 5..900): V8
-                      compiles the tick's functions over the first ~2 minutes; a window from 5 s
-                      on is reported beside it
+  --cpu-warmup S      how long the collector runs before that window (default 150; 5..900): V8
+                      compiles the tick's functions over the first ~2 minutes, and the run's
+                      CLOSE_WAIT alert comes up at 120 s; a window from 5 s on is reported beside it
   --large N           long-lived sockets for the responsiveness run (collector in a worker, the
                       serving thread's event-loop delay, CPU under the adaptive cadence, memory;
                       netlink then the /proc fallback; default 500000; 0 skips it)
@@ -72,7 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     repeats: intFlag(flags.repeats, 'repeats', 7, 1, 101),
     ticks: intFlag(flags.ticks, 'ticks', 86_400, 100, 1_000_000),
     cpuSeconds: intFlag(flags['cpu-seconds'], 'cpu-seconds', 60, 3, 600),
-    cpuWarmup: intFlag(flags['cpu-warmup'], 'cpu-warmup', 120, 5, 900),
+    cpuWarmup: intFlag(flags['cpu-warmup'], 'cpu-warmup', 150, 5, 900),
     large: flags.large === '0' ? 0 : intFlag(flags.large, 'large', 500_000, 16, 500_000),
     largeSeconds: intFlag(flags['large-seconds'], 'large-seconds', 60, 5, 600),
     json: flags.json === true,

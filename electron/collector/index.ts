@@ -108,7 +108,7 @@ const processCpuMs = (): number => {
  *  every scan. docs/performance.md, "Idle CPU". */
 export const IDLE_OWNER_VALIDATE_MAX = 128;
 
-/** The columns of /proc/net/snmp and netstat a tick keeps (parseSnmpTable converts only these). */
+/** The columns of /proc/net/snmp and netstat a tick keeps (parseSnmpTable stores only these). */
 const COUNTERS_READ: ReadonlySet<string> = new Set<string>([...COUNTER_NAMES, 'Tcp.CurrEstab']);
 
 const SYSCTL_KEYS_FOR_BUDGET = {

@@ -80,7 +80,7 @@ function snmpHeader(head: string, colon: number): SnmpHeader {
   let h = snmpHeaders.get(head);
   if (h === undefined) {
     const prefix = head.slice(0, colon);
-    const names = head.slice(colon + 1).trim().split(/\s+/);
+    const names = head.slice(colon + 1).trim().split(/[ \t\n\v\f\r]+/);
     h = { prefix, keys: names.some((n) => /^-?\d+$/.test(n)) ? null : names.map((n) => `${prefix}.${n}`), wanted: null };
     if (snmpHeaders.size >= 64) snmpHeaders.clear(); // bounded: a kernel has a dozen such lines
     snmpHeaders.set(head, h);
@@ -122,8 +122,11 @@ const tokenScratch: number[] = [];
 
 /** /proc/net/snmp and /proc/net/netstat: pairs of lines "Tcp: Name1 Name2 …" / "Tcp: 1 2 …".
  *  Returns "Prefix.Name" → value (a null-prototype record): every column, or only those named in
- *  `only` (the collector reads a dozen of netstat's ~120 every tick). A header/value pair whose
- *  lengths differ is skipped; a value that is not an integer is skipped and counted, in any column. */
+ *  `only` (the collector keeps 21 of the ~150 columns every tick; every value is still checked).
+ *  `only` is remembered per header line by identity: pass a set that is not changed afterwards.
+ *  Columns are separated by ASCII blanks, as the kernel writes them. A header/value pair whose
+ *  lengths differ is skipped (a value line with no values too); a value that is not an integer is
+ *  skipped and counted, in any column. */
 export function parseSnmpTable(text: string, only?: ReadonlySet<string>): Parsed<Record<string, number>> {
   const out = keyedByInput<number>();
   let skipped = 0;
