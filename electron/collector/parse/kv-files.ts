@@ -146,6 +146,8 @@ export function parseSnmpTable(text: string, only?: ReadonlySet<string>): Parsed
       continue;
     }
     const values = tokenScratch;
+    // the scratch does not keep a malformed line's size (a kernel's longest line has ~120 values)
+    if (values.length > 4096) values.length = 0;
     const count = integerTokens(next, colon + 1, values);
     i++;
     if (keys === null || count !== keys.length) {

@@ -108,3 +108,17 @@ describe('parseSnmpTable: the tokenizer against a plain reading', () => {
     assert.deepEqual({ ...other.value }, { 'Tcp.A': 1 });
   });
 });
+
+describe('parseSnmpTable on a very long line', () => {
+  it('reads every one of 10,000 columns, and the next small table after it', () => {
+    const n = 10_000;
+    const names = Array.from({ length: n }, (_, k) => `C${k}`).join(' ');
+    const values = Array.from({ length: n }, (_, k) => String(k * 3)).join(' ');
+    const big = parseSnmpTable(`Tcp: ${names}\nTcp: ${values}\n`);
+    assert.equal(Object.keys(big.value).length, n);
+    assert.equal(big.value['Tcp.C9999'], 29_997);
+    assert.equal(big.skipped, 0);
+    const small = parseSnmpTable('Tcp: A B\nTcp: 4 5\n');
+    assert.deepEqual({ ...small.value }, { 'Tcp.A': 4, 'Tcp.B': 5 });
+  });
+});
