@@ -46,7 +46,7 @@ process.on('message', (m) => {
 require(process.argv[2]);
 `;
 
-/** The window right after start-up (from `startS` s on): the same measure, JIT warm-up included. */
+/** The window right after start-up (from START_S on): the same measure, JIT warm-up included. */
 export interface HostCpuStart {
   cpu_pct: number;
   cpu_ms_per_tick: number;
@@ -118,10 +118,13 @@ function between(a: Mark, b: Mark, wallMs: number): { cpu_pct: number; cpu_ms_pe
   };
 }
 
+/** Where the window right after start-up begins, seconds after the collector attached. */
+const START_S = 5;
+
 /** Runs the built collector process for `warmupS` + `seconds` and measures the window after the
- *  warm-up (at rest), and also the window from `startS` on (at most `seconds` long, ending before the
+ *  warm-up (at rest), and also the window from START_S on (at most `seconds` long, ending before the
  *  warm-up does) when it fits. */
-export async function measureHostCpu(seconds: number, warmupS = 5, startS = 5): Promise<HostCpuResult> {
+export async function measureHostCpu(seconds: number, warmupS: number): Promise<HostCpuResult> {
   const bundle = resolve(COLLECTOR_HOST_BUNDLE);
   if (!existsSync(bundle)) throw new Error(`${COLLECTOR_HOST_BUNDLE} is missing: run \`npm run build\` first`);
   const dir = mkdtempSync(join(tmpdir(), 'waitline-bench-host-'));
@@ -150,18 +153,18 @@ export async function measureHostCpu(seconds: number, warmupS = 5, startS = 5): 
     const attached = performance.now();
     const until = (s: number) => sleep(Math.max(0, attached + s * 1000 - performance.now()));
     // the window right after start-up, when at least 3 s of it fit before the warm-up ends
-    const startSeconds = Math.min(seconds, warmupS - startS);
+    const startSeconds = Math.min(seconds, warmupS - START_S);
     let start: HostCpuStart | null = null;
     if (startSeconds >= 3) {
-      await until(startS);
+      await until(START_S);
       const s0 = await ask('mark');
       const w0 = performance.now();
-      await until(startS + startSeconds);
+      await until(START_S + startSeconds);
       const s1 = await ask('mark');
       const wallMs = performance.now() - w0;
       const r = between(s0, s1, wallMs);
       if (r.ticks < startSeconds / 2) throw new Error(`the collector process ticked ${r.ticks} times in the ${startSeconds} s after start-up`);
-      start = { cpu_pct: r.cpu_pct, cpu_ms_per_tick: r.cpu_ms_per_tick, ticks: r.ticks, seconds: Math.round(wallMs / 10) / 100, from_s: startS };
+      start = { cpu_pct: r.cpu_pct, cpu_ms_per_tick: r.cpu_ms_per_tick, ticks: r.ticks, seconds: Math.round(wallMs / 10) / 100, from_s: START_S };
     }
     await until(warmupS);
     const a = await ask('mark');

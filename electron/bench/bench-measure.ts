@@ -323,7 +323,7 @@ export async function measureSize(n: number, repeats: number): Promise<SizeResul
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const mb = (b: number): number => round(b / 1048576, 2);
 
-export async function measureSteady(n: number, cpuSeconds: number, ticks: number, cpuWarmupS = 150): Promise<SteadyResult> {
+export async function measureSteady(n: number, cpuSeconds: number, ticks: number, cpuWarmupS: number): Promise<SteadyResult> {
   setupNamespace();
   const maker = await makeSockets(n, true);
   try {
