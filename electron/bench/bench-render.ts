@@ -5,8 +5,10 @@
 // The page is the production build served by the real `waitline serve` server; only its data source
 // is synthetic so the load is exact and repeatable: 24 h of 1 s history (86,400 samples) in the
 // server's HistoryStore, and a 50,000-row socket table paged by the collector's own table query.
-// Last, the same measure on the Tuning view, where a tick changes only a few text nodes: a floor to
+// Then the same measure on the Tuning view, where a tick changes only a few text nodes: a floor to
 // read the views against (reported beside them, as the collector's floor is beside the snapshot).
+// Last, the same measure on a page with one line of text and no app: what the browser itself costs a
+// tick on this machine (the thread woken by a task, a text change, a later task, a forced layout).
 // Plain Node; never imports `electron`.
 
 import { rng } from './rng';
@@ -78,6 +80,13 @@ export interface BenchRenderResult {
   floor: RenderStats;
   /** floor.mean */
   floorMsPerTick: number;
+  /** The same measure on a page that is one line of text, no app, no React: a timer wakes the
+   *  thread every tick, one text node changes, a later task forces layout and records the measure,
+   *  as renderer/perf.ts does. What this machine's browser costs a tick before any of Waitline's
+   *  work: a lower bound for every view (reported, not judged). */
+  browserFloor: RenderStats;
+  /** browserFloor.mean */
+  browserFloorMsPerTick: number;
   /** each view's mean per tick minus the floor's: what the view itself adds, ms */
   aboveFloorMs: { overview1m: number; overview1h: number; overview24h: number; timeWait: number; table50k: number };
   /** the 4 ms per tick goal */
@@ -349,6 +358,37 @@ function perTick(measures: { name: string; duration: number }[], extra: string[]
   };
 }
 
+/** The page and tick of `browserFloor`: one text node changed by a timer every `tickMs`, measured as
+ *  renderer/perf.ts measures a tick — from before the change, through a hop to a later task (a
+ *  MessageChannel message), to a forced style + layout — and recorded as `waitline:tick`. The text
+ *  is made before the measure starts: only the browser's part is timed. */
+async function bareTicks(page: Page, ticks: number, tickMs: number, timeoutMs: number): Promise<Measure[]> {
+  await page.setContent('<!doctype html><html><body><div><span>0 sockets</span></div></body></html>');
+  await observe(page);
+  // a string, not a function: evaluated as written (no helper the bundler might wrap it in)
+  await page.evaluate(`(() => {
+    const text = document.querySelector('span').firstChild;
+    const channel = new MessageChannel();
+    let after = null;
+    channel.port1.onmessage = () => { const f = after; after = null; if (f) f(); };
+    let i = 0;
+    setInterval(() => {
+      i++;
+      const line = (1000 + i) + ' sockets · ' + (10 + (i % 50)) + ':00:0' + (i % 10) + ' · netlink · ' + (1 + (i % 7)) + '.2 ms';
+      const start = performance.now();
+      text.nodeValue = line;
+      after = () => {
+        void document.body.offsetHeight;
+        performance.clearMeasures('waitline:tick');
+        performance.measure('waitline:tick', { start, end: performance.now() });
+      };
+      channel.port2.postMessage(0);
+    }, ${Math.max(1, Math.floor(tickMs))});
+  })()`);
+  // not collect(): the profiler, when asked for, is attached to the app's page
+  return collectTicks(page, ticks, timeoutMs);
+}
+
 export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchRenderResult> {
   const staticDir = resolve(opts.staticDir ?? 'dist/renderer');
   const chromiumPath = opts.chromiumPath ?? '/usr/bin/chromium';
@@ -493,6 +533,14 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
       await waitInPage(page, "the Tuning view with the host's values", () => !!(globalThis as PageGlobal).document.querySelector('[data-testid^="current-"]'), null, 20_000);
       return perTick(await collect(page, ticks, timeout), []);
     });
+    const browserFloor = await scenario('browser floor: a page of one text line, no app', async () => {
+      const bare = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      try {
+        return perTick(await bareTicks(bare, ticks, tickMs, timeout), []);
+      } finally {
+        await bare.close();
+      }
+    });
     const above = (x: RenderStats) => Math.round((x.mean - floor.mean) * 1000) / 1000;
 
     return {
@@ -510,6 +558,8 @@ export async function benchRender(opts: BenchRenderOptions = {}): Promise<BenchR
       ticksPerHistoryRefresh: ticksPerRefresh,
       floor,
       floorMsPerTick: floor.mean,
+      browserFloor,
+      browserFloorMsPerTick: browserFloor.mean,
       aboveFloorMs: { overview1m: above(overview1m), overview1h: above(overview1h), overview24h: above(overview24h), timeWait: above(timeWait), table50k: above(table50k) },
       goalMs: 4,
       chromium: chromiumVersion,

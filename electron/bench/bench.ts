@@ -233,11 +233,12 @@ async function main(argv: string[]): Promise<number> {
   console.log(`largest per-tick payload: ${payloadMax} bytes of JSON`);
   console.log(`renderer per-tick cost: ${render === null ? 'not measured (electron/bench/bench-render.ts is not there)' : JSON.stringify(render)}`);
   if (render !== null && !renderError && typeof (render as { floorMsPerTick?: unknown }).floorMsPerTick === 'number') {
-    const r = render as { floorMsPerTick: number; aboveFloorMs: Record<string, number> };
+    const r = render as { floorMsPerTick: number; aboveFloorMs: Record<string, number>; browserFloorMsPerTick: number };
     console.log(
       `renderer floor (the Tuning view, a few text nodes per tick): ${r.floorMsPerTick} ms per tick; each view above it: ` +
         Object.entries(r.aboveFloorMs).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v}`).join(', ') + ' ms',
     );
+    console.log(`the browser's own floor (a page of one text line, no app, the same measure): ${r.browserFloorMsPerTick} ms per tick`);
   }
   console.log(historyReport(history).join('\n'));
   console.log(metricsReport(metrics).join('\n'));
